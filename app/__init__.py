@@ -1,0 +1,48 @@
+"""Mercator: a microservice catalog and dependency-analysis service on Neo4j."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from importlib import metadata
+
+from flask import Flask
+
+from app.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def version() -> str:
+    try:
+        return metadata.version("mercator")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def create_app(config: Settings | None = None) -> Flask:
+    """Build the Flask app: one Neo4j driver per process, the API blueprints, one error shape.
+
+    `config` defaults to `Settings.from_env()`. The schema is applied here when Neo4j is
+    reachable; when it is not, the app starts anyway and `/readyz` answers 503 until it is.
+    """
+    from app.api import register_api
+    from app.api.context import GRAPH_KEY, SETTINGS_KEY
+    from app.errors import Unavailable
+    from app.graph import Graph
+    from app.services import database
+
+    settings = config or Settings.from_env()
+    flask_app = Flask(__name__)
+    flask_app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    graph = Graph.from_settings(settings)
+    flask_app.extensions[SETTINGS_KEY] = settings
+    flask_app.extensions[GRAPH_KEY] = graph
+    atexit.register(graph.close)
+    register_api(flask_app)
+    if settings.apply_schema_on_start:
+        try:
+            database.init_schema(graph)
+        except Unavailable as exc:
+            log.warning("schema not applied at start (%s); /readyz will retry", exc.message)
+    return flask_app

@@ -1,0 +1,96 @@
+"""Every HTTP error in one JSON shape: ``{"error": {"code", "message", "details"}}``.
+
+Domain errors from the services, HTTP errors raised by Flask or webargs (404, 405, 413,
+415, validation) and unexpected exceptions all end here, so a client parses one shape and
+never sees an HTML page or a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+
+log = logging.getLogger(__name__)
+
+#: How a domain error reads over HTTP.
+STATUS_OF: dict[type[MercatorError], int] = {
+    Invalid: 400,
+    NotFound: 404,
+    Conflict: 409,
+    Unavailable: 503,
+}
+
+#: Seconds a client should wait before retrying after a 503.
+RETRY_AFTER_SECONDS = 5
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(
+        required=True, metadata={"description": "Stable machine-readable code, e.g. not_found"}
+    )
+    message = ma.fields.String(required=True, metadata={"description": "What went wrong"})
+    details = ma.fields.Raw(
+        allow_none=True,
+        metadata={"description": "Structured details, e.g. the invalid fields and why"},
+    )
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: dict | None = None
+):
+    body = {"error": {"code": code, "message": message, "details": details}}
+    return jsonify(body), status, headers or {}
+
+
+def _status_of(error: MercatorError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_OF:
+            return STATUS_OF[cls]
+    return 500
+
+
+def handle_domain_error(error: MercatorError):
+    status = _status_of(error)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    if status == 503:
+        log.warning("answering 503: %s", error.message)
+    return error_response(status, error.code, error.message, error.details, headers)
+
+
+def handle_unexpected_error(error: Exception):
+    log.exception("unexpected error while serving a request")
+    return error_response(500, "internal", "internal error; it has been logged")
+
+
+class MercatorApi(flask_smorest.Api):
+    """flask-smorest's Api with our error shape for HTTP errors and in the OpenAPI document."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        if error.code == 422 and "messages" in data:
+            # webargs reports schema validation failures as 422; we answer 400, per field.
+            return error_response(400, "invalid", "the request is invalid", data["messages"])
+        headers = data.get("headers")
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(
+            error.code or 500, code, data.get("message") or error.description or error.name,
+            data.get("errors"), headers,
+        )
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(MercatorError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

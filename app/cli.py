@@ -1,0 +1,253 @@
+"""The `mercator` command line: thin twins of the API over the same services.
+
+Domain errors are turned into a message on stderr and an exit code in one place
+(`MercatorGroup.invoke`), so every command fails the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any
+
+import click
+
+from app import version as mercator_version
+from app.config import Settings
+from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+from app.localserver import LocalServer, LocalServerError
+
+#: Exit codes of domain errors; 1 stays "something unexpected", 2 is click's usage error.
+EXIT_CODE_OF: dict[type[MercatorError], int] = {
+    Invalid: 2,
+    NotFound: 3,
+    Conflict: 4,
+    Unavailable: 5,
+    LocalServerError: 6,
+}
+
+
+def _exit_code(error: MercatorError) -> int:
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODE_OF:
+            return EXIT_CODE_OF[cls]
+    return 1
+
+
+class MercatorGroup(click.Group):
+    """A click group that reports domain errors as `error: ...` and a distinct exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MercatorError as error:
+            click.echo(f"error: {error.message}", err=True)
+            if error.details:
+                click.echo(json.dumps(error.details, indent=2, default=str), err=True)
+            ctx.exit(_exit_code(error))
+
+
+class Context:
+    """What commands share: settings, and a Graph opened on first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._graph = None
+
+    @property
+    def graph(self):
+        from app.graph import Graph
+
+        if self._graph is None:
+            self._graph = Graph.from_settings(self.settings)
+        return self._graph
+
+    def close(self) -> None:
+        if self._graph is not None:
+            self._graph.close()
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, sort_keys=True))
+
+
+@click.group(cls=MercatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Mercator: the catalog of everything that gets deployed, and where it runs.
+
+    Settings come from MERCATOR_* environment variables (see the README): for example
+    MERCATOR_NEO4J_URI, MERCATOR_NEO4J_USER, MERCATOR_NEO4J_PASSWORD.
+    """
+    # The driver warns on stderr about every retry it makes; a command reports the outcome.
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    state = Context(Settings.from_env())
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+@cli.command()
+@click.option("--neo4j/--no-neo4j", "ask_neo4j", default=False,
+              help="Also ask the configured Neo4j for its version.")
+@pass_context
+def version(state: Context, ask_neo4j: bool) -> None:
+    """Print Mercator's version (and, with --neo4j, the server's)."""
+    import neo4j
+
+    from app.services import database
+
+    click.echo(f"mercator {mercator_version()}")
+    click.echo(f"neo4j-driver {neo4j.__version__}")
+    if ask_neo4j:
+        server = database.server_version(state.graph)
+        click.echo(f"{server['name']} {server['version']} {server['edition']}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
+              help="Worker processes (each has its own Neo4j driver).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1),
+              help="Threads per worker.")
+@click.option("--timeout", default=120, show_default=True, type=click.IntRange(1),
+              help="Seconds before a silent worker is restarted.")
+@pass_context
+def serve(state: Context, host: str, port: int, workers: int, threads: int, timeout: int) -> None:
+    """Serve the HTTP API with gunicorn (a production WSGI server).
+
+    The schema is applied once before the workers start; if Neo4j is not reachable yet
+    the service starts anyway and /readyz answers 503 until it is.
+    """
+    from dataclasses import replace
+
+    from app.serving import serve_forever
+    from app.services import database
+
+    try:
+        database.init_schema(state.graph)
+    except Unavailable as error:
+        click.echo(f"warning: {error.message}; /readyz will answer 503 until it is", err=True)
+    state.close()
+    serve_forever(
+        replace(state.settings, apply_schema_on_start=False),
+        bind=f"{host}:{port}", workers=workers, threads=threads, timeout=timeout,
+    )
+
+
+# -- neo4j ------------------------------------------------------------------------------
+@cli.group()
+def neo4j() -> None:
+    """Run Neo4j 5.26 Community locally, from Maven Central, without Docker.
+
+    Needs Java 17+ and Maven. Ports, heap, page cache and the data folder come from
+    MERCATOR_NEO4J_BOLT_PORT, _HTTP_PORT, _HEAP, _PAGECACHE and _HOME.
+    """
+
+
+def _local_server(state: Context) -> LocalServer:
+    return LocalServer(state.settings, echo=lambda message: click.echo(message, err=True))
+
+
+@neo4j.command("install")
+@pass_context
+def neo4j_install(state: Context) -> None:
+    """Fetch Neo4j's jars with Maven (done by `start` too; cached afterwards)."""
+    server = _local_server(state)
+    server.install()
+    click.echo(f"Neo4j jars in {server.lib_dir}")
+
+
+@neo4j.command("start")
+@pass_context
+def neo4j_start(state: Context) -> None:
+    """Start the local Neo4j in the background and wait until it answers."""
+    server = _local_server(state)
+    started = server.start()
+    status = server.status()
+    click.echo(
+        f"Neo4j {'started' if started else 'is already running'} (pid {status.pid}): "
+        f"Bolt {status.bolt_uri}, Browser {status.browser_url}"
+    )
+
+
+@neo4j.command("stop")
+@click.option("--grace", default=60.0, show_default=True, type=float,
+              help="Seconds to wait for a clean shutdown before killing it.")
+@pass_context
+def neo4j_stop(state: Context, grace: float) -> None:
+    """Stop the local Neo4j cleanly (committed data is kept)."""
+    stopped = _local_server(state).stop(grace=grace)
+    click.echo("Neo4j stopped" if stopped else "Neo4j was not running")
+
+
+@neo4j.command("status")
+@pass_context
+def neo4j_status(state: Context) -> None:
+    """Say whether the local Neo4j runs, and where. Exits 1 when it does not."""
+    status = _local_server(state).status()
+    if status.running:
+        click.echo(f"running (pid {status.pid}): Bolt {status.bolt_uri}, "
+                   f"Browser {status.browser_url}, home {status.home}")
+    else:
+        click.echo(f"stopped (home {status.home})")
+        sys.exit(1)
+
+
+# -- db ---------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """The graph's schema and contents."""
+
+
+@db.command("init")
+@pass_context
+def db_init(state: Context) -> None:
+    """Create Mercator's constraints and indexes (idempotent) and record the schema version."""
+    from app.services import database
+
+    version_applied = database.init_schema(state.graph)
+    click.echo(f"schema version {version_applied} applied")
+
+
+@db.command("status")
+@click.option("--output", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+@pass_context
+def db_status(state: Context, output: str) -> None:
+    """Show the recorded schema version and every index and constraint."""
+    from app.services import database
+
+    described = database.describe_schema(state.graph)
+    if output == "json":
+        _echo_json(described)
+        return
+    click.echo(f"schema version {described['schema_version']} "
+               f"(this Mercator expects {described['expected_version']})")
+    for index in described["indexes"]:
+        owner = f" [{index['constraint']}]" if index["constraint"] else ""
+        click.echo(f"  {index['name']}: {index['type']} on {index['entity'] or '(every label)'}"
+                   f"({', '.join(index['properties'] or [])}) {index['state']}{owner}")
+
+
+@db.command("reset")
+@click.confirmation_option(prompt="Delete every node and relationship in the catalog?")
+@pass_context
+def db_reset(state: Context) -> None:
+    """Delete the whole catalog (the schema stays)."""
+    from app.services import database
+
+    deleted = database.reset(state.graph)
+    click.echo(f"deleted {deleted} nodes")
+
+
+def main() -> None:
+    cli(prog_name="mercator")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Settings, read once from environment variables.
+
+Every knob has a default that works on a developer machine with the local Neo4j that
+`mercator neo4j start` runs; production sets the `MERCATOR_*` variables instead. Keeping
+them in one frozen dataclass means the API, the CLI and the tests all agree on what a
+setting means and nothing reads `os.environ` behind their back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+#: Password of the local development server. Not Neo4j's factory default ("neo4j"), which
+#: Neo4j refuses to run with; production deployments set MERCATOR_NEO4J_PASSWORD.
+DEV_PASSWORD = "mercator-dev-password"
+
+
+@dataclass(frozen=True)
+class LocalServerSettings:
+    """How `mercator neo4j start` runs Neo4j on this machine (loopback only)."""
+
+    #: Folder holding the jars, configuration, data and logs of the local server.
+    home: Path = Path(".mercator/neo4j")
+    bolt_port: int = 7687
+    http_port: int = 7474
+    #: JVM heap (-Xms and -Xmx). Sized for a 2-core / 24 GiB machine that also runs the API.
+    heap: str = "2g"
+    #: Neo4j's page cache: the store files it keeps in memory, outside the heap.
+    pagecache: str = "2g"
+    #: Neo4j aborts any transaction that runs longer than this, so no request pins it.
+    transaction_timeout: str = "120s"
+    #: How long `start` waits for Bolt to answer before giving up.
+    start_timeout: float = 180.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service and the CLI need to know about their surroundings."""
+
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = DEV_PASSWORD
+    neo4j_database: str = "neo4j"
+    #: Seconds a single Neo4j query may run before the driver gives up on it.
+    query_timeout: float = 60.0
+    #: Seconds the driver keeps retrying a transaction that failed for a transient reason
+    #: (leader switch, deadlock, connection lost) before the request fails with 503.
+    retry_time: float = 10.0
+    #: Seconds to wait for a TCP connection to Neo4j.
+    connect_timeout: float = 5.0
+    #: Apply the schema when the service starts (it is idempotent).
+    apply_schema_on_start: bool = True
+    #: Largest request body the API accepts, in bytes.
+    max_body_bytes: int = 10 * 1024 * 1024
+    local: LocalServerSettings = field(default_factory=LocalServerSettings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `MERCATOR_*` variables; unset ones keep their defaults."""
+        env = os.environ if env is None else env
+        local = LocalServerSettings()
+        local = replace(
+            local,
+            home=Path(env.get("MERCATOR_NEO4J_HOME", str(local.home))),
+            bolt_port=_int(env, "MERCATOR_NEO4J_BOLT_PORT", local.bolt_port),
+            http_port=_int(env, "MERCATOR_NEO4J_HTTP_PORT", local.http_port),
+            heap=env.get("MERCATOR_NEO4J_HEAP", local.heap),
+            pagecache=env.get("MERCATOR_NEO4J_PAGECACHE", local.pagecache),
+            transaction_timeout=env.get(
+                "MERCATOR_NEO4J_TRANSACTION_TIMEOUT", local.transaction_timeout
+            ),
+            start_timeout=_float(env, "MERCATOR_NEO4J_START_TIMEOUT", local.start_timeout),
+        )
+        defaults = cls()
+        return cls(
+            neo4j_uri=env.get("MERCATOR_NEO4J_URI", f"bolt://127.0.0.1:{local.bolt_port}"),
+            neo4j_user=env.get("MERCATOR_NEO4J_USER", defaults.neo4j_user),
+            neo4j_password=env.get("MERCATOR_NEO4J_PASSWORD", defaults.neo4j_password),
+            neo4j_database=env.get("MERCATOR_NEO4J_DATABASE", defaults.neo4j_database),
+            query_timeout=_float(env, "MERCATOR_QUERY_TIMEOUT", defaults.query_timeout),
+            retry_time=_float(env, "MERCATOR_RETRY_TIME", defaults.retry_time),
+            connect_timeout=_float(env, "MERCATOR_CONNECT_TIMEOUT", defaults.connect_timeout),
+            apply_schema_on_start=_bool(
+                env, "MERCATOR_APPLY_SCHEMA_ON_START", defaults.apply_schema_on_start
+            ),
+            max_body_bytes=_int(env, "MERCATOR_MAX_BODY_BYTES", defaults.max_body_bytes),
+            local=local,
+        )
+
+    def describe(self) -> dict[str, object]:
+        """The settings as plain values, with the password hidden (for `mercator version`)."""
+        shown: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "neo4j_password":
+                value = "***"
+            elif f.name == "local":
+                value = {k.name: str(getattr(value, k.name)) for k in fields(value)}
+            shown[f.name] = value
+        return shown
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value of the wrong type."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingError(f"{name} must be true or false, got {raw!r}")

@@ -1,0 +1,45 @@
+"""Domain errors.
+
+Services raise these; the HTTP layer (`app.api.errors`) and the CLI (`app.cli`) each map
+them to a status or exit code in one place, so a rule such as "a conflicting registration
+is refused" reads the same whichever way it was reached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MercatorError(Exception):
+    """Base class: a message for people and optional structured details for programs."""
+
+    code = "error"
+
+    def __init__(self, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class Invalid(MercatorError):
+    """The request is malformed or breaks a rule; nothing was written."""
+
+    code = "invalid"
+
+
+class NotFound(MercatorError):
+    """Something the request names does not exist."""
+
+    code = "not_found"
+
+
+class Conflict(MercatorError):
+    """The request contradicts what the catalog already holds (e.g. an immutable version)."""
+
+    code = "conflict"
+
+
+class Unavailable(MercatorError):
+    """Neo4j cannot be reached right now; the same request can be retried safely."""
+
+    code = "unavailable"

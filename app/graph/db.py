@@ -1,0 +1,141 @@
+"""One driver per process, wrapped so that callers run named queries and never see it.
+
+`Graph.read_tx` / `Graph.write_tx` run a unit of work in one transaction through the
+driver's managed transactions: transient failures (a leader switch, a lost connection,
+a deadlock) are retried for `Settings.retry_time` seconds, reads are routed to readers
+when the URI is `neo4j://`, and a unit of work either commits whole or not at all. Driver
+errors that mean "the database is not there" become `app.errors.Unavailable` here, so the
+layers above only deal in domain errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, unit_of_work
+from neo4j import exceptions as neo4j_errors
+
+from app.config import Settings
+from app.errors import Unavailable
+from app.graph import cypher
+
+T = TypeVar("T")
+
+#: Driver errors that say "Neo4j is not reachable (right now)", as opposed to a bad query.
+_UNAVAILABLE = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.DatabaseUnavailable,
+    neo4j_errors.TransientError,
+    neo4j_errors.AuthError,
+)
+
+
+class CredentialsRefused(Unavailable):
+    """Neo4j answers but refuses the configured user and password."""
+
+
+def connect(settings: Settings) -> neo4j.Driver:
+    """A driver for `settings.neo4j_uri` (``bolt://`` or routing ``neo4j://``); no I/O yet."""
+    return GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password),
+        connection_timeout=settings.connect_timeout,
+        connection_acquisition_timeout=settings.connect_timeout * 2,
+        max_transaction_retry_time=settings.retry_time,
+    )
+
+
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except neo4j_errors.AuthError as exc:
+        raise CredentialsRefused(
+            "Neo4j refused Mercator's credentials; check MERCATOR_NEO4J_USER/PASSWORD",
+            {"neo4j": exc.message or str(exc)},
+        ) from exc
+    except _UNAVAILABLE as exc:
+        raise Unavailable("Neo4j is not reachable; retry shortly", {"neo4j": str(exc)}) from exc
+
+
+class Tx:
+    """A transaction in progress: run named queries, get plain dicts back."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self._tx = tx
+
+    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """All rows of query `name`, each as a dict keyed by the returned column names."""
+        return [record.data() for record in self._tx.run(cypher.load(name), params)]
+
+    def single(self, name: str, **params: Any) -> dict[str, Any] | None:
+        """The one row of query `name`, or None when it returns no row."""
+        rows = self.run(name, **params)
+        if len(rows) > 1:
+            raise RuntimeError(f"query {name} returned {len(rows)} rows, expected at most one")
+        return rows[0] if rows else None
+
+
+class Graph:
+    """The database as the services see it: named queries in read or write transactions."""
+
+    def __init__(self, driver: neo4j.Driver, database: str, query_timeout: float) -> None:
+        self._driver = driver
+        self._database = database
+        self._query_timeout = query_timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Graph:
+        return cls(connect(settings), settings.neo4j_database, settings.query_timeout)
+
+    def read_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in one read transaction (routed to a reader on a cluster)."""
+        return self._managed(neo4j.READ_ACCESS, work)
+
+    def write_tx(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in one write transaction; it may be retried, so keep it pure."""
+        return self._managed(neo4j.WRITE_ACCESS, work)
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of one read query, in its own transaction."""
+        return self.read_tx(lambda tx: tx.run(name, **params))
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Rows of one write query, in its own transaction."""
+        return self.write_tx(lambda tx: tx.run(name, **params))
+
+    def run_schema(self, name: str) -> None:
+        """Run one schema statement in an auto-commit transaction (Neo4j keeps schema
+        changes out of explicit transactions that also write data)."""
+        with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
+            session.run(cypher.load(name)).consume()
+
+    def ping(self) -> None:
+        """Raise `Unavailable` unless Neo4j answers a trivial query now (no retries)."""
+        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+            session.run(cypher.load("admin/ping")).consume()
+
+    def explain(self, name: str) -> None:
+        """Ask Neo4j to plan query `name` without running it (raises on a broken query)."""
+        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+            session.run("EXPLAIN " + cypher.load(name)).consume()
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def _session(self, access_mode: str) -> neo4j.Session:
+        return self._driver.session(database=self._database, default_access_mode=access_mode)
+
+    def _managed(self, access_mode: str, work: Callable[[Tx], T]) -> T:
+        @unit_of_work(timeout=self._query_timeout)
+        def in_transaction(tx: neo4j.ManagedTransaction) -> T:
+            return work(Tx(tx))
+
+        with _translated(), self._session(access_mode) as session:
+            if access_mode == neo4j.READ_ACCESS:
+                return session.execute_read(in_transaction)
+            return session.execute_write(in_transaction)

@@ -1,0 +1,37 @@
+"""Looking after the graph itself: its schema, and emptying it."""
+
+from __future__ import annotations
+
+from app.graph import Graph, schema
+
+#: Nodes deleted per transaction when emptying the graph, so memory stays bounded.
+RESET_BATCH = 10_000
+
+
+def init_schema(graph: Graph) -> int:
+    """Apply constraints and indexes (idempotent); returns the schema version now recorded."""
+    return schema.apply(graph)
+
+
+def describe_schema(graph: Graph) -> dict[str, object]:
+    """The recorded schema version and every index and constraint Neo4j reports."""
+    return {
+        "schema_version": schema.recorded_version(graph),
+        "expected_version": schema.SCHEMA_VERSION,
+        "indexes": graph.read("admin/indexes"),
+    }
+
+
+def reset(graph: Graph) -> int:
+    """Delete every catalog node and relationship (the schema stays); returns nodes deleted."""
+    total = 0
+    while True:
+        deleted = graph.write("admin/delete_catalog_batch", limit=RESET_BATCH)[0]["deleted"]
+        total += deleted
+        if deleted < RESET_BATCH:
+            return total
+
+
+def server_version(graph: Graph) -> dict[str, str]:
+    """Name, version and edition of the Neo4j server."""
+    return graph.read("admin/server_version")[0]

@@ -1,0 +1,43 @@
+"""Run the Flask app under gunicorn from `mercator serve`."""
+
+from __future__ import annotations
+
+from gunicorn.app.base import BaseApplication
+
+from app.config import Settings
+
+
+class _Gunicorn(BaseApplication):
+    """Gunicorn with our options; each worker builds its own app (and Neo4j driver) after
+    the fork, so no connection is ever shared between processes."""
+
+    def __init__(self, settings: Settings, options: dict[str, object]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from app import create_app
+
+        return create_app(self.settings)
+
+
+def serve_forever(settings: Settings, *, bind: str, workers: int, threads: int,
+                  timeout: int) -> None:
+    _Gunicorn(
+        settings,
+        {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread",
+            "timeout": timeout,
+            "graceful_timeout": 30,
+            "accesslog": "-",
+            "preload_app": False,
+        },
+    ).run()
