@@ -91,13 +91,16 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option("--neo4j/--no-neo4j", "ask_neo4j", default=False,
-              help="Also ask the configured Neo4j for its version.")
+@click.option(
+    "--neo4j/--no-neo4j",
+    "ask_neo4j",
+    default=False,
+    help="Also ask the configured Neo4j for its version.",
+)
 @pass_context
 def version(state: Context, ask_neo4j: bool) -> None:
     """Print Mercator's version (and, with --neo4j, the server's)."""
     import neo4j
-
     from app.services import database
 
     click.echo(f"mercator {mercator_version()}")
@@ -110,12 +113,23 @@ def version(state: Context, ask_neo4j: bool) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1),
-              help="Worker processes (each has its own Neo4j driver).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1),
-              help="Threads per worker.")
-@click.option("--timeout", default=120, show_default=True, type=click.IntRange(1),
-              help="Seconds before a silent worker is restarted.")
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Worker processes (each has its own Neo4j driver).",
+)
+@click.option(
+    "--threads", default=4, show_default=True, type=click.IntRange(1), help="Threads per worker."
+)
+@click.option(
+    "--timeout",
+    default=120,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Seconds before a silent worker is restarted.",
+)
 @pass_context
 def serve(state: Context, host: str, port: int, workers: int, threads: int, timeout: int) -> None:
     """Serve the HTTP API with gunicorn (a production WSGI server).
@@ -125,8 +139,8 @@ def serve(state: Context, host: str, port: int, workers: int, threads: int, time
     """
     from dataclasses import replace
 
-    from app.serving import serve_forever
     from app.services import database
+    from app.serving import serve_forever
 
     try:
         database.init_schema(state.graph)
@@ -135,7 +149,10 @@ def serve(state: Context, host: str, port: int, workers: int, threads: int, time
     state.close()
     serve_forever(
         replace(state.settings, apply_schema_on_start=False),
-        bind=f"{host}:{port}", workers=workers, threads=threads, timeout=timeout,
+        bind=f"{host}:{port}",
+        workers=workers,
+        threads=threads,
+        timeout=timeout,
     )
 
 
@@ -176,8 +193,13 @@ def neo4j_start(state: Context) -> None:
 
 
 @neo4j.command("stop")
-@click.option("--grace", default=60.0, show_default=True, type=float,
-              help="Seconds to wait for a clean shutdown before killing it.")
+@click.option(
+    "--grace",
+    default=60.0,
+    show_default=True,
+    type=float,
+    help="Seconds to wait for a clean shutdown before killing it.",
+)
 @pass_context
 def neo4j_stop(state: Context, grace: float) -> None:
     """Stop the local Neo4j cleanly (committed data is kept)."""
@@ -191,8 +213,10 @@ def neo4j_status(state: Context) -> None:
     """Say whether the local Neo4j runs, and where. Exits 1 when it does not."""
     status = _local_server(state).status()
     if status.running:
-        click.echo(f"running (pid {status.pid}): Bolt {status.bolt_uri}, "
-                   f"Browser {status.browser_url}, home {status.home}")
+        click.echo(
+            f"running (pid {status.pid}): Bolt {status.bolt_uri}, "
+            f"Browser {status.browser_url}, home {status.home}"
+        )
     else:
         click.echo(f"stopped (home {status.home})")
         sys.exit(1)
@@ -215,8 +239,13 @@ def db_init(state: Context) -> None:
 
 
 @db.command("status")
-@click.option("--output", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Output format.")
+@click.option(
+    "--output",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @pass_context
 def db_status(state: Context, output: str) -> None:
     """Show the recorded schema version and every index and constraint."""
@@ -226,12 +255,16 @@ def db_status(state: Context, output: str) -> None:
     if output == "json":
         _echo_json(described)
         return
-    click.echo(f"schema version {described['schema_version']} "
-               f"(this Mercator expects {described['expected_version']})")
+    click.echo(
+        f"schema version {described['schema_version']} "
+        f"(this Mercator expects {described['expected_version']})"
+    )
     for index in described["indexes"]:
         owner = f" [{index['constraint']}]" if index["constraint"] else ""
-        click.echo(f"  {index['name']}: {index['type']} on {index['entity'] or '(every label)'}"
-                   f"({', '.join(index['properties'] or [])}) {index['state']}{owner}")
+        click.echo(
+            f"  {index['name']}: {index['type']} on {index['entity'] or '(every label)'}"
+            f"({', '.join(index['properties'] or [])}) {index['state']}{owner}"
+        )
 
 
 @db.command("reset")

@@ -12,6 +12,7 @@ server, so what the tests run is what a developer runs.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -130,8 +131,14 @@ class LocalServer:
         staging = self.home / "lib.partial"
         shutil.rmtree(staging, ignore_errors=True)
         command = [
-            mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
-            f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={staging}",
+            "-DincludeScope=runtime",
         ]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
@@ -204,16 +211,29 @@ class LocalServer:
             folder.mkdir(parents=True, exist_ok=True)
         self._set_initial_password(java)
         command = [
-            java, *JVM_FLAGS, f"-Xms{self.local.heap}", f"-Xmx{self.local.heap}",
-            "-cp", f"{self.lib_dir}/*", ENTRY_POINT,
-            f"--home-dir={self.home}", f"--config-dir={self.conf_dir}", "--console-mode",
+            java,
+            *JVM_FLAGS,
+            f"-Xms{self.local.heap}",
+            f"-Xmx{self.local.heap}",
+            "-cp",
+            f"{self.lib_dir}/*",
+            ENTRY_POINT,
+            f"--home-dir={self.home}",
+            f"--config-dir={self.conf_dir}",
+            "--console-mode",
         ]
-        self.echo(f"Starting Neo4j (Bolt {self.bolt_uri}, heap {self.local.heap}, "
-                  f"page cache {self.local.pagecache})...")
+        self.echo(
+            f"Starting Neo4j (Bolt {self.bolt_uri}, heap {self.local.heap}, "
+            f"page cache {self.local.pagecache})..."
+        )
         with open(self.console_log, "ab") as log:
             process = subprocess.Popen(
-                command, cwd=self.home, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                command,
+                cwd=self.home,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.pid_file.write_text(f"{process.pid}\n")
         try:
@@ -268,10 +288,18 @@ class LocalServer:
         if (self.data_dir / "dbms").exists():
             return
         done = subprocess.run(
-            [java, "-cp", f"{self.lib_dir}/*", ADMIN_TOOL, "dbms", "set-initial-password",
-             self.settings.neo4j_password],
+            [
+                java,
+                "-cp",
+                f"{self.lib_dir}/*",
+                ADMIN_TOOL,
+                "dbms",
+                "set-initial-password",
+                self.settings.neo4j_password,
+            ],
             env={**os.environ, "NEO4J_HOME": str(self.home), "NEO4J_CONF": str(self.conf_dir)},
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise LocalServerError(
@@ -357,11 +385,9 @@ def _terminate(pid: int, grace: float) -> None:
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            # Reap it if it is our child (tests), so it does not linger as a zombie.
+        # Reap it if it is our child (tests), so it does not linger as a zombie.
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

@@ -26,8 +26,9 @@ class _Gunicorn(BaseApplication):
         return create_app(self.settings)
 
 
-def serve_forever(settings: Settings, *, bind: str, workers: int, threads: int,
-                  timeout: int) -> None:
+def serve_forever(
+    settings: Settings, *, bind: str, workers: int, threads: int, timeout: int
+) -> None:
     _Gunicorn(
         settings,
         {

@@ -86,8 +86,11 @@ class MercatorApi(flask_smorest.Api):
         headers = data.get("headers")
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(
-            error.code or 500, code, data.get("message") or error.description or error.name,
-            data.get("errors"), headers,
+            error.code or 500,
+            code,
+            data.get("message") or error.description or error.name,
+            data.get("errors"),
+            headers,
         )
 
 

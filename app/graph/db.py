@@ -15,12 +15,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import GraphDatabase, unit_of_work
-from neo4j import exceptions as neo4j_errors
-
 from app.config import Settings
 from app.errors import Unavailable
 from app.graph import cypher
+from neo4j import GraphDatabase, unit_of_work
+from neo4j import exceptions as neo4j_errors
 
 T = TypeVar("T")
 

@@ -1,0 +1,53 @@
+# Mercator: `make run` serves the API on http://localhost:5000, `make test` runs the tests.
+# Both work from a fresh clone on a machine with Python 3.11+, Java 17 and Maven.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint clean
+
+## run: install, start the local Neo4j, apply the schema, serve the API with gunicorn
+run: install
+	$(BIN)/mercator neo4j start
+	$(BIN)/mercator db init
+	$(BIN)/mercator serve --host $(HOST) --port $(PORT)
+
+## test: install, then run the whole test suite against a real Neo4j
+test: install system-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes)
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## system-deps: Java, Maven and docker-compose (installed with apt-get when missing)
+system-deps:
+	scripts/ensure-system-deps
+
+neo4j-start: install
+	$(BIN)/mercator neo4j start
+
+neo4j-stop: install
+	$(BIN)/mercator neo4j stop
+
+neo4j-status: install
+	$(BIN)/mercator neo4j status
+
+## lint: ruff
+lint: install
+	$(BIN)/ruff check app tests
+
+## clean: stop the local servers and remove the virtualenv and local data
+clean:
+	-test -x $(BIN)/mercator && $(BIN)/mercator neo4j stop
+	rm -rf $(VENV) .mercator .pytest_cache

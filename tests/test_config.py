@@ -1,0 +1,52 @@
+"""Settings from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.config import DEV_PASSWORD, SettingError, Settings
+
+
+def test_defaults_point_at_the_local_server():
+    settings = Settings.from_env({})
+    assert settings.neo4j_uri == "bolt://127.0.0.1:7687"
+    assert settings.neo4j_password == DEV_PASSWORD != "neo4j"
+    assert settings.local.home == Path(".mercator/neo4j")
+
+
+def test_variables_override_defaults_and_the_uri_follows_the_local_port():
+    settings = Settings.from_env(
+        {
+            "MERCATOR_NEO4J_BOLT_PORT": "7999",
+            "MERCATOR_NEO4J_DATABASE": "catalog",
+            "MERCATOR_APPLY_SCHEMA_ON_START": "no",
+            "MERCATOR_NEO4J_HEAP": "4g",
+        }
+    )
+    assert settings.neo4j_uri == "bolt://127.0.0.1:7999"
+    assert settings.neo4j_database == "catalog"
+    assert settings.apply_schema_on_start is False
+    assert settings.local.heap == "4g"
+    routed = Settings.from_env({"MERCATOR_NEO4J_URI": "neo4j://db.internal:7687"})
+    assert routed.neo4j_uri == "neo4j://db.internal:7687"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MERCATOR_NEO4J_BOLT_PORT", "seven"),
+        ("MERCATOR_QUERY_TIMEOUT", "soon"),
+        ("MERCATOR_APPLY_SCHEMA_ON_START", "maybe"),
+    ],
+)
+def test_malformed_values_name_the_variable(name, value):
+    with pytest.raises(SettingError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_describe_hides_the_password():
+    described = Settings.from_env({"MERCATOR_NEO4J_PASSWORD": "s3cret"}).describe()
+    assert described["neo4j_password"] == "***"
+    assert "s3cret" not in repr(described)

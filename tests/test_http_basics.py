@@ -1,0 +1,111 @@
+"""The HTTP surface every later endpoint builds on: probes, one error shape, OpenAPI."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from openapi_spec_validator import validate
+
+from app import create_app
+
+
+def assert_error_shape(response, status: int, code: str):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def test_healthz_answers_without_touching_neo4j(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_readyz_reports_neo4j_reachable_and_schema_version(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready", "neo4j": "reachable", "schema_version": 1}
+
+
+def test_readyz_applies_a_missing_schema_itself(client, raw_cypher):
+    raw_cypher("MATCH (m:MercatorSchema) DELETE m")
+    assert client.get("/readyz").status_code == 200
+    assert raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v") == [{"v": 1}]
+
+
+def test_readyz_refuses_a_graph_written_by_a_newer_mercator(client, raw_cypher):
+    raw_cypher("MATCH (m:MercatorSchema) SET m.version = 999")
+    error = assert_error_shape(client.get("/readyz"), 503, "unavailable")
+    assert error["details"] == {"recorded": 999, "expected": 1}
+
+
+def test_unreachable_neo4j_is_a_503_with_retry_after_not_a_traceback(settings):
+    nowhere = replace(
+        settings, neo4j_uri="bolt://127.0.0.1:9", retry_time=0.0, apply_schema_on_start=True
+    )
+    client = create_app(nowhere).test_client()  # starts even though Neo4j is not there
+    response = client.get("/readyz")
+    assert_error_shape(response, 503, "unavailable")
+    assert response.headers["Retry-After"] == "5"
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("get", "/no/such/page", 404, "not_found"),
+        ("get", "/api/v1/nothing-here", 404, "not_found"),
+        ("post", "/healthz", 405, "method_not_allowed"),
+        ("delete", "/readyz", 405, "method_not_allowed"),
+    ],
+)
+def test_http_errors_use_the_one_error_shape(client, method, path, status, code):
+    response = getattr(client, method)(path)
+    assert_error_shape(response, status, code)
+    assert b"<html" not in response.data.lower()
+
+
+def test_unexpected_exceptions_become_a_json_500(app):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.config["TESTING"] = False  # let the error handler run as in production
+    response = app.test_client().get("/boom")
+    error = assert_error_shape(response, 500, "internal")
+    assert "secret internals" not in response.get_data(as_text=True)
+    assert error["details"] is None
+
+
+def test_openapi_document_is_valid_and_lists_every_route(app, client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.get_json()
+    validate(document)
+    documented = set(document["paths"])
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in {"static", "swagger_assets"} or rule.rule.startswith("/api/v1/docs"):
+            continue
+        if rule.rule == "/api/v1/openapi.json":
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        assert path in documented, f"{rule.rule} is served but not documented"
+    assert "Error" in document["components"]["schemas"]
+
+
+def test_interactive_docs_are_served_from_this_app_not_a_cdn(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "https://" not in html and "http://" not in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-standalone-preset.js"):
+        assert f"/api/v1/docs/assets/{asset}" in html
+        served = client.get(f"/api/v1/docs/assets/{asset}")
+        assert served.status_code == 200 and len(served.data) > 1000
