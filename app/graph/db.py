@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import neo4j
+import neo4j.time
 from app.config import Settings
 from app.errors import Unavailable
 from app.graph import cypher
@@ -45,6 +46,8 @@ def connect(settings: Settings) -> neo4j.Driver:
         connection_timeout=settings.connect_timeout,
         connection_acquisition_timeout=settings.connect_timeout * 2,
         max_transaction_retry_time=settings.retry_time,
+        # Planner hints such as "unknown relationship type" on an empty graph are noise here.
+        notifications_min_severity="OFF",
     )
 
 
@@ -67,16 +70,38 @@ class Tx:
     def __init__(self, tx: neo4j.ManagedTransaction) -> None:
         self._tx = tx
 
-    def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """All rows of query `name`, each as a dict keyed by the returned column names."""
-        return [record.data() for record in self._tx.run(cypher.load(name), params)]
+    def run(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
+        """All rows of the named `query`, each as a dict keyed by the returned column names.
 
-    def single(self, name: str, **params: Any) -> dict[str, Any] | None:
-        """The one row of query `name`, or None when it returns no row."""
-        rows = self.run(name, **params)
+        Temporal values come back as ISO 8601 strings (UTC as ``Z``), so rows are plain
+        JSON-ready data."""
+        return [
+            {key: _plain(value) for key, value in record.items()}
+            for record in self._tx.run(cypher.load(query), params)
+        ]
+
+    def single(self, query: str, /, **params: Any) -> dict[str, Any] | None:
+        """The one row of the named `query`, or None when it returns no row."""
+        rows = self.run(query, **params)
         if len(rows) > 1:
-            raise RuntimeError(f"query {name} returned {len(rows)} rows, expected at most one")
+            raise RuntimeError(f"query {query} returned {len(rows)} rows, expected at most one")
         return rows[0] if rows else None
+
+
+def _plain(value: Any) -> Any:
+    """Driver values as plain Python: temporals to ISO strings, recursively."""
+    if isinstance(value, neo4j.time.DateTime):
+        text = value.to_native().isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, neo4j.time.Date | neo4j.time.Time):
+        return value.iso_format()
+    if isinstance(value, neo4j.time.Duration):
+        return str(value)
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 class Graph:
@@ -99,13 +124,13 @@ class Graph:
         """Run `work` in one write transaction; it may be retried, so keep it pure."""
         return self._managed(neo4j.WRITE_ACCESS, work)
 
-    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Rows of one read query, in its own transaction."""
-        return self.read_tx(lambda tx: tx.run(name, **params))
+    def read(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Rows of one named read query, in its own transaction."""
+        return self.read_tx(lambda tx: tx.run(query, **params))
 
-    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Rows of one write query, in its own transaction."""
-        return self.write_tx(lambda tx: tx.run(name, **params))
+    def write(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Rows of one named write query, in its own transaction."""
+        return self.write_tx(lambda tx: tx.run(query, **params))
 
     def run_schema(self, name: str) -> None:
         """Run one schema statement in an auto-commit transaction (Neo4j keeps schema

@@ -1,0 +1,38 @@
+"""Teams: the owners people call when something they own is affected."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import Invalid, NotFound
+from app.graph import Graph
+from app.services import naming, pages, views
+
+
+def upsert(graph: Graph, name: str, email: str | None = None, chat: str | None = None,
+           pager: str | None = None) -> tuple[dict[str, Any], bool]:
+    """Create the team or update its contacts; returns (team, created)."""
+    problem = naming.name_problem(name)
+    if problem:
+        raise Invalid(f"team name {problem}", {"name": [problem]})
+    row = graph.write("teams/upsert", name=name, email=email, chat=chat, pager=pager)[0]
+    return get(graph, name), row["created"]
+
+
+def get(graph: Graph, name: str) -> dict[str, Any]:
+    rows = graph.read("teams/get", name=name)
+    if not rows:
+        raise NotFound(f"no team named {name!r}", {"team": name})
+    row = rows[0]
+    return {**views.team(row["props"]), "components": row["components"],
+            "applications": row["applications"]}
+
+
+def list_teams(graph: Graph, prefix: str | None = None, offset: int = 0,
+               limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+    return pages.page(
+        lambda skip, take: graph.read("teams/list", prefix=prefix, offset=skip, limit=take),
+        lambda row: {**views.team(row["props"]), "component_count": row["components"],
+                     "application_count": row["applications"]},
+        offset, limit,
+    )
