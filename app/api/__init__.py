@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import flask_swagger_ui
-from flask import Flask, send_from_directory
+from flask import Flask, request, send_from_directory
 
-from app.api import errors, health
+from app.api import (
+    applications,
+    components,
+    deployments,
+    environments,
+    errors,
+    health,
+    teams,
+)
 
 API_PREFIX = "/api/v1"
 #: Swagger UI's files ship inside the flask-swagger-ui wheel; served from here, not a CDN.
@@ -34,10 +42,28 @@ def register_api(app: Flask) -> None:
         },
     )
     api = errors.MercatorApi(app)
-    api.register_blueprint(health.blp)
+    for blueprint in (health.blp, teams.blp, components.blp, applications.blp,
+                      environments.blp, deployments.blp):
+        api.register_blueprint(blueprint)
+    _require_json_bodies(app)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str):
         return send_from_directory(SWAGGER_ASSETS, filename)
 
     errors.register(app)
+
+
+def _require_json_bodies(app: Flask) -> None:
+    """Writes take JSON: another content type is a 415, before any parsing."""
+
+    @app.before_request
+    def refuse_non_json():
+        if request.method in {"POST", "PUT", "PATCH"} and request.path.startswith(API_PREFIX):
+            has_body = request.content_length or request.headers.get("Transfer-Encoding")
+            if has_body and not request.is_json:
+                return errors.error_response(
+                    415, "unsupported_media_type",
+                    f"send JSON (Content-Type: application/json), not {request.mimetype!r}",
+                )
+        return None

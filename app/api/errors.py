@@ -80,9 +80,10 @@ class MercatorApi(flask_smorest.Api):
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
-        if error.code == 422 and "messages" in data:
-            # webargs reports schema validation failures as 422; we answer 400, per field.
-            return error_response(400, "invalid", "the request is invalid", data["messages"])
+        if "messages" in data:
+            # webargs: schema validation failures (422, answered as 400) and bad JSON (400).
+            return error_response(400, "invalid", "the request is invalid",
+                                  _by_field(data["messages"]))
         headers = data.get("headers")
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(
@@ -92,6 +93,19 @@ class MercatorApi(flask_smorest.Api):
             data.get("errors"),
             headers,
         )
+
+
+def _by_field(messages: dict[str, Any]) -> dict[str, Any]:
+    """webargs groups messages by location ({"json": {...}, "query": {...}}); clients get
+    them by field, like the services' `Invalid` details. A body that is not JSON at all
+    is reported under "body"."""
+    fields: dict[str, Any] = {}
+    for location, found in messages.items():
+        if isinstance(found, dict):
+            fields.update(found)
+        else:
+            fields["body" if location == "json" else location] = found
+    return fields
 
 
 def register(app: Flask) -> None:

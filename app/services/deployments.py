@@ -9,12 +9,11 @@ environment's `RUNS` edges to the deployed versions, a failed one moves nothing.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
-from app.services import applications, naming, pages, views
+from app.services import applications, naming, pages, times, views
 
 STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
 #: Deployment ids are chosen by the caller (an idempotency key, e.g. the pipeline run) or
@@ -54,14 +53,14 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
         problems["components"] = ["give an application version or components, not both"]
     if version is None and not components:
         problems["components"] = ["give an application and version, or component versions"]
-    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    now = times.now()
     request["started_at"] = data.get("started_at") or now
     request["finished_at"] = data.get("finished_at") or now
-    started, finished = _parse_time(request["started_at"]), _parse_time(request["finished_at"])
+    started, finished = times.parse(request["started_at"]), times.parse(request["finished_at"])
     if started is None:
-        problems["started_at"] = ["must be an ISO 8601 time with a time zone"]
+        problems["started_at"] = [times.PROBLEM]
     if finished is None:
-        problems["finished_at"] = ["must be an ISO 8601 time with a time zone"]
+        problems["finished_at"] = [times.PROBLEM]
     if started and finished and finished < started:
         problems["finished_at"] = ["must not be before started_at"]
     if problems:
@@ -70,14 +69,6 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
         request["members"] = applications.members_from_list(components)
     request["id"] = data.get("id") or str(uuid.uuid4())
     return request
-
-
-def _parse_time(text: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo is not None else None
 
 
 def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
-from app.services import applications, naming, semver
+from app.services import applications, naming, semver, times
 from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
 
 @dataclass(frozen=True)
@@ -70,6 +70,9 @@ class Registration:
             if isinstance(name, str) and name in dependencies:
                 problem(f"{key}.component", f"{name} is listed twice")
             dependencies[name] = version_range
+        created_at = data.get("created_at")
+        if created_at is not None and times.parse(created_at) is None:
+            problem("created_at", times.PROBLEM)
         for index, app_name in enumerate(data.get("applications") or []):
             problem(f"applications.{index}", naming.name_problem(app_name))
         for key, value in (data.get("attributes") or {}).items():

@@ -8,8 +8,11 @@ MATCH (c:Component {name: $name})
 OPTIONAL MATCH (c)-[:HAS_VERSION]->(latest:ComponentVersion {version: c.latest_version})
 RETURN c {.*} AS props,
        [(c)-[:OWNED_BY]->(t:Team) | t.name][0] AS owner,
-       [(latest)-[d:DEPENDS_ON]->(dep:Component) | {component: dep.name, range: d.range}]
-         AS dependencies,
+       COLLECT {
+         MATCH (latest)-[d:DEPENDS_ON]->(dep:Component)
+         RETURN {component: dep.name, range: d.range} AS dependency
+         ORDER BY dependency.component
+       } AS dependencies,
        COLLECT {
          MATCH (c)-[:HAS_VERSION]->(v:ComponentVersion)<-[r:RUNS]-(e:Environment)
          RETURN {environment: e.name, version: v.version, since: r.since} AS running

@@ -1,0 +1,39 @@
+"""Environments and what runs in them now."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from app.api import schemas
+from app.api.context import graph
+from app.services import environments
+
+blp = Blueprint("environments", __name__, url_prefix="/api/v1/environments",
+                description="Where things run")
+
+
+@blp.route("")
+@blp.arguments(schemas.EnvironmentListArgs, location="query")
+@blp.response(200, schemas.EnvironmentPage)
+def list_environments(args):
+    """List environments, filtered by name prefix or stage."""
+    return environments.list_environments(graph(), **args)
+
+
+@blp.route("/<name>")
+@blp.response(200, schemas.EnvironmentDetail)
+@blp.alt_response(404, schema="Error")
+def get_environment(name):
+    """One environment and the component versions running there now."""
+    return environments.get(graph(), name)
+
+
+@blp.route("/<name>", methods=["PUT"])
+@blp.arguments(schemas.EnvironmentIn)
+@blp.response(200, schemas.EnvironmentDetail, description="Updated")
+@blp.alt_response(201, schema=schemas.EnvironmentDetail, description="Created")
+@blp.alt_response(400, schema="Error")
+def put_environment(body, name):
+    """Create an environment or update its details (omitted details stay as they are)."""
+    environment, created = environments.upsert(graph(), name, **body)
+    return environment, 201 if created else 200

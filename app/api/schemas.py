@@ -1,0 +1,358 @@
+"""Marshmallow schemas of the catalog API: what requests may hold and what responses hold.
+
+Request schemas check structure and types (unknown fields are refused); the services
+check the domain rules (name and version syntax, ranges, existence) and raise `Invalid`,
+so the CLI, which calls the services directly, gets the same rules. Response schemas
+document the shapes in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.services import naming, pages, semver
+from app.services.deployments import STATUSES
+from app.services.environments import STAGES
+from app.services.model import KINDS
+
+Str = fields.String
+
+
+def _rule(problem_of):
+    """A marshmallow validator from a `naming` rule, so all bad fields are named at once."""
+
+    def check(value):
+        problem = problem_of(value)
+        if problem:
+            raise ma.ValidationError(problem)
+
+    return check
+
+
+Name = functools.partial(Str, validate=_rule(naming.name_problem))
+Version = functools.partial(Str, validate=_rule(naming.version_problem))
+
+
+def _opt(description: str, metadata: dict | None = None) -> fields.String:
+    """An optional, nullable string field."""
+    return Str(load_default=None, allow_none=True,
+               metadata={"description": description, **(metadata or {})})
+
+
+# -- requests ---------------------------------------------------------------------------
+class PagingArgs(ma.Schema):
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0),
+                            metadata={"description": "Items to skip"})
+    limit = fields.Integer(load_default=pages.DEFAULT_LIMIT,
+                           validate=validate.Range(min=1, max=pages.MAX_LIMIT),
+                           metadata={"description": f"Page size (at most {pages.MAX_LIMIT})"})
+
+
+class PrefixArgs(PagingArgs):
+    prefix = Str(metadata={"description": "Only names that start with this"})
+
+
+class ComponentListArgs(PrefixArgs):
+    kind = Str(validate=validate.OneOf(KINDS))
+    owner = Str(metadata={"description": "Owner team name"})
+    environment = Str(metadata={"description": "Only components with a version running there"})
+
+
+class ApplicationListArgs(PrefixArgs):
+    owner = Str(metadata={"description": "Owner team name"})
+    environment = Str(metadata={"description": "Only applications deployed there"})
+
+
+class EnvironmentListArgs(PrefixArgs):
+    stage = Str(validate=validate.OneOf(STAGES))
+
+
+class DeploymentListArgs(PagingArgs):
+    environment = Str()
+    application = Str()
+    component = Str(metadata={"description": "Deployments that included a version of it"})
+    status = Str(validate=validate.OneOf(STATUSES))
+
+
+class DependencyIn(ma.Schema):
+    component = Name(required=True, metadata={"description": "The component depended on"})
+    range = Str(load_default=None, allow_none=True, validate=_rule(semver.range_problem),
+                metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' "
+                                         "(npm syntax)"})
+
+
+class RegistrationIn(ma.Schema):
+    version = Version(required=True, metadata={"example": "1.4.3"})
+    kind = Str(validate=validate.OneOf(KINDS), load_default=None, allow_none=True,
+               metadata={"description": "Set when the component is first registered"})
+    owner = Name(load_default=None, allow_none=True,
+                 metadata={"description": "Owner team (created if new)"})
+    description = _opt("What the component does")
+    repository_url = _opt("Where its source lives")
+    image = _opt("Container image (repository)",
+                 metadata={"example": "registry.example.com/shop/payment"})
+    digest = _opt("Image digest", metadata={"example": "sha256:4f1c..."})
+    git_repository = _opt("Git repository URL")
+    git_commit = _opt("Git commit SHA")
+    git_branch = _opt("Git branch")
+    build_url = _opt("Link to the build")
+    chart = _opt("Helm chart")
+    chart_version = _opt("Helm chart version")
+    created_at = _opt("Build time, ISO 8601 with time zone (default: now)",
+                      metadata={"format": "date-time"})
+    attributes = fields.Dict(keys=Str(), values=fields.Raw(), load_default=dict,
+                             metadata={"description": "Free key-value pairs (string, number "
+                                                      "or boolean values)"})
+    dependencies = fields.List(fields.Nested(DependencyIn), load_default=list)
+    applications = fields.List(Name(), load_default=list, metadata={
+        "description": "Applications to add the component to (created if new)"})
+    derive = fields.Boolean(load_default=True, metadata={
+        "description": "Give every application whose latest version holds another version "
+                       "of this component a new version with this one"})
+
+
+class MemberIn(ma.Schema):
+    component = Name(required=True)
+    version = Version(required=True)
+
+
+class ApplicationVersionIn(ma.Schema):
+    version = _opt("Version number (default: the latest's successor, or 1.0.0)")
+    components = fields.List(fields.Nested(MemberIn), required=True)
+    owner = _opt("Owner team of the application (created if new)")
+    description = _opt("What the application is")
+
+
+class ComponentChangeIn(ma.Schema):
+    component = Name(required=True)
+    version = Version(required=True)
+
+
+class TeamIn(ma.Schema):
+    email = _opt("Team email", metadata={"example": "payments@example.com"})
+    chat = _opt("Chat channel", metadata={"example": "#payments"})
+    pager = _opt("Pager / on-call handle")
+
+
+class EnvironmentIn(ma.Schema):
+    stage = Str(validate=validate.OneOf(STAGES), load_default=None, allow_none=True)
+    cluster = _opt("Kubernetes cluster (kube context)")
+    namespace = _opt("Namespace")
+    engine = _opt("Deployment engine: helm, command, none, ...")
+    description = _opt("What the environment is for")
+
+
+class DeploymentIn(ma.Schema):
+    id = _opt("Idempotency key, e.g. the pipeline run id (default: generated)")
+    environment = Name(required=True)
+    status = Str(required=True, validate=validate.OneOf(STATUSES))
+    application = _opt("Application deployed (with version), or to match/derive a version "
+                       "for the deployed components")
+    version = _opt("Application version deployed")
+    components = fields.List(fields.Nested(MemberIn), load_default=None, allow_none=True,
+                             metadata={"description": "Component versions deployed "
+                                                      "(instead of an application version)"})
+    started_at = _opt("When it started, ISO 8601 with time zone (default: now)",
+                      metadata={"format": "date-time"})
+    finished_at = _opt("When it finished (default: now); the inventory changes at this time",
+                       metadata={"format": "date-time"})
+    by = _opt("Who deployed")
+    engine = _opt("How: helm, argocd, kubectl, ...")
+    log_url = _opt("Link to the deployment log")
+
+
+# -- responses --------------------------------------------------------------------------
+class PageOut(ma.Schema):
+    offset = fields.Integer()
+    limit = fields.Integer()
+    next_offset = fields.Integer(allow_none=True,
+                                 metadata={"description": "Offset of the next page, or null"})
+
+
+def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
+    return type(name, (PageOut,), {"items": fields.List(fields.Nested(item))})
+
+
+class Dependency(ma.Schema):
+    component = Str()
+    range = Str(allow_none=True)
+
+
+class Running(ma.Schema):
+    environment = Str()
+    version = Str()
+    since = Str()
+
+
+class Component(ma.Schema):
+    name = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    description = Str(allow_none=True)
+    repository_url = Str(allow_none=True)
+    latest_version = Str(allow_none=True)
+    version_count = fields.Integer()
+    created_at = Str(allow_none=True)
+
+
+class ComponentDetail(Component):
+    dependencies = fields.List(fields.Nested(Dependency),
+                               metadata={"description": "Of the latest version"})
+    running = fields.List(fields.Nested(Running))
+
+
+class ComponentVersion(ma.Schema):
+    component = Str()
+    version = Str()
+    image = Str(allow_none=True)
+    digest = Str(allow_none=True)
+    git_repository = Str(allow_none=True)
+    git_commit = Str(allow_none=True)
+    git_branch = Str(allow_none=True)
+    chart = Str(allow_none=True)
+    chart_version = Str(allow_none=True)
+    build_url = Str(allow_none=True)
+    created_at = Str(allow_none=True)
+    attributes = fields.Dict(keys=Str(), values=fields.Raw())
+    previous = Str(allow_none=True, metadata={"description": "Predecessor in registration order"})
+
+
+class RunningHere(ma.Schema):
+    environment = Str()
+    since = Str()
+
+
+class ComponentVersionDetail(ComponentVersion):
+    dependencies = fields.List(fields.Nested(Dependency))
+    running = fields.List(fields.Nested(RunningHere))
+
+
+class DerivedVersion(ma.Schema):
+    application = Str()
+    version = Str()
+    previous = Str(allow_none=True)
+
+
+class RegistrationOut(ma.Schema):
+    component = Str()
+    version = Str()
+    created = fields.Boolean(metadata={"description": "False when it was registered before"})
+    application_versions = fields.List(fields.Nested(DerivedVersion), metadata={
+        "description": "Application versions this registration created"})
+
+
+class Application(ma.Schema):
+    name = Str()
+    owner = Str(allow_none=True)
+    description = Str(allow_none=True)
+    latest_version = Str(allow_none=True)
+    version_count = fields.Integer()
+    created_at = Str(allow_none=True)
+
+
+class ApplicationVersion(ma.Schema):
+    application = Str()
+    version = Str()
+    previous = Str(allow_none=True)
+    reason = Str(allow_none=True, metadata={"description": "What made this version"})
+    created_at = Str(allow_none=True)
+
+
+class ApplicationVersionSummary(ApplicationVersion):
+    component_count = fields.Integer()
+
+
+class Member(ma.Schema):
+    component = Str()
+    version = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    image = Str(allow_none=True)
+    digest = Str(allow_none=True)
+    git_commit = Str(allow_none=True)
+
+
+class ApplicationVersionDetail(ApplicationVersion):
+    components = fields.List(fields.Nested(Member))
+
+
+class Team(ma.Schema):
+    name = Str()
+    email = Str(allow_none=True)
+    chat = Str(allow_none=True)
+    pager = Str(allow_none=True)
+    created_at = Str(allow_none=True)
+
+
+class TeamSummary(Team):
+    component_count = fields.Integer()
+    application_count = fields.Integer()
+
+
+class TeamDetail(Team):
+    components = fields.List(Str())
+    applications = fields.List(Str())
+
+
+class Environment(ma.Schema):
+    name = Str()
+    stage = Str(allow_none=True)
+    cluster = Str(allow_none=True)
+    namespace = Str(allow_none=True)
+    engine = Str(allow_none=True)
+    description = Str(allow_none=True)
+    created_at = Str(allow_none=True)
+
+
+class EnvironmentSummary(Environment):
+    running_count = fields.Integer()
+
+
+class Inventory(ma.Schema):
+    component = Str()
+    version = Str()
+    since = Str()
+    deployment = Str(allow_none=True)
+
+
+class EnvironmentDetail(Environment):
+    running = fields.List(fields.Nested(Inventory))
+
+
+class AppRef(ma.Schema):
+    application = Str()
+    version = Str()
+
+
+class Deployment(ma.Schema):
+    id = Str()
+    environment = Str()
+    status = Str()
+    application = fields.Nested(AppRef, allow_none=True)
+    started_at = Str(allow_none=True)
+    finished_at = Str(allow_none=True)
+    recorded_at = Str(allow_none=True)
+    by = Str(allow_none=True)
+    engine = Str(allow_none=True)
+    log_url = Str(allow_none=True)
+
+
+class ComponentRef(ma.Schema):
+    component = Str()
+    version = Str()
+
+
+class DeploymentDetail(Deployment):
+    components = fields.List(fields.Nested(ComponentRef))
+
+
+ComponentPage = page_of(Component, "ComponentPage")
+ComponentVersionPage = page_of(ComponentVersion, "ComponentVersionPage")
+ApplicationPage = page_of(Application, "ApplicationPage")
+ApplicationVersionPage = page_of(ApplicationVersionSummary, "ApplicationVersionPage")
+TeamPage = page_of(TeamSummary, "TeamPage")
+EnvironmentPage = page_of(EnvironmentSummary, "EnvironmentPage")
+DeploymentPage = page_of(Deployment, "DeploymentPage")
