@@ -67,7 +67,7 @@ def neo4j_for_tests() -> Iterator[Settings]:
             yield Settings(neo4j_uri=container.get_connection_url(), neo4j_password=TEST_PASSWORD)
         return
     settings = local_test_settings(
-        "test-neo4j",
+        os.environ.get("MERCATOR_TEST_NEO4J_HOME", "test-neo4j"),
         bolt_port=int(os.environ.get("MERCATOR_TEST_NEO4J_BOLT_PORT", "17687")),
         http_port=int(os.environ.get("MERCATOR_TEST_NEO4J_HTTP_PORT", "17474")),
     )

@@ -12,7 +12,7 @@ import re
 NAME_MAX = 200
 VERSION_MAX = 128
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@+\-]*$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-~]*$")
 _LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
 
@@ -27,7 +27,7 @@ def name_problem(value: object) -> str | None:
         return f"must be at most {NAME_MAX} characters"
     if not _NAME.match(value):
         return (
-            "must start with a letter or digit and hold only letters, digits and . _ - : @ + "
+            "must start with a letter or digit and hold only letters, digits and . _ - "
             "(no spaces, slashes or control characters)"
         )
     return None

@@ -161,12 +161,13 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
 
 
 def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, Any]]:
-    including = []
+    """New versions of the applications whose latest version holds another version of the
+    component (unless opted out), and of the applications the request names."""
+    candidates = []
     if reg.derive:
-        including = [row["application"] for row in tx.run(
-            "applications/including_other_version", component=reg.component,
-            version=reg.version)]
-    names = sorted(set(including) | set(reg.applications))
+        candidates = [row["application"] for row in
+                      tx.run("applications/ever_including", component=reg.component)]
+    names = sorted(set(candidates) | set(reg.applications))
     if not names:
         return []
     locked = applications.lock(tx, names)
@@ -175,9 +176,9 @@ def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, An
         app = locked[name]
         current = app.components.get(reg.component)
         if current == reg.version:
-            continue  # already there (named application that holds it)
+            continue  # a named application that holds this version already
         if current is None and name not in reg.applications:
-            continue  # another registration removed it while we waited for the lock
+            continue  # its latest version does not hold the component (any more)
         members = {**app.components, reg.component: reg.version}
         verb = "added" if current is None else f"replaced {current}"
         wanted.append(applications.NewVersion(
