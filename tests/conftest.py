@@ -65,3 +65,19 @@ def raw_cypher(settings: Settings, graph: Graph):
 
     yield run
     driver.close()
+
+
+@pytest.fixture
+def base_url(settings: Settings, graph: Graph):
+    """The app served over real HTTP by a threaded server, as pipelines would reach it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    flask_app = create_app(settings)
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    flask_app.extensions["mercator.graph"].close()

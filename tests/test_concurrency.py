@@ -5,43 +5,31 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 import requests
-from werkzeug.serving import make_server
 
-from app import create_app
 from app.services import naming
 
 PIPELINES = 8
 ROUNDS = 6
 
 
-@pytest.fixture
-def base_url(settings, graph):
-    """The app served over real HTTP by a threaded server, as pipelines would reach it."""
-    flask_app = create_app(settings)
-    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    flask_app.extensions["mercator.graph"].close()
-
-
 def test_concurrent_registrations_build_one_gap_free_chain(base_url):
     session = requests.Session()
     components = [f"svc-{i}" for i in range(PIPELINES)]
     for name in components:  # shop 1.0.0 ... 1.0.7, each adding one component
-        response = session.post(f"{base_url}/api/v1/components/{name}/versions",
-                                json={"version": "1.0.0", "applications": ["shop"]})
+        response = session.post(
+            f"{base_url}/api/v1/components/{name}/versions",
+            json={"version": "1.0.0", "applications": ["shop"]},
+        )
         assert response.status_code == 201
 
     barrier = threading.Barrier(PIPELINES)
 
     def pipeline(name: str, version: str) -> int:
         barrier.wait()  # all eight fire at the same moment
-        return requests.post(f"{base_url}/api/v1/components/{name}/versions",
-                             json={"version": version}, timeout=60).status_code
+        return requests.post(
+            f"{base_url}/api/v1/components/{name}/versions", json={"version": version}, timeout=60
+        ).status_code
 
     for round_number in range(1, ROUNDS + 1):
         version = f"1.{round_number}.0"
@@ -61,6 +49,8 @@ def test_concurrent_registrations_build_one_gap_free_chain(base_url):
             previous, number = number, naming.next_version(number)
         assert versions == expected
         latest = session.get(
-            f"{base_url}/api/v1/applications/shop/versions/{versions[-1][0]}").json()
+            f"{base_url}/api/v1/applications/shop/versions/{versions[-1][0]}"
+        ).json()
         assert {m["component"]: m["version"] for m in latest["components"]} == {
-            name: version for name in components}
+            name: version for name in components
+        }

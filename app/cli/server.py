@@ -1,93 +1,16 @@
-"""The `mercator` command line: thin twins of the API over the same services.
-
-Domain errors are turned into a message on stderr and an exit code in one place
-(`MercatorGroup.invoke`), so every command fails the same way.
-"""
+"""Running things: the API server, the local Neo4j, the schema, versions."""
 
 from __future__ import annotations
 
-import json
-import logging
 import sys
-from typing import Any
 
 import click
 
 from app import version as mercator_version
-from app.config import Settings
-from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
-from app.localserver import LocalServer, LocalServerError
-
-#: Exit codes of domain errors; 1 stays "something unexpected", 2 is click's usage error.
-EXIT_CODE_OF: dict[type[MercatorError], int] = {
-    Invalid: 2,
-    NotFound: 3,
-    Conflict: 4,
-    Unavailable: 5,
-    LocalServerError: 6,
-}
-
-
-def _exit_code(error: MercatorError) -> int:
-    for cls in type(error).__mro__:
-        if cls in EXIT_CODE_OF:
-            return EXIT_CODE_OF[cls]
-    return 1
-
-
-class MercatorGroup(click.Group):
-    """A click group that reports domain errors as `error: ...` and a distinct exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except MercatorError as error:
-            click.echo(f"error: {error.message}", err=True)
-            if error.details:
-                click.echo(json.dumps(error.details, indent=2, default=str), err=True)
-            ctx.exit(_exit_code(error))
-
-
-class Context:
-    """What commands share: settings, and a Graph opened on first use."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._graph = None
-
-    @property
-    def graph(self):
-        from app.graph import Graph
-
-        if self._graph is None:
-            self._graph = Graph.from_settings(self.settings)
-        return self._graph
-
-    def close(self) -> None:
-        if self._graph is not None:
-            self._graph.close()
-
-
-pass_context = click.make_pass_decorator(Context)
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str, sort_keys=True))
-
-
-@click.group(cls=MercatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Mercator: the catalog of everything that gets deployed, and where it runs.
-
-    Settings come from MERCATOR_* environment variables (see the README): for example
-    MERCATOR_NEO4J_URI, MERCATOR_NEO4J_USER, MERCATOR_NEO4J_PASSWORD.
-    """
-    # The driver warns on stderr about every retry it makes; a command reports the outcome.
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
-    state = Context(Settings.from_env())
-    ctx.obj = state
-    ctx.call_on_close(state.close)
+from app.cli import Context, cli, pass_context
+from app.cli.output import as_json, output_option
+from app.errors import Unavailable
+from app.localserver import LocalServer
 
 
 @cli.command()
@@ -239,13 +162,7 @@ def db_init(state: Context) -> None:
 
 
 @db.command("status")
-@click.option(
-    "--output",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
+@output_option
 @pass_context
 def db_status(state: Context, output: str) -> None:
     """Show the recorded schema version and every index and constraint."""
@@ -253,7 +170,7 @@ def db_status(state: Context, output: str) -> None:
 
     described = database.describe_schema(state.graph)
     if output == "json":
-        _echo_json(described)
+        click.echo(as_json(described))
         return
     click.echo(
         f"schema version {described['schema_version']} "
@@ -276,11 +193,3 @@ def db_reset(state: Context) -> None:
 
     deleted = database.reset(state.graph)
     click.echo(f"deleted {deleted} nodes")
-
-
-def main() -> None:
-    cli(prog_name="mercator")
-
-
-if __name__ == "__main__":
-    main()

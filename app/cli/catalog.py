@@ -1,0 +1,470 @@
+"""The catalog from the terminal: register, create, record, list and show.
+
+Each command gathers its flags into the same request the HTTP API takes and hands it to
+`state.catalog` (the services, or a remote Mercator with --url), then prints the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from app.cli import Context, ci_env, cli, pass_context
+from app.cli.output import emit_page, emit_record, output_option
+from app.errors import Invalid
+from app.services import pages
+from app.services.deployments import STATUSES
+from app.services.environments import STAGES
+from app.services.model import KINDS
+
+
+def _paging(function):
+    function = click.option(
+        "--offset", type=click.IntRange(0), default=0, show_default=True, help="Items to skip."
+    )(function)
+    return click.option(
+        "--limit",
+        type=click.IntRange(1, pages.MAX_LIMIT),
+        default=pages.DEFAULT_LIMIT,
+        show_default=True,
+        help="Items per page.",
+    )(function)
+
+
+def _split_member(text: str, what: str = "COMPONENT@VERSION") -> tuple[str, str | None]:
+    name, _, rest = text.partition("@")
+    if not name:
+        raise Invalid(f"expected {what}, got {text!r}")
+    return name, rest or None
+
+
+def _members(values: tuple[str, ...]) -> list[dict[str, str]]:
+    members = []
+    for value in values:
+        name, version = _split_member(value)
+        if version is None:
+            raise Invalid(f"expected COMPONENT@VERSION, got {value!r}")
+        members.append({"component": name, "version": version})
+    return members
+
+
+def _created(created: bool, what: str) -> None:
+    click.echo(f"{what} {'created' if created else 'unchanged (already there)'}", err=True)
+
+
+# -- components -------------------------------------------------------------------------
+@cli.group()
+def component() -> None:
+    """Components and their versions."""
+
+
+@component.command("register")
+@click.argument("name")
+@click.argument("version")
+@click.option("--kind", type=click.Choice(KINDS), help="Kind of component (set once).")
+@click.option("--owner", help="Owner team (created if new).")
+@click.option("--description", help="What the component does.")
+@click.option("--repository-url", help="Where its source lives.")
+@click.option("--image", help="Container image repository.")
+@click.option("--digest", help="Image digest (sha256:...).")
+@click.option(
+    "--git-repository",
+    help="Git repository URL [CI: GITHUB_SERVER_URL/GITHUB_REPOSITORY, CI_PROJECT_URL, GIT_URL].",
+)
+@click.option("--git-commit", help="Commit SHA [CI: GITHUB_SHA, CI_COMMIT_SHA, GIT_COMMIT].")
+@click.option("--git-branch", help="Branch [CI: GITHUB_REF_NAME, CI_COMMIT_REF_NAME, GIT_BRANCH].")
+@click.option("--build-url", help="Link to the build [CI: the GitHub run, CI_JOB_URL, BUILD_URL].")
+@click.option("--chart", help="Helm chart.")
+@click.option("--chart-version", help="Helm chart version.")
+@click.option("--created-at", help="Build time, ISO 8601 with time zone (default: now).")
+@click.option(
+    "--attr",
+    "attributes",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A free key-value attribute (repeatable).",
+)
+@click.option(
+    "--depends-on",
+    "dependencies",
+    multiple=True,
+    metavar="COMPONENT[@RANGE]",
+    help="A component this version needs, optionally with a version range, e.g. "
+    "'currency@>=2.0.0 <3.0.0' (repeatable).",
+)
+@click.option(
+    "--app",
+    "applications",
+    multiple=True,
+    metavar="APPLICATION",
+    help="Add the component to this application (repeatable).",
+)
+@click.option(
+    "--no-derive",
+    is_flag=True,
+    help="Do not give applications holding this component a new version.",
+)
+@click.option("--no-ci-env", is_flag=True, help="Ignore the CI environment variables.")
+@output_option
+@pass_context
+def component_register(
+    state: Context,
+    name: str,
+    version: str,
+    attributes: tuple[str, ...],
+    dependencies: tuple[str, ...],
+    applications: tuple[str, ...],
+    no_derive: bool,
+    no_ci_env: bool,
+    output: str,
+    **fields: Any,
+) -> None:
+    """Register version VERSION of component NAME (after its image is pushed).
+
+    Git and build details not given as flags are taken from the CI system's environment
+    variables (GitHub Actions, GitLab CI, Jenkins). Registering the same content again
+    changes nothing; the same version with other content is refused (exit code 4).
+    """
+    body: dict[str, Any] = {} if no_ci_env else ci_env.registration_defaults()
+    body.update({key: value for key, value in fields.items() if value is not None})
+    body["version"] = version
+    body["attributes"] = _attributes(attributes)
+    body["dependencies"] = [
+        {"component": dep, "range": rng} for dep, rng in map(_split_member, dependencies)
+    ]
+    body["applications"] = list(applications)
+    body["derive"] = not no_derive
+    outcome = state.catalog.register(name, body)
+    _created(outcome["created"], f"{name} {version}")
+    emit_record(outcome, output)
+
+
+def _attributes(pairs: tuple[str, ...]) -> dict[str, str]:
+    attributes = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise Invalid(f"expected KEY=VALUE for --attr, got {pair!r}")
+        attributes[key] = value
+    return attributes
+
+
+@component.command("list")
+@click.option("--prefix", help="Only names starting with this.")
+@click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
+@click.option("--owner", help="Only components of this team.")
+@click.option("--environment", help="Only components running there now.")
+@_paging
+@output_option
+@pass_context
+def component_list(state: Context, output: str, **filters: Any) -> None:
+    """List components."""
+    page = state.catalog.list("components", **filters)
+    emit_page(page, ("name", "kind", "owner", "latest_version", "version_count"), output)
+
+
+@component.command("show")
+@click.argument("name")
+@output_option
+@pass_context
+def component_show(state: Context, name: str, output: str) -> None:
+    """Show a component: owner, latest version, dependencies, where it runs."""
+    emit_record(state.catalog.get("components", name), output)
+
+
+@component.command("versions")
+@click.argument("name")
+@_paging
+@output_option
+@pass_context
+def component_versions(state: Context, name: str, output: str, **paging: Any) -> None:
+    """List the versions of component NAME, newest first."""
+    page = state.catalog.component_versions(name, **paging)
+    emit_page(page, ("version", "digest", "git_commit", "created_at", "previous"), output)
+
+
+@component.command("version")
+@click.argument("name")
+@click.argument("version")
+@output_option
+@pass_context
+def component_version(state: Context, name: str, version: str, output: str) -> None:
+    """Show one version of a component: build details, attributes, dependencies."""
+    emit_record(state.catalog.component_version(name, version), output)
+
+
+# -- applications -----------------------------------------------------------------------
+@cli.group("app")
+def application() -> None:
+    """Applications and their versions."""
+
+
+@application.command("list")
+@click.option("--prefix", help="Only names starting with this.")
+@click.option("--owner", help="Only applications of this team.")
+@click.option("--environment", help="Only applications deployed there.")
+@_paging
+@output_option
+@pass_context
+def app_list(state: Context, output: str, **filters: Any) -> None:
+    """List applications."""
+    page = state.catalog.list("applications", **filters)
+    emit_page(page, ("name", "owner", "latest_version", "version_count"), output)
+
+
+@application.command("show")
+@click.argument("name")
+@output_option
+@pass_context
+def app_show(state: Context, name: str, output: str) -> None:
+    """Show an application: owner and latest version."""
+    emit_record(state.catalog.get("applications", name), output)
+
+
+@application.command("versions")
+@click.argument("name")
+@_paging
+@output_option
+@pass_context
+def app_versions(state: Context, name: str, output: str, **paging: Any) -> None:
+    """List the versions of application NAME in version order, with predecessors."""
+    page = state.catalog.application_versions(name, **paging)
+    emit_page(page, ("version", "previous", "component_count", "reason", "created_at"), output)
+
+
+@application.group("version")
+def app_version() -> None:
+    """One application version: show or create."""
+
+
+@app_version.command("show")
+@click.argument("name")
+@click.argument("version")
+@output_option
+@pass_context
+def app_version_show(state: Context, name: str, version: str, output: str) -> None:
+    """Show application version VERSION of NAME with its component versions."""
+    emit_record(state.catalog.application_version(name, version), output)
+
+
+@app_version.command("create")
+@click.argument("name")
+@click.option(
+    "--component",
+    "members",
+    multiple=True,
+    required=True,
+    metavar="COMPONENT@VERSION",
+    help="A component version (repeatable).",
+)
+@click.option("--version", help="Version number (default: the latest's successor, or 1.0.0).")
+@click.option("--owner", help="Owner team of the application.")
+@click.option("--description", help="What the application is.")
+@output_option
+@pass_context
+def app_version_create(
+    state: Context, name: str, members: tuple[str, ...], output: str, **fields: Any
+) -> None:
+    """Create a version of application NAME from explicit component versions."""
+    body = {key: value for key, value in fields.items() if value is not None}
+    body["components"] = _members(members)
+    version, created = state.catalog.create_application_version(name, body)
+    _created(created, f"{name} {version['version']}")
+    emit_record(version, output)
+
+
+@application.command("add")
+@click.argument("name")
+@click.argument("member", metavar="COMPONENT@VERSION")
+@output_option
+@pass_context
+def app_add(state: Context, name: str, member: str, output: str) -> None:
+    """Add a component version to application NAME (or replace its version): a new
+    application version."""
+    (entry,) = _members((member,))
+    version, created = state.catalog.add_component(name, entry["component"], entry["version"])
+    _created(created, f"{name} {version['version']}")
+    emit_record(version, output)
+
+
+@application.command("remove")
+@click.argument("name")
+@click.argument("component_name", metavar="COMPONENT")
+@output_option
+@pass_context
+def app_remove(state: Context, name: str, component_name: str, output: str) -> None:
+    """Remove a component from application NAME: a new application version."""
+    emit_record(state.catalog.remove_component(name, component_name), output)
+
+
+# -- environments and teams -------------------------------------------------------------
+@cli.group("env")
+def environment() -> None:
+    """Environments and what runs there."""
+
+
+@environment.command("list")
+@click.option("--prefix", help="Only names starting with this.")
+@click.option("--stage", type=click.Choice(STAGES), help="Only this stage.")
+@_paging
+@output_option
+@pass_context
+def env_list(state: Context, output: str, **filters: Any) -> None:
+    """List environments."""
+    page = state.catalog.list("environments", **filters)
+    emit_page(page, ("name", "stage", "cluster", "namespace", "running_count"), output)
+
+
+@environment.command("show")
+@click.argument("name")
+@output_option
+@pass_context
+def env_show(state: Context, name: str, output: str) -> None:
+    """Show an environment and the component versions running there now."""
+    emit_record(state.catalog.get("environments", name), output)
+
+
+@environment.command("set")
+@click.argument("name")
+@click.option("--stage", type=click.Choice(STAGES), help="dev, test, staging or prod.")
+@click.option("--cluster", help="Kubernetes cluster (kube context).")
+@click.option("--namespace", help="Namespace.")
+@click.option("--engine", help="Deployment engine: helm, command, none, ...")
+@click.option("--description", help="What the environment is for.")
+@output_option
+@pass_context
+def env_set(state: Context, name: str, output: str, **fields: Any) -> None:
+    """Create environment NAME or update its details (others stay as they are)."""
+    environment_record, created = state.catalog.put_environment(name, fields)
+    _created(created, f"environment {name}")
+    emit_record(environment_record, output)
+
+
+@cli.group()
+def team() -> None:
+    """Owner teams and their contacts."""
+
+
+@team.command("list")
+@click.option("--prefix", help="Only names starting with this.")
+@_paging
+@output_option
+@pass_context
+def team_list(state: Context, output: str, **filters: Any) -> None:
+    """List teams."""
+    page = state.catalog.list("teams", **filters)
+    emit_page(page, ("name", "email", "chat", "pager", "component_count"), output)
+
+
+@team.command("show")
+@click.argument("name")
+@output_option
+@pass_context
+def team_show(state: Context, name: str, output: str) -> None:
+    """Show a team: contacts, components and applications it owns."""
+    emit_record(state.catalog.get("teams", name), output)
+
+
+@team.command("set")
+@click.argument("name")
+@click.option("--email", help="Team email.")
+@click.option("--chat", help="Chat channel.")
+@click.option("--pager", help="Pager / on-call handle.")
+@output_option
+@pass_context
+def team_set(state: Context, name: str, output: str, **fields: Any) -> None:
+    """Create team NAME or update its contacts (others stay as they are)."""
+    team_record, created = state.catalog.put_team(name, fields)
+    _created(created, f"team {name}")
+    emit_record(team_record, output)
+
+
+# -- deployments ------------------------------------------------------------------------
+@cli.group()
+def deploy() -> None:
+    """Deployments: record them, list and show the history."""
+
+
+@deploy.command("record")
+@click.option(
+    "--to", "environment_name", required=True, metavar="ENVIRONMENT", help="Where it was deployed."
+)
+@click.option(
+    "--app",
+    "application_name",
+    metavar="APPLICATION",
+    help="Application deployed (with --version), or whose version the --component set is.",
+)
+@click.option("--version", help="Application version deployed.")
+@click.option(
+    "--component",
+    "members",
+    multiple=True,
+    metavar="COMPONENT@VERSION",
+    help="A component version deployed (repeatable), instead of --version.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default="succeeded",
+    show_default=True,
+    help="How it ended.",
+)
+@click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
+@click.option("--started-at", help="ISO 8601 with time zone (default: now).")
+@click.option("--finished-at", help="ISO 8601 with time zone (default: now).")
+@click.option("--by", help="Who deployed [CI: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER].")
+@click.option("--engine", help="How: helm, argocd, kubectl, ...")
+@click.option("--log-url", help="Link to the deployment log.")
+@output_option
+@pass_context
+def deploy_record(
+    state: Context,
+    environment_name: str,
+    application_name: str | None,
+    members: tuple[str, ...],
+    deployment_id: str | None,
+    output: str,
+    **fields: Any,
+) -> None:
+    """Record a deployment that happened: an application version or component versions.
+
+    A succeeded deployment moves the environment's inventory; any other status only
+    enters the history.
+    """
+    body = {key: value for key, value in fields.items() if value is not None}
+    body.setdefault("by", ci_env.deployer())
+    body.update(environment=environment_name, application=application_name, id=deployment_id)
+    if members:
+        body["components"] = _members(members)
+    deployment, created = state.catalog.record_deployment(body)
+    _created(created, f"deployment {deployment['id']}")
+    emit_record(deployment, output)
+
+
+@deploy.command("list")
+@click.option("--environment", help="Only deployments to this environment.")
+@click.option("--app", "application", help="Only deployments of this application.")
+@click.option("--component", help="Only deployments that included this component.")
+@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@_paging
+@output_option
+@pass_context
+def deploy_list(state: Context, output: str, **filters: Any) -> None:
+    """List deployments, newest first."""
+    page = state.catalog.list("deployments", **filters)
+    if output == "table":
+        for item in page["items"]:
+            app = item["application"]
+            item["application"] = f"{app['application']} {app['version']}" if app else None
+    emit_page(page, ("id", "environment", "application", "status", "finished_at", "by"), output)
+
+
+@deploy.command("show")
+@click.argument("deployment_id", metavar="ID")
+@output_option
+@pass_context
+def deploy_show(state: Context, deployment_id: str, output: str) -> None:
+    """Show one deployment."""
+    emit_record(state.catalog.get("deployments", deployment_id), output)

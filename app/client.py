@@ -1,0 +1,178 @@
+"""The catalog as the CLI sees it: the services on Neo4j directly, or a Mercator over HTTP.
+
+Pipelines often reach only the HTTP API, operators usually reach Neo4j; `mercator
+--url URL ...` (or `MERCATOR_URL`) switches the CLI from `LocalCatalog` to
+`RemoteCatalog` and nothing else changes: both offer the same operations and raise the
+same domain errors, so each command is written once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+from app.graph import Graph
+from app.services import (
+    applications,
+    components,
+    deployments,
+    environments,
+    registration,
+    teams,
+)
+
+Page = dict[str, Any]
+
+
+class LocalCatalog:
+    """Operations run by the services against Neo4j."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def register(self, component: str, body: dict[str, Any]) -> dict[str, Any]:
+        return registration.register(self.graph, {**body, "component": component})
+
+    def create_application_version(
+        self, application: str, body: dict[str, Any]
+    ) -> tuple[dict, bool]:
+        return applications.create_application_version(self.graph, application, **body)
+
+    def add_component(self, application: str, component: str, version: str) -> tuple[dict, bool]:
+        return applications.add_component(self.graph, application, component, version)
+
+    def remove_component(self, application: str, component: str) -> dict:
+        return applications.remove_component(self.graph, application, component)
+
+    def record_deployment(self, body: dict[str, Any]) -> tuple[dict, bool]:
+        return deployments.record(self.graph, body)
+
+    def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
+        return teams.upsert(self.graph, name, **body)
+
+    def put_environment(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
+        return environments.upsert(self.graph, name, **body)
+
+    def list(self, resource: str, **filters: Any) -> Page:
+        listing = {
+            "teams": teams.list_teams,
+            "components": components.list_components,
+            "applications": applications.list_applications,
+            "environments": environments.list_environments,
+            "deployments": deployments.list_deployments,
+        }[resource]
+        return listing(self.graph, **filters)
+
+    def get(self, resource: str, name: str) -> dict[str, Any]:
+        getter = {
+            "teams": teams.get,
+            "components": components.get,
+            "applications": applications.get,
+            "environments": environments.get,
+            "deployments": deployments.get,
+        }[resource]
+        return getter(self.graph, name)
+
+    def component_versions(self, name: str, **paging: Any) -> Page:
+        return components.list_versions(self.graph, name, **paging)
+
+    def component_version(self, name: str, version: str) -> dict[str, Any]:
+        return components.get_version(self.graph, name, version)
+
+    def application_versions(self, name: str, **paging: Any) -> Page:
+        return applications.list_versions(self.graph, name, **paging)
+
+    def application_version(self, name: str, version: str) -> dict[str, Any]:
+        return applications.get_version(self.graph, name, version)
+
+
+#: How an HTTP error status reads as a domain error.
+_ERROR_OF_STATUS = {400: Invalid, 404: NotFound, 409: Conflict, 503: Unavailable}
+
+
+class RemoteCatalog:
+    """The same operations over a Mercator's HTTP API."""
+
+    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.http = requests.Session()
+
+    def register(self, component: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", f"/components/{_q(component)}/versions", body)[0]
+
+    def create_application_version(
+        self, application: str, body: dict[str, Any]
+    ) -> tuple[dict, bool]:
+        return self._call("POST", f"/applications/{_q(application)}/versions", body)
+
+    def add_component(self, application: str, component: str, version: str) -> tuple[dict, bool]:
+        return self._call(
+            "POST",
+            f"/applications/{_q(application)}/components",
+            {"component": component, "version": version},
+        )
+
+    def remove_component(self, application: str, component: str) -> dict:
+        path = f"/applications/{_q(application)}/components/{_q(component)}"
+        return self._call("DELETE", path)[0]
+
+    def record_deployment(self, body: dict[str, Any]) -> tuple[dict, bool]:
+        return self._call("POST", "/deployments", body)
+
+    def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
+        return self._call("PUT", f"/teams/{_q(name)}", body)
+
+    def put_environment(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
+        return self._call("PUT", f"/environments/{_q(name)}", body)
+
+    def list(self, resource: str, **filters: Any) -> Page:
+        return self._call("GET", f"/{resource}", params=filters)[0]
+
+    def get(self, resource: str, name: str) -> dict[str, Any]:
+        return self._call("GET", f"/{resource}/{_q(name)}")[0]
+
+    def component_versions(self, name: str, **paging: Any) -> Page:
+        return self._call("GET", f"/components/{_q(name)}/versions", params=paging)[0]
+
+    def component_version(self, name: str, version: str) -> dict[str, Any]:
+        return self._call("GET", f"/components/{_q(name)}/versions/{_q(version)}")[0]
+
+    def application_versions(self, name: str, **paging: Any) -> Page:
+        return self._call("GET", f"/applications/{_q(name)}/versions", params=paging)[0]
+
+    def application_version(self, name: str, version: str) -> dict[str, Any]:
+        return self._call("GET", f"/applications/{_q(name)}/versions/{_q(version)}")[0]
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> tuple[Any, bool]:
+        """(JSON body, created) of one API call; errors raised as domain errors."""
+        url = f"{self.base_url}/api/v1{path}"
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            response = self.http.request(method, url, json=body, params=query, timeout=self.timeout)
+        except requests.RequestException as exc:
+            raise Unavailable(
+                f"cannot reach Mercator at {self.base_url}", {"error": str(exc)}
+            ) from exc
+        if response.status_code < 400:
+            return response.json(), response.status_code == 201
+        try:
+            error = response.json()["error"]
+            message, details = error["message"], error.get("details")
+        except (ValueError, KeyError, TypeError):
+            message, details = f"HTTP {response.status_code} from {url}", None
+        raise _ERROR_OF_STATUS.get(response.status_code, MercatorError)(message, details)
+
+
+def _q(segment: str) -> str:
+    """A path segment, quoted so a name can never change the URL's shape."""
+    return quote(segment, safe="")

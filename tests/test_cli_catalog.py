@@ -1,0 +1,243 @@
+"""The catalog from the terminal, against Neo4j directly and against the HTTP API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+from app.cli.ci_env import deployer, registration_defaults
+
+
+@pytest.fixture(params=["local", "remote"])
+def mercator(request, settings, graph):
+    """Run `mercator ...` against Neo4j, or with --url against a running API."""
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+        "GITHUB_ACTIONS": "",
+        "GITHUB_SHA": "",
+        "GITLAB_CI": "",
+        "CI_COMMIT_SHA": "",
+        "GIT_COMMIT": "",
+        "BUILD_URL": "",
+        "USER": "tester",
+    }
+    prefix = []
+    if request.param == "remote":
+        prefix = ["--url", request.getfixturevalue("base_url")]
+        env["MERCATOR_NEO4J_URI"] = "bolt://127.0.0.1:9"  # remote mode must not need Neo4j
+
+    def run(*args: str, expect: int = 0, extra_env: dict | None = None):
+        result = CliRunner().invoke(cli, [*prefix, *args], env={**env, **(extra_env or {})})
+        assert result.exit_code == expect, result.output
+        return result
+
+    return run
+
+
+def _json(result):
+    return json.loads(result.stdout)
+
+
+def test_register_with_flags_and_ci_variables(mercator):
+    github = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_SHA": "abc123",
+        "GITHUB_REF_NAME": "main",
+        "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/payment",
+        "GITHUB_RUN_ID": "77",
+    }
+    result = mercator(
+        "component",
+        "register",
+        "payment",
+        "1.0.0",
+        "--kind",
+        "service",
+        "--owner",
+        "payments",
+        "--digest",
+        "sha256:aa",
+        "--attr",
+        "region=eu",
+        "--depends-on",
+        "currency@>=2.0.0 <3.0.0",
+        "--app",
+        "shop",
+        "-o",
+        "json",
+        extra_env=github,
+    )
+    body = _json(result)
+    assert body["created"] is True
+    assert body["application_versions"] == [
+        {"application": "shop", "version": "1.0.0", "previous": None}
+    ]
+    version = _json(mercator("component", "version", "payment", "1.0.0", "-o", "json"))
+    assert (version["git_commit"], version["git_branch"], version["git_repository"]) == (
+        "abc123",
+        "main",
+        "https://github.com/acme/payment",
+    )
+    assert version["build_url"] == "https://github.com/acme/payment/actions/runs/77"
+    assert version["attributes"] == {"region": "eu"}
+    assert version["dependencies"] == [{"component": "currency", "range": ">=2.0.0 <3.0.0"}]
+
+    again = mercator(
+        "component",
+        "register",
+        "payment",
+        "1.0.0",
+        "--kind",
+        "service",
+        "--owner",
+        "payments",
+        "--digest",
+        "sha256:aa",
+        "--attr",
+        "region=eu",
+        "--depends-on",
+        "currency@>=2.0.0 <3.0.0",
+        "--app",
+        "shop",
+        extra_env=github,
+    )
+    assert "unchanged" in again.stderr
+
+
+def test_conflict_and_invalid_input_have_their_exit_codes(mercator):
+    mercator("component", "register", "payment", "1.0.0", "--digest", "sha256:aa")
+    conflict = mercator(
+        "component", "register", "payment", "1.0.0", "--digest", "sha256:bb", expect=4
+    )
+    assert "error: payment 1.0.0 is already registered" in conflict.stderr
+    assert '"digest"' in conflict.stderr
+    invalid = mercator("component", "register", "payment", "1 0", expect=2)
+    assert "version" in invalid.stderr
+    missing = mercator("component", "show", "nope", expect=3)
+    assert "error: no component named 'nope'" in missing.stderr
+
+
+def test_application_versions_environments_and_deployments(mercator):
+    mercator("component", "register", "payment", "1.0.0")
+    mercator("component", "register", "cart", "3.1.0")
+    created = _json(
+        mercator(
+            "app",
+            "version",
+            "create",
+            "shop",
+            "--component",
+            "payment@1.0.0",
+            "--component",
+            "cart@3.1.0",
+            "--owner",
+            "storefront",
+            "-o",
+            "json",
+        )
+    )
+    assert created["version"] == "1.0.0"
+    mercator("component", "register", "cart", "3.2.0")
+    assert (
+        _json(mercator("app", "versions", "shop", "-o", "json"))["items"][-1]["version"] == "1.0.1"
+    )
+    added = _json(mercator("app", "add", "shop", "cart@3.1.0", "-o", "json"))
+    assert added["version"] == "1.0.2"
+    removed = _json(mercator("app", "remove", "shop", "cart", "-o", "json"))
+    assert [m["component"] for m in removed["components"]] == ["payment"]
+
+    mercator("env", "set", "prod", "--stage", "prod", "--cluster", "eu-1")
+    deployed = _json(
+        mercator(
+            "deploy",
+            "record",
+            "--to",
+            "prod",
+            "--app",
+            "shop",
+            "--version",
+            "1.0.1",
+            "--id",
+            "run-1",
+            "-o",
+            "json",
+        )
+    )
+    assert deployed["by"] == "tester" and deployed["status"] == "succeeded"
+    failed = _json(
+        mercator(
+            "deploy",
+            "record",
+            "--to",
+            "prod",
+            "--component",
+            "cart@3.1.0",
+            "--status",
+            "failed",
+            "-o",
+            "json",
+        )
+    )
+    assert failed["application"] is None
+    prod = _json(mercator("env", "show", "prod", "-o", "json"))
+    assert {r["component"]: r["version"] for r in prod["running"]} == {
+        "payment": "1.0.0",
+        "cart": "3.2.0",
+    }
+    history = mercator("deploy", "list", "--environment", "prod")
+    assert "run-1" in history.stdout and "shop 1.0.1" in history.stdout
+    assert "failed" in history.stdout
+
+
+def test_lists_print_readable_tables(mercator):
+    mercator("team", "set", "payments", "--email", "pay@example.com")
+    mercator(
+        "component", "register", "payment", "1.0.0", "--kind", "service", "--owner", "payments"
+    )
+    table = mercator("component", "list", "--kind", "service").stdout.splitlines()
+    assert table[0].split() == ["NAME", "KIND", "OWNER", "LATEST", "VERSION", "VERSION", "COUNT"]
+    assert table[1].split() == ["payment", "service", "payments", "1.0.0", "1"]
+    assert "pay@example.com" in mercator("team", "list").stdout
+    assert mercator("env", "list").stdout.strip() == "(none)"
+
+
+def test_remote_mode_reports_an_unreachable_api_clearly(settings):
+    result = CliRunner().invoke(cli, ["--url", "http://127.0.0.1:9", "component", "list"])
+    assert result.exit_code == 5
+    assert "cannot reach Mercator at http://127.0.0.1:9" in result.stderr
+
+
+def test_ci_variables_of_gitlab_and_jenkins():
+    gitlab = registration_defaults(
+        {
+            "GITLAB_CI": "true",
+            "CI_COMMIT_SHA": "f00",
+            "CI_COMMIT_REF_NAME": "release",
+            "CI_PROJECT_URL": "https://gitlab.example.com/shop/cart",
+            "CI_JOB_URL": "https://gitlab.example.com/shop/cart/-/jobs/9",
+        }
+    )
+    assert gitlab == {
+        "git_commit": "f00",
+        "git_branch": "release",
+        "git_repository": "https://gitlab.example.com/shop/cart",
+        "build_url": "https://gitlab.example.com/shop/cart/-/jobs/9",
+    }
+    jenkins = registration_defaults(
+        {
+            "GIT_COMMIT": "b4d",
+            "GIT_BRANCH": "origin/main",
+            "GIT_URL": "https://git.example.com/cart.git",
+            "BUILD_URL": "https://jenkins.example.com/job/cart/3/",
+        }
+    )
+    assert jenkins["build_url"] == "https://jenkins.example.com/job/cart/3/"
+    assert jenkins["git_commit"] == "b4d"
+    assert registration_defaults({}) == {}
+    assert deployer({"GITLAB_USER_LOGIN": "ana", "USER": "root"}) == "ana"
