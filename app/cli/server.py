@@ -24,6 +24,7 @@ from app.localserver import LocalServer
 def version(state: Context, ask_neo4j: bool) -> None:
     """Print Mercator's version (and, with --neo4j, the server's)."""
     import neo4j
+
     from app.services import database
 
     click.echo(f"mercator {mercator_version()}")

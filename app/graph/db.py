@@ -16,11 +16,12 @@ from typing import Any, TypeVar
 
 import neo4j
 import neo4j.time
+from neo4j import GraphDatabase, unit_of_work
+from neo4j import exceptions as neo4j_errors
+
 from app.config import Settings
 from app.errors import Unavailable
 from app.graph import cypher
-from neo4j import GraphDatabase, unit_of_work
-from neo4j import exceptions as neo4j_errors
 
 T = TypeVar("T")
 

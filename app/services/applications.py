@@ -87,14 +87,17 @@ def _next_free_version(tx: Tx, app: Locked) -> str:
 def check_members_exist(tx: Tx, members: dict[str, str]) -> None:
     """Raise NotFound naming every component version in `members` that is not registered."""
     wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
-    found = {(r["component"], r["version"]) for r in tx.run("components/existing_versions",
-                                                              members=wanted)}
-    missing = [f"{m['component']}@{m['version']}" for m in wanted
-               if (m["component"], m["version"]) not in found]
+    found = {
+        (r["component"], r["version"])
+        for r in tx.run("components/existing_versions", members=wanted)
+    }
+    missing = [
+        f"{m['component']}@{m['version']}"
+        for m in wanted
+        if (m["component"], m["version"]) not in found
+    ]
     if missing:
-        raise NotFound(
-            f"unknown component version(s): {', '.join(missing)}", {"missing": missing}
-        )
+        raise NotFound(f"unknown component version(s): {', '.join(missing)}", {"missing": missing})
 
 
 def members_from_list(items: list[dict]) -> dict[str, str]:
@@ -138,11 +141,11 @@ def create_application_version(
         check_members_exist(tx, members)
         locked = lock(tx, [application])
         if owner is not None or description is not None:
-            tx.run("applications/update", name=application, owner=owner,
-                   description=description)
+            tx.run("applications/update", name=application, owner=owner, description=description)
         if version is not None:
-            existing = tx.single("applications/version_exists", application=application,
-                                 version=version)
+            existing = tx.single(
+                "applications/version_exists", application=application, version=version
+            )
             if existing is not None:
                 have = {m["component"]: m["version"] for m in existing["components"]}
                 if have != members:
@@ -160,8 +163,9 @@ def create_application_version(
     return get_version(graph, application, made), created
 
 
-def add_component(graph: Graph, application: str, component: str,
-                  version: str) -> tuple[dict, bool]:
+def add_component(
+    graph: Graph, application: str, component: str, version: str
+) -> tuple[dict, bool]:
     """A new version of the application with `component` at `version` (added or replacing
     the version it had). Returns (the latest version, created); nothing is created when
     the latest version already holds exactly that."""
@@ -175,9 +179,17 @@ def add_component(graph: Graph, application: str, component: str,
         if current == version:
             return app.latest_version, False
         verb = "added" if current is None else f"replaced {current}"
-        (created,) = create_versions(tx, locked, [NewVersion(
-            application, {**app.components, component: version},
-            f"{component} {version} {verb}")])
+        (created,) = create_versions(
+            tx,
+            locked,
+            [
+                NewVersion(
+                    application,
+                    {**app.components, component: version},
+                    f"{component} {version} {verb}",
+                )
+            ],
+        )
         return created["version"], True
 
     made, created = graph.write_tx(work)
@@ -197,8 +209,11 @@ def remove_component(graph: Graph, application: str, component: str) -> dict:
                 {"application": application, "component": component},
             )
         members = {k: v for k, v in app.components.items() if k != component}
-        (created,) = create_versions(tx, locked, [NewVersion(
-            application, members, f"{component} {app.components[component]} removed")])
+        (created,) = create_versions(
+            tx,
+            locked,
+            [NewVersion(application, members, f"{component} {app.components[component]} removed")],
+        )
         return created["version"]
 
     return get_version(graph, application, graph.write_tx(work))
@@ -216,14 +231,26 @@ def _check_version(version: str) -> None:
         raise Invalid(f"version {problem}", {"version": [problem]})
 
 
-def list_applications(graph: Graph, prefix: str | None = None, owner: str | None = None,
-                      environment: str | None = None, offset: int = 0,
-                      limit: int = pages.DEFAULT_LIMIT) -> dict:
+def list_applications(
+    graph: Graph,
+    prefix: str | None = None,
+    owner: str | None = None,
+    environment: str | None = None,
+    offset: int = 0,
+    limit: int = pages.DEFAULT_LIMIT,
+) -> dict:
     return pages.page(
-        lambda skip, take: graph.read("applications/list", prefix=prefix, owner=owner,
-                                      environment=environment, offset=skip, limit=take),
+        lambda skip, take: graph.read(
+            "applications/list",
+            prefix=prefix,
+            owner=owner,
+            environment=environment,
+            offset=skip,
+            limit=take,
+        ),
         lambda row: views.application(row["props"], row["owner"]),
-        offset, limit,
+        offset,
+        limit,
     )
 
 
@@ -234,24 +261,33 @@ def get(graph: Graph, name: str) -> dict:
     return views.application(rows[0]["props"], rows[0]["owner"])
 
 
-def list_versions(graph: Graph, name: str, offset: int = 0,
-                  limit: int = pages.DEFAULT_LIMIT) -> dict:
+def list_versions(
+    graph: Graph, name: str, offset: int = 0, limit: int = pages.DEFAULT_LIMIT
+) -> dict:
     """The application's versions in version order (oldest first), with predecessors."""
     get(graph, name)
     return pages.page(
-        lambda skip, take: graph.read("applications/versions", application=name, offset=skip,
-                                      limit=take),
-        lambda row: {**views.application_version(row["props"], row["previous"]),
-                     "component_count": row["components"]},
-        offset, limit,
+        lambda skip, take: graph.read(
+            "applications/versions", application=name, offset=skip, limit=take
+        ),
+        lambda row: {
+            **views.application_version(row["props"], row["previous"]),
+            "component_count": row["components"],
+        },
+        offset,
+        limit,
     )
 
 
 def get_version(graph: Graph, name: str, version: str) -> dict:
     rows = graph.read("applications/version", application=name, version=version)
     if not rows:
-        raise NotFound(f"no version {version!r} of application {name!r}",
-                       {"application": name, "version": version})
+        raise NotFound(
+            f"no version {version!r} of application {name!r}",
+            {"application": name, "version": version},
+        )
     row = rows[0]
-    return {**views.application_version(row["props"], row["previous"]),
-            "components": row["components"]}
+    return {
+        **views.application_version(row["props"], row["previous"]),
+        "components": row["components"],
+    }

@@ -10,16 +10,30 @@ from app.services import pages, views
 from app.services.model import KINDS
 
 
-def list_components(graph: Graph, prefix: str | None = None, kind: str | None = None,
-                    owner: str | None = None, environment: str | None = None,
-                    offset: int = 0, limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+def list_components(
+    graph: Graph,
+    prefix: str | None = None,
+    kind: str | None = None,
+    owner: str | None = None,
+    environment: str | None = None,
+    offset: int = 0,
+    limit: int = pages.DEFAULT_LIMIT,
+) -> dict[str, Any]:
     if kind is not None and kind not in KINDS:
         raise Invalid(f"kind must be one of {', '.join(KINDS)}", {"kind": [kind]})
     return pages.page(
-        lambda skip, take: graph.read("components/list", prefix=prefix, kind=kind, owner=owner,
-                                      environment=environment, offset=skip, limit=take),
+        lambda skip, take: graph.read(
+            "components/list",
+            prefix=prefix,
+            kind=kind,
+            owner=owner,
+            environment=environment,
+            offset=skip,
+            limit=take,
+        ),
         lambda row: views.component(row["props"], row["owner"]),
-        offset, limit,
+        offset,
+        limit,
     )
 
 
@@ -28,26 +42,33 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no component named {name!r}", {"component": name})
     row = rows[0]
-    return {**views.component(row["props"], row["owner"]),
-            "dependencies": row["dependencies"], "running": row["running"]}
+    return {
+        **views.component(row["props"], row["owner"]),
+        "dependencies": row["dependencies"],
+        "running": row["running"],
+    }
 
 
-def list_versions(graph: Graph, name: str, offset: int = 0,
-                  limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+def list_versions(
+    graph: Graph, name: str, offset: int = 0, limit: int = pages.DEFAULT_LIMIT
+) -> dict[str, Any]:
     get(graph, name)  # 404 for an unknown component rather than an empty page
     return pages.page(
-        lambda skip, take: graph.read("components/versions", component=name, offset=skip,
-                                      limit=take),
+        lambda skip, take: graph.read(
+            "components/versions", component=name, offset=skip, limit=take
+        ),
         lambda row: views.component_version(row["props"], row["previous"]),
-        offset, limit,
+        offset,
+        limit,
     )
 
 
 def get_version(graph: Graph, name: str, version: str) -> dict[str, Any]:
     rows = graph.read("components/version", component=name, version=version)
     if not rows:
-        raise NotFound(f"no version {version!r} of component {name!r}",
-                       {"component": name, "version": version})
+        raise NotFound(
+            f"no version {version!r} of component {name!r}", {"component": name, "version": version}
+        )
     row = rows[0]
     shaped = views.component_version(row["props"], row["previous"], row["dependencies"])
     shaped["running"] = row["running"]

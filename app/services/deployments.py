@@ -74,16 +74,18 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
 def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
     environment = request["environment"]
     if tx.single("environments/lock", name=environment) is None:
-        raise NotFound(f"no environment named {environment!r}; create it first",
-                       {"environment": environment})
+        raise NotFound(
+            f"no environment named {environment!r}; create it first", {"environment": environment}
+        )
     existing = tx.single("deployments/get", id=request["id"])
     application, version = request.get("application"), request.get("version")
     if version is not None:
-        found = tx.single("applications/version_exists", application=application,
-                          version=version)
+        found = tx.single("applications/version_exists", application=application, version=version)
         if found is None:
-            raise NotFound(f"no version {version!r} of application {application!r}",
-                           {"application": application, "version": version})
+            raise NotFound(
+                f"no version {version!r} of application {application!r}",
+                {"application": application, "version": version},
+            )
         members = {m["component"]: m["version"] for m in found["components"]}
     else:
         members = request["members"]
@@ -95,16 +97,26 @@ def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
         return request["id"], False
     tx.single(
         "deployments/create",
-        id=request["id"], environment=environment, status=request["status"],
-        started_at=request["started_at"], finished_at=request["finished_at"],
-        by=request.get("by"), engine=request.get("engine"), log_url=request.get("log_url"),
-        application=application, application_version=version,
+        id=request["id"],
+        environment=environment,
+        status=request["status"],
+        started_at=request["started_at"],
+        finished_at=request["finished_at"],
+        by=request.get("by"),
+        engine=request.get("engine"),
+        log_url=request.get("log_url"),
+        application=application,
+        application_version=version,
         components=[{"component": c, "version": v} for c, v in sorted(members.items())],
     )
     if request["status"] == "succeeded":
-        tx.run("deployments/move_runs", environment=environment, deployment=request["id"],
-               since=request["finished_at"],
-               components=[{"component": c, "version": v} for c, v in sorted(members.items())])
+        tx.run(
+            "deployments/move_runs",
+            environment=environment,
+            deployment=request["id"],
+            since=request["finished_at"],
+            components=[{"component": c, "version": v} for c, v in sorted(members.items())],
+        )
     return request["id"], True
 
 
@@ -114,21 +126,37 @@ def _matching_or_derived_version(tx: Tx, application: str, members: dict[str, st
     match = tx.single("applications/matching_version", application=application, members=wanted)
     if match is not None:
         return match["version"]
-    (created,) = applications.create_versions(tx, locked, [applications.NewVersion(
-        application, members, "deployed as a set of component versions")])
+    (created,) = applications.create_versions(
+        tx,
+        locked,
+        [applications.NewVersion(application, members, "deployed as a set of component versions")],
+    )
     return created["version"]
 
 
-def _refuse_different(request: dict[str, Any], existing: dict[str, Any],
-                      application: str | None, version: str | None,
-                      members: dict[str, str]) -> None:
+def _refuse_different(
+    request: dict[str, Any],
+    existing: dict[str, Any],
+    application: str | None,
+    version: str | None,
+    members: dict[str, str],
+) -> None:
     props = existing["props"]
-    given = {"environment": request["environment"], "status": request["status"],
-             "components": members}
-    registered = {"environment": existing["environment"], "status": props["status"],
-                  "components": {m["component"]: m["version"] for m in existing["components"]}}
-    differences = {key: {"registered": registered[key], "given": given[key]}
-                   for key in given if given[key] != registered[key]}
+    given = {
+        "environment": request["environment"],
+        "status": request["status"],
+        "components": members,
+    }
+    registered = {
+        "environment": existing["environment"],
+        "status": props["status"],
+        "components": {m["component"]: m["version"] for m in existing["components"]},
+    }
+    differences = {
+        key: {"registered": registered[key], "given": given[key]}
+        for key in given
+        if given[key] != registered[key]
+    }
     if differences:
         raise Conflict(
             f"deployment {request['id']} is already recorded with other "
@@ -142,20 +170,34 @@ def get(graph: Graph, deployment_id: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no deployment with id {deployment_id!r}", {"id": deployment_id})
     row = rows[0]
-    return {**views.deployment(row["props"], row["environment"], row["application"]),
-            "components": row["components"]}
+    return {
+        **views.deployment(row["props"], row["environment"], row["application"]),
+        "components": row["components"],
+    }
 
 
-def list_deployments(graph: Graph, environment: str | None = None,
-                     application: str | None = None, component: str | None = None,
-                     status: str | None = None, offset: int = 0,
-                     limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+def list_deployments(
+    graph: Graph,
+    environment: str | None = None,
+    application: str | None = None,
+    component: str | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = pages.DEFAULT_LIMIT,
+) -> dict[str, Any]:
     if status is not None and status not in STATUSES:
         raise Invalid(f"status must be one of {', '.join(STATUSES)}", {"status": [status]})
     return pages.page(
-        lambda skip, take: graph.read("deployments/list", environment=environment,
-                                      application=application, component=component,
-                                      status=status, offset=skip, limit=take),
+        lambda skip, take: graph.read(
+            "deployments/list",
+            environment=environment,
+            application=application,
+            component=component,
+            status=status,
+            offset=skip,
+            limit=take,
+        ),
         lambda row: views.deployment(row["props"], row["environment"], row["application"]),
-        offset, limit,
+        offset,
+        limit,
     )

@@ -11,9 +11,15 @@ from app.services import naming, pages, views
 STAGES = ("dev", "test", "staging", "prod")
 
 
-def upsert(graph: Graph, name: str, stage: str | None = None, cluster: str | None = None,
-           namespace: str | None = None, engine: str | None = None,
-           description: str | None = None) -> tuple[dict[str, Any], bool]:
+def upsert(
+    graph: Graph,
+    name: str,
+    stage: str | None = None,
+    cluster: str | None = None,
+    namespace: str | None = None,
+    engine: str | None = None,
+    description: str | None = None,
+) -> tuple[dict[str, Any], bool]:
     """Create the environment or update its details; returns (environment, created)."""
     problems = {}
     if naming.name_problem(name):
@@ -22,8 +28,15 @@ def upsert(graph: Graph, name: str, stage: str | None = None, cluster: str | Non
         problems["stage"] = [f"must be one of {', '.join(STAGES)}"]
     if problems:
         raise Invalid("the environment is invalid", problems)
-    row = graph.write("environments/upsert", name=name, stage=stage, cluster=cluster,
-                      namespace=namespace, engine=engine, description=description)[0]
+    row = graph.write(
+        "environments/upsert",
+        name=name,
+        stage=stage,
+        cluster=cluster,
+        namespace=namespace,
+        engine=engine,
+        description=description,
+    )[0]
     return get(graph, name), row["created"]
 
 
@@ -34,11 +47,18 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     return {**views.environment(rows[0]["props"]), "running": rows[0]["running"]}
 
 
-def list_environments(graph: Graph, prefix: str | None = None, stage: str | None = None,
-                      offset: int = 0, limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+def list_environments(
+    graph: Graph,
+    prefix: str | None = None,
+    stage: str | None = None,
+    offset: int = 0,
+    limit: int = pages.DEFAULT_LIMIT,
+) -> dict[str, Any]:
     return pages.page(
-        lambda skip, take: graph.read("environments/list", prefix=prefix, stage=stage,
-                                      offset=skip, limit=take),
+        lambda skip, take: graph.read(
+            "environments/list", prefix=prefix, stage=stage, offset=skip, limit=take
+        ),
         lambda row: {**views.environment(row["props"]), "running_count": row["running"]},
-        offset, limit,
+        offset,
+        limit,
     )

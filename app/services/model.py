@@ -7,7 +7,13 @@ KINDS = ("service", "database", "config", "library", "binary", "infrastructure",
 #: The fields that make a component version what it is; registering a version again with
 #: any of them different is refused. (`build_url` may differ between retries of one build.)
 IMMUTABLE_FIELDS = (
-    "image", "digest", "git_repository", "git_commit", "git_branch", "chart", "chart_version",
+    "image",
+    "digest",
+    "git_repository",
+    "git_commit",
+    "git_branch",
+    "chart",
+    "chart_version",
 )
 
 #: Prefix of the node properties that hold a version's free key-value attributes, so they

@@ -18,6 +18,7 @@ from app.graph import Graph, Tx
 from app.services import applications, naming, semver, times
 from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
 
+
 @dataclass(frozen=True)
 class Registration:
     """A validated registration request."""
@@ -122,15 +123,20 @@ def _register(tx: Tx, reg: Registration) -> dict[str, Any]:
         component=reg.component,
         props=reg.properties(),
         created_at=reg.created_at,
-        dependencies=[{"component": name, "range": rng}
-                      for name, rng in sorted(reg.dependencies.items())],
+        dependencies=[
+            {"component": name, "range": rng} for name, rng in sorted(reg.dependencies.items())
+        ],
     )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg))
 
 
 def _update_component_details(tx: Tx, reg: Registration, component: dict[str, Any]) -> None:
-    wanted = {"kind": reg.kind, "description": reg.description,
-              "repository_url": reg.repository_url, "owner": reg.owner}
+    wanted = {
+        "kind": reg.kind,
+        "description": reg.description,
+        "repository_url": reg.repository_url,
+        "owner": reg.owner,
+    }
     if any(value is not None and value != component[key] for key, value in wanted.items()):
         tx.run("components/update", name=reg.component, **wanted)
 
@@ -143,15 +149,17 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
     for name in IMMUTABLE_FIELDS:
         if given.get(name) != props.get(name):
             differences[name] = {"registered": props.get(name), "given": given.get(name)}
-    registered_attributes = {k[len(ATTRIBUTE_PREFIX):]: v for k, v in props.items()
-                             if k.startswith(ATTRIBUTE_PREFIX)}
+    registered_attributes = {
+        k[len(ATTRIBUTE_PREFIX) :]: v for k, v in props.items() if k.startswith(ATTRIBUTE_PREFIX)
+    }
     if registered_attributes != reg.attributes:
-        differences["attributes"] = {"registered": registered_attributes,
-                                     "given": reg.attributes}
+        differences["attributes"] = {"registered": registered_attributes, "given": reg.attributes}
     registered_dependencies = {d["component"]: d["range"] for d in existing["dependencies"]}
     if registered_dependencies != reg.dependencies:
-        differences["dependencies"] = {"registered": registered_dependencies,
-                                       "given": reg.dependencies}
+        differences["dependencies"] = {
+            "registered": registered_dependencies,
+            "given": reg.dependencies,
+        }
     if differences:
         raise Conflict(
             f"{reg.component} {reg.version} is already registered with other "
@@ -165,8 +173,10 @@ def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, An
     component (unless opted out), and of the applications the request names."""
     candidates = []
     if reg.derive:
-        candidates = [row["application"] for row in
-                      tx.run("applications/ever_including", component=reg.component)]
+        candidates = [
+            row["application"]
+            for row in tx.run("applications/ever_including", component=reg.component)
+        ]
     names = sorted(set(candidates) | set(reg.applications))
     if not names:
         return []
@@ -181,8 +191,9 @@ def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, An
             continue  # its latest version does not hold the component (any more)
         members = {**app.components, reg.component: reg.version}
         verb = "added" if current is None else f"replaced {current}"
-        wanted.append(applications.NewVersion(
-            name, members, f"{reg.component} {reg.version} {verb}"))
+        wanted.append(
+            applications.NewVersion(name, members, f"{reg.component} {reg.version} {verb}")
+        )
     return applications.create_versions(tx, locked, wanted)
 
 
@@ -192,8 +203,7 @@ def _outcome(reg: Registration, created: bool, derived: list[dict[str, Any]]) ->
         "version": reg.version,
         "created": created,
         "application_versions": [
-            {"application": d["application"], "version": d["version"],
-             "previous": d["previous"]}
+            {"application": d["application"], "version": d["version"], "previous": d["previous"]}
             for d in derived
         ],
     }

@@ -16,8 +16,10 @@ from functools import total_ordering
 _VERSION = re.compile(
     r"^v?(?P<nums>\d+(?:\.\d+)*)(?:-(?P<pre>[0-9A-Za-z.\-]+))?(?:\+[0-9A-Za-z.\-]+)?$"
 )
-_COMPARATOR = re.compile(r"^(?P<op><=|>=|<|>|=|\^|~)?\s*v?(?P<ver>[0-9xX*]+(?:\.[0-9xX*]+)*"
-                         r"(?:-[0-9A-Za-z.\-]+)?(?:\+[0-9A-Za-z.\-]+)?)$")
+_COMPARATOR = re.compile(
+    r"^(?P<op><=|>=|<|>|=|\^|~)?\s*v?(?P<ver>[0-9xX*]+(?:\.[0-9xX*]+)*"
+    r"(?:-[0-9A-Za-z.\-]+)?(?:\+[0-9A-Za-z.\-]+)?)$"
+)
 
 
 class RangeError(ValueError):
@@ -160,8 +162,10 @@ def _expand(op: str, text: str, whole: str) -> list[_Comparator]:
         return [_Comparator(">=", Version((0, 0, 0)))]
     if op == "^":
         first_nonzero = next((i for i, p in enumerate(parts) if p != 0), len(parts) - 1)
-        return [_Comparator(">=", exact or _floor(parts)),
-                _Comparator("<", _bump(parts, min(first_nonzero, len(parts) - 1)))]
+        return [
+            _Comparator(">=", exact or _floor(parts)),
+            _Comparator("<", _bump(parts, min(first_nonzero, len(parts) - 1))),
+        ]
     if op == "~":
         index = 1 if len(parts) >= 2 else 0
         return [_Comparator(">=", exact or _floor(parts)), _Comparator("<", _bump(parts, index))]

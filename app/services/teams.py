@@ -9,8 +9,13 @@ from app.graph import Graph
 from app.services import naming, pages, views
 
 
-def upsert(graph: Graph, name: str, email: str | None = None, chat: str | None = None,
-           pager: str | None = None) -> tuple[dict[str, Any], bool]:
+def upsert(
+    graph: Graph,
+    name: str,
+    email: str | None = None,
+    chat: str | None = None,
+    pager: str | None = None,
+) -> tuple[dict[str, Any], bool]:
     """Create the team or update its contacts; returns (team, created)."""
     problem = naming.name_problem(name)
     if problem:
@@ -24,15 +29,23 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no team named {name!r}", {"team": name})
     row = rows[0]
-    return {**views.team(row["props"]), "components": row["components"],
-            "applications": row["applications"]}
+    return {
+        **views.team(row["props"]),
+        "components": row["components"],
+        "applications": row["applications"],
+    }
 
 
-def list_teams(graph: Graph, prefix: str | None = None, offset: int = 0,
-               limit: int = pages.DEFAULT_LIMIT) -> dict[str, Any]:
+def list_teams(
+    graph: Graph, prefix: str | None = None, offset: int = 0, limit: int = pages.DEFAULT_LIMIT
+) -> dict[str, Any]:
     return pages.page(
         lambda skip, take: graph.read("teams/list", prefix=prefix, offset=skip, limit=take),
-        lambda row: {**views.team(row["props"]), "component_count": row["components"],
-                     "application_count": row["applications"]},
-        offset, limit,
+        lambda row: {
+            **views.team(row["props"]),
+            "component_count": row["components"],
+            "application_count": row["applications"],
+        },
+        offset,
+        limit,
     )

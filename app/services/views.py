@@ -29,14 +29,17 @@ def component(props: dict[str, Any], owner: str | None) -> dict[str, Any]:
     }
 
 
-def component_version(props: dict[str, Any], previous: str | None = None,
-                      dependencies: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def component_version(
+    props: dict[str, Any],
+    previous: str | None = None,
+    dependencies: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     shaped = {"component": props["component"], "version": props["version"]}
     shaped.update({name: props.get(name) for name in IMMUTABLE_FIELDS})
     shaped["build_url"] = props.get("build_url")
     shaped["created_at"] = props.get("created_at")
     shaped["attributes"] = {
-        key[len(ATTRIBUTE_PREFIX):]: value
+        key[len(ATTRIBUTE_PREFIX) :]: value
         for key, value in sorted(props.items())
         if key.startswith(ATTRIBUTE_PREFIX)
     }
@@ -72,10 +75,10 @@ def environment(props: dict[str, Any]) -> dict[str, Any]:
     return {key: props.get(key) for key in keys}
 
 
-def deployment(props: dict[str, Any], environment_name: str,
-               application_version: dict[str, Any] | None) -> dict[str, Any]:
-    keys = ("id", "status", "started_at", "finished_at", "by", "engine", "log_url",
-            "recorded_at")
+def deployment(
+    props: dict[str, Any], environment_name: str, application_version: dict[str, Any] | None
+) -> dict[str, Any]:
+    keys = ("id", "status", "started_at", "finished_at", "by", "engine", "log_url", "recorded_at")
     shaped = {key: props.get(key) for key in keys}
     shaped["environment"] = environment_name
     shaped["application"] = application_version
