@@ -241,3 +241,24 @@ def test_ci_variables_of_gitlab_and_jenkins():
     assert jenkins["git_commit"] == "b4d"
     assert registration_defaults({}) == {}
     assert deployer({"GITLAB_USER_LOGIN": "ana", "USER": "root"}) == "ana"
+
+
+def test_demo_loads_a_shop_and_loading_again_changes_nothing(mercator, raw_cypher):
+    from tests.catalog import counts
+
+    assert "demo loaded: 5 teams, 13 components" in mercator("demo", "load").stdout
+    first = counts(raw_cypher)
+    mercator("demo", "load")
+    assert counts(raw_cypher) == first
+    prod = _json(mercator("env", "show", "prod", "-o", "json"))
+    running = {r["component"]: r["version"] for r in prod["running"]}
+    assert len(running) == 13 and running["payment"] == "1.5.0"  # shop 1.0.3
+    dev = _json(mercator("env", "show", "dev", "-o", "json"))
+    assert {r["component"]: r["version"] for r in dev["running"]}["payment"] == "1.5.1"
+    versions = _json(mercator("app", "versions", "shop", "-o", "json"))["items"]
+    assert [v["version"] for v in versions] == [f"1.0.{n}" for n in range(9)]
+    history = _json(mercator("deploy", "list", "--environment", "prod", "-o", "json"))
+    assert [d["status"] for d in history["items"]] == ["succeeded", "failed", "succeeded"]
+    payment = _json(mercator("component", "show", "payment", "-o", "json"))
+    assert payment["owner"] == "payments"
+    assert {r["environment"] for r in payment["running"]} == {"dev", "staging", "prod"}

@@ -468,3 +468,22 @@ def deploy_list(state: Context, output: str, **filters: Any) -> None:
 def deploy_show(state: Context, deployment_id: str, output: str) -> None:
     """Show one deployment."""
     emit_record(state.catalog.get("deployments", deployment_id), output)
+
+
+# -- demo -------------------------------------------------------------------------------
+@cli.group()
+def demo() -> None:
+    """A small realistic world (an online shop) to explore."""
+
+
+@demo.command("load")
+@pass_context
+def demo_load(state: Context) -> None:
+    """Load the demo shop: 5 teams, 13 components, 3 environments, deployments.
+
+    Loading it again changes nothing. Then try: `mercator env show prod`,
+    `mercator app versions shop`, `mercator component show payment`.
+    """
+    from app import demo as demo_world
+
+    demo_world.load(state.catalog, say=click.echo)

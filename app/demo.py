@@ -1,0 +1,219 @@
+"""A small, realistic world to explore: an online shop, its teams and three environments.
+
+`mercator demo load` writes it through the same catalog operations pipelines use (so it
+also works against a remote Mercator with --url), with fixed times and deployment ids:
+loading it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+TEAMS = {
+    "storefront": {
+        "email": "storefront@shop.example",
+        "chat": "#storefront",
+        "pager": "storefront-oncall",
+    },
+    "payments": {"email": "payments@shop.example", "chat": "#payments", "pager": "payments-oncall"},
+    "fulfilment": {
+        "email": "fulfilment@shop.example",
+        "chat": "#fulfilment",
+        "pager": "fulfilment-oncall",
+    },
+    "growth": {"email": "growth@shop.example", "chat": "#growth", "pager": "growth-oncall"},
+    "platform": {"email": "platform@shop.example", "chat": "#platform", "pager": "platform-oncall"},
+}
+
+#: name: (kind, owner, description, dependencies as {component: range or None})
+COMPONENTS: dict[str, tuple[str, str, str, dict[str, str | None]]] = {
+    "shop-config": ("config", "platform", "Feature flags and settings of the shop", {}),
+    "shop-db": ("database", "platform", "Schema migrations of the shop database", {}),
+    "cache": ("infrastructure", "platform", "Redis cache for carts", {}),
+    "currency": ("service", "payments", "Converts prices between currencies", {}),
+    "catalog": ("service", "storefront", "Products and their prices", {"shop-db": ">=40 <50"}),
+    "cart": ("service", "storefront", "Shopping carts", {"cache": None}),
+    "email": ("service", "fulfilment", "Order confirmations", {}),
+    "shipping": ("service", "fulfilment", "Shipping quotes and tracking", {"currency": ">=2.0.0"}),
+    "payment": (
+        "service",
+        "payments",
+        "Card payments",
+        {"currency": ">=2.0.0 <3.0.0", "shop-db": ">=40"},
+    ),
+    "recommendation": ("service", "growth", "Product recommendations", {"catalog": "^3.0.0"}),
+    "ads": ("service", "growth", "Contextual ads", {"catalog": None}),
+    "checkout": (
+        "service",
+        "payments",
+        "Places orders",
+        {
+            "cart": "^4.0.0",
+            "catalog": "^3.0.0",
+            "currency": ">=2.0.0 <3.0.0",
+            "shipping": None,
+            "email": None,
+            "payment": "^1.4.0",
+            "shop-config": None,
+        },
+    ),
+    "frontend": (
+        "service",
+        "storefront",
+        "The web shop",
+        {
+            "cart": "^4.0.0",
+            "catalog": "^3.0.0",
+            "currency": None,
+            "recommendation": None,
+            "shipping": None,
+            "checkout": None,
+            "ads": None,
+            "shop-config": None,
+        },
+    ),
+}
+
+#: The first version of each component (they make shop 1.0.0), then the releases that
+#: followed, in order; each release derives the next shop version.
+FIRST = {
+    "shop-config": "2026.09",
+    "shop-db": "41",
+    "cache": "7.2.4",
+    "currency": "2.3.0",
+    "catalog": "3.4.0",
+    "cart": "4.1.0",
+    "email": "1.2.0",
+    "shipping": "2.0.1",
+    "payment": "1.4.2",
+    "recommendation": "0.9.0",
+    "ads": "1.1.0",
+    "checkout": "5.0.0",
+    "frontend": "8.2.0",
+}
+RELEASES = [
+    ("payment", "1.5.0"),
+    ("catalog", "3.5.0"),
+    ("shop-config", "2026.10"),
+    ("cart", "4.2.0"),
+    ("currency", "2.4.0"),
+    ("frontend", "8.3.0"),
+    ("shop-db", "42"),
+    ("payment", "1.5.1"),
+]
+
+ENVIRONMENTS = {
+    "dev": {"stage": "dev", "cluster": "dev-eu-1", "namespace": "shop", "engine": "helm"},
+    "staging": {
+        "stage": "staging",
+        "cluster": "staging-eu-1",
+        "namespace": "shop",
+        "engine": "helm",
+    },
+    "prod": {
+        "stage": "prod",
+        "cluster": "prod-eu-1",
+        "namespace": "shop",
+        "engine": "helm",
+        "description": "Production, EU",
+    },
+}
+
+#: (id, environment, shop version, status, finished at)
+DEPLOYMENTS = [
+    ("demo-1", "dev", "1.0.0", "succeeded", "2026-10-01T09:10:00Z"),
+    ("demo-2", "staging", "1.0.0", "succeeded", "2026-10-02T09:10:00Z"),
+    ("demo-3", "prod", "1.0.0", "succeeded", "2026-10-05T09:10:00Z"),
+    ("demo-4", "dev", "1.0.3", "succeeded", "2026-10-12T09:10:00Z"),
+    ("demo-5", "staging", "1.0.3", "succeeded", "2026-10-13T09:10:00Z"),
+    ("demo-6", "prod", "1.0.3", "failed", "2026-10-15T09:10:00Z"),
+    ("demo-7", "prod", "1.0.3", "succeeded", "2026-10-16T09:10:00Z"),
+    ("demo-8", "dev", "1.0.6", "succeeded", "2026-10-22T09:10:00Z"),
+    ("demo-9", "staging", "1.0.6", "succeeded", "2026-10-24T09:10:00Z"),
+    ("demo-10", "dev", "1.0.8", "succeeded", "2026-11-02T09:10:00Z"),
+]
+
+
+def load(catalog: Any, say: Callable[[str], None] = lambda message: None) -> dict[str, int]:
+    """Write the demo world through `catalog` (a LocalCatalog or RemoteCatalog)."""
+    for name, contacts in TEAMS.items():
+        catalog.put_team(name, contacts)
+    for day, (name, version) in enumerate(FIRST.items(), start=1):
+        catalog.register(name, _registration(name, version, f"2026-09-{day:02d}T08:00:00Z"))
+    catalog.create_application_version(
+        "shop",
+        {
+            "version": "1.0.0",
+            "owner": "storefront",
+            "description": "The online shop",
+            "components": [{"component": c, "version": v} for c, v in FIRST.items()],
+        },
+    )
+    for day, (name, version) in enumerate(RELEASES, start=1):
+        catalog.register(name, _registration(name, version, f"2026-10-{day * 3:02d}T08:00:00Z"))
+    for name, details in ENVIRONMENTS.items():
+        catalog.put_environment(name, details)
+    for deployment_id, environment, version, status, finished in DEPLOYMENTS:
+        started = finished.replace("09:10", "09:02")
+        catalog.record_deployment(
+            {
+                "id": deployment_id,
+                "environment": environment,
+                "application": "shop",
+                "version": version,
+                "status": status,
+                "started_at": started,
+                "finished_at": finished,
+                "by": "release-bot",
+                "engine": "helm",
+                "log_url": f"https://ci.shop.example/deployments/{deployment_id}",
+            }
+        )
+    say(
+        f"demo loaded: {len(TEAMS)} teams, {len(COMPONENTS)} components, "
+        f"{len(FIRST) + len(RELEASES)} component versions, {len(ENVIRONMENTS)} environments, "
+        f"{len(DEPLOYMENTS)} deployments"
+    )
+    return {
+        "teams": len(TEAMS),
+        "components": len(COMPONENTS),
+        "component_versions": len(FIRST) + len(RELEASES),
+        "environments": len(ENVIRONMENTS),
+        "deployments": len(DEPLOYMENTS),
+    }
+
+
+def _registration(name: str, version: str, created_at: str) -> dict[str, Any]:
+    kind, owner, description, dependencies = COMPONENTS[name]
+    body: dict[str, Any] = {
+        "version": version,
+        "kind": kind,
+        "owner": owner,
+        "description": description,
+        "repository_url": f"https://git.shop.example/shop/{name}",
+        "git_repository": f"https://git.shop.example/shop/{name}",
+        "git_commit": _fake_sha(name, version),
+        "git_branch": "main",
+        "build_url": f"https://ci.shop.example/{name}/builds/{version}",
+        "created_at": created_at,
+        "dependencies": [{"component": c, "range": r} for c, r in dependencies.items()],
+        "attributes": {"team": owner, "tier": "critical" if owner == "payments" else "standard"},
+    }
+    if kind in {"service", "infrastructure"}:
+        body.update(
+            image=f"registry.shop.example/shop/{name}",
+            digest="sha256:" + _fake_sha(name, version, 64),
+            chart=name,
+            chart_version=f"0.{len(version)}.0",
+        )
+    if kind == "config":
+        body["attributes"].update({"checkout.express": "on", "currency.default": "EUR"})
+    return body
+
+
+def _fake_sha(name: str, version: str, length: int = 40) -> str:
+    """A stable hex string standing in for a commit or digest."""
+    import hashlib
+
+    return hashlib.sha256(f"{name}@{version}".encode()).hexdigest()[:length]
