@@ -1,0 +1,5 @@
+"""`python -m app.cli` runs the `mercator` command line."""
+
+from app.cli import main
+
+main()
