@@ -262,3 +262,30 @@ def test_demo_loads_a_shop_and_loading_again_changes_nothing(mercator, raw_cyphe
     payment = _json(mercator("component", "show", "payment", "-o", "json"))
     assert payment["owner"] == "payments"
     assert {r["environment"] for r in payment["running"]} == {"dev", "staging", "prod"}
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["component", "list", "--owner", "payments"], ["checkout", "currency", "payment"]),
+        (["component", "show", "checkout"], ["payments", "shop-config"]),
+        (["component", "versions", "payment"], ["1.5.1", "1.5.0", "1.4.2"]),
+        (["component", "version", "payment", "1.5.0"], ["currency", ">=2.0.0 <3.0.0", "prod"]),
+        (["app", "list"], ["shop", "storefront", "1.0.8"]),
+        (["app", "show", "shop"], ["The online shop"]),
+        (["app", "versions", "shop", "--limit", "2", "--offset", "7"], ["1.0.7", "1.0.8"]),
+        (["app", "version", "show", "shop", "1.0.3"], ["shop-config", "2026.10"]),
+        (["env", "list", "--stage", "prod"], ["prod", "prod-eu-1", "13"]),
+        (["team", "list"], ["payments-oncall", "#growth"]),
+        (["team", "show", "fulfilment"], ["email", "shipping"]),
+        (["deploy", "list", "--status", "failed"], ["demo-6", "shop 1.0.3"]),
+        (["deploy", "show", "demo-9"], ["staging", "release-bot", "recommendation"]),
+    ],
+)
+def test_read_commands_on_the_demo(mercator, command, expected):
+    mercator("demo", "load")
+    result = mercator(*command)
+    for text in expected:
+        assert text in result.stdout, f"{text!r} not in:\n{result.stdout}"
+    as_json = _json(mercator(*command, "-o", "json"))
+    assert isinstance(as_json, dict)
