@@ -92,8 +92,13 @@ class Registration:
         )
 
     def properties(self) -> dict[str, Any]:
-        """The new version node's properties (attributes as `attr.<key>`)."""
-        props = {"version": self.version, "build_url": self.build_url}
+        """The new version node's properties (attributes as `attr.<key>`, and the sortable
+        `version_key` that dependency ranges are checked against in Cypher)."""
+        props = {
+            "version": self.version,
+            "build_url": self.build_url,
+            "version_key": semver.version_key(self.version),
+        }
         props.update({name: getattr(self, name) for name in IMMUTABLE_FIELDS})
         props.update({ATTRIBUTE_PREFIX + k: v for k, v in self.attributes.items()})
         return {k: v for k, v in props.items() if v is not None}
@@ -123,11 +128,21 @@ def _register(tx: Tx, reg: Registration) -> dict[str, Any]:
         component=reg.component,
         props=reg.properties(),
         created_at=reg.created_at,
-        dependencies=[
-            {"component": name, "range": rng} for name, rng in sorted(reg.dependencies.items())
-        ],
+        dependencies=dependency_edges(reg.dependencies),
     )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg))
+
+
+def dependency_edges(dependencies: dict[str, str | None]) -> list[dict[str, Any]]:
+    """`DEPENDS_ON` edges to create: the component, and the edge's properties — the range
+    as written and its intervals as version-key bounds (see `semver.Range.bounds`)."""
+    edges = []
+    for name, version_range in sorted(dependencies.items()):
+        properties: dict[str, Any] = {}
+        if version_range is not None:
+            properties = {"range": version_range, **semver.Range.parse(version_range).bounds()}
+        edges.append({"component": name, "edge": properties})
+    return edges
 
 
 def _update_component_details(tx: Tx, reg: Registration, component: dict[str, Any]) -> None:

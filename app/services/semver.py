@@ -10,7 +10,7 @@ are compared by their numeric parts, so calendar versions work too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import total_ordering
 
 _VERSION = re.compile(
@@ -43,20 +43,41 @@ class Version:
         pre = tuple(int(p) if p.isdigit() else p for p in pre_text.split(".")) if pre_text else ()
         return cls(numbers, pre)
 
-    def _key(self) -> tuple:
-        padded = self.numbers + (0,) * (3 - len(self.numbers))
-        # A release sorts after its pre-releases; numeric identifiers before alphanumeric.
-        pre = tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in self.pre)
-        return (padded, 0 if self.pre else 1, pre)
+    @property
+    def key(self) -> str:
+        """A string that sorts like the version: numbers zero-padded (at least four parts,
+        so 1.2 == 1.2.0), then `-pre.release` before `~` (a release sorts after its
+        pre-releases). Stored on nodes and edges, it lets Cypher compare versions."""
+        numbers = self.numbers + (0,) * (KEY_PARTS - len(self.numbers))
+        text = ".".join(f"{n:0{KEY_WIDTH}d}" for n in numbers)
+        if not self.pre:
+            return text + "~"
+        return (
+            text
+            + "-"
+            + ".".join(f"{p:0{KEY_WIDTH}d}" if isinstance(p, int) else p for p in self.pre)
+        )
 
     def __lt__(self, other: Version) -> bool:
-        return self._key() < other._key()
+        return self.key < other.key
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Version) and self._key() == other._key()
+        return isinstance(other, Version) and self.key == other.key
 
     def __hash__(self) -> int:
-        return hash(self._key())
+        return hash(self.key)
+
+
+KEY_PARTS = 4
+KEY_WIDTH = 10
+#: Bounds of an interval with no lower / upper limit: below and above every key.
+NO_LOWER, NO_UPPER = "", "~"
+
+
+def version_key(text: str) -> str | None:
+    """`Version.key` of `text`, or None when it is not a numeric version."""
+    parsed = Version.parse(text)
+    return parsed.key if parsed else None
 
 
 @dataclass(frozen=True)
@@ -64,43 +85,71 @@ class _Comparator:
     op: str
     version: Version
 
-    def test(self, version: Version) -> bool:
-        if self.op == "<":
-            return version < self.version
-        if self.op == "<=":
-            return version <= self.version
-        if self.op == ">":
-            return version > self.version
-        if self.op == ">=":
-            return version >= self.version
-        return version == self.version
+
+@dataclass(frozen=True)
+class Interval:
+    """Keys between `low` and `high`; each bound inclusive or not."""
+
+    low: str = NO_LOWER
+    low_inclusive: bool = True
+    high: str = NO_UPPER
+    high_inclusive: bool = False
+
+    def contains(self, key: str) -> bool:
+        above = key > self.low or (self.low_inclusive and key == self.low)
+        below = key < self.high or (self.high_inclusive and key == self.high)
+        return above and below
+
+    @classmethod
+    def of(cls, comparators: tuple[_Comparator, ...]) -> Interval:
+        """The intersection of comparators: the highest lower and the lowest upper bound."""
+        interval = cls()
+        for comparator in comparators:
+            key, op = comparator.version.key, comparator.op
+            if op in {">", ">=", "="} and (
+                key > interval.low or (key == interval.low and op == ">")
+            ):
+                interval = replace(interval, low=key, low_inclusive=op != ">")
+            if op in {"<", "<=", "="} and (
+                key < interval.high or (key == interval.high and op == "<")
+            ):
+                interval = replace(interval, high=key, high_inclusive=op != "<")
+        return interval
 
 
 @dataclass(frozen=True)
 class Range:
-    """A union (`||`) of intersections of comparators."""
+    """A union (`||`) of intervals, each the intersection of its comparators."""
 
-    alternatives: tuple[tuple[_Comparator, ...], ...]
+    intervals: tuple[Interval, ...]
     text: str
 
     @classmethod
     def parse(cls, text: str) -> Range:
         if not text or not text.strip():
             raise RangeError("a range must not be empty")
-        alternatives = []
+        intervals = []
         for part in text.split("||"):
             part = part.strip()
             if not part:
                 raise RangeError(f"empty alternative in range {text!r}")
-            alternatives.append(tuple(_parse_set(part, text)))
-        return cls(tuple(alternatives), text)
+            intervals.append(Interval.of(tuple(_parse_set(part, text))))
+        return cls(tuple(intervals), text)
 
     def contains(self, version: str) -> bool:
         """Whether `version` satisfies the range; a non-numeric version satisfies none."""
-        parsed = Version.parse(version)
-        if parsed is None:
-            return False
-        return any(all(c.test(parsed) for c in alt) for alt in self.alternatives)
+        key = version_key(version)
+        return key is not None and any(i.contains(key) for i in self.intervals)
+
+    def bounds(self) -> dict[str, list]:
+        """The intervals as parallel lists, the form stored on a `DEPENDS_ON` edge so the
+        blast-radius Cypher can test a version key against them."""
+        return {
+            "range_low": [i.low for i in self.intervals],
+            "range_low_inclusive": [i.low_inclusive for i in self.intervals],
+            "range_high": [i.high for i in self.intervals],
+            "range_high_inclusive": [i.high_inclusive for i in self.intervals],
+        }
 
 
 def range_problem(text: str) -> str | None:
