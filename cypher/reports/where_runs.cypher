@@ -1,0 +1,33 @@
+// Purpose: where component $component (or only its version $version) runs now and where
+//          it ran before: per environment, the version running now (if any) and every
+//          succeeded deployment that put a version of it there, newest first, each with the
+//          time it arrived and the time the next one replaced it. No row when the component
+//          does not exist.
+// Parameters: $component (string), $version (string or null)
+// Returns: component, environments ([{environment, stage, running_now,
+//          history: [{version, from, until, deployment}]}]) — a redeployment of the version
+//          already there does not start a new period
+// :param {component: 'payment', version: null}
+MATCH (c:Component {name: $component})
+RETURN c.name AS component,
+  COLLECT {
+    MATCH (e:Environment)<-[:TO]-(d:Deployment {status: 'succeeded'})-[:OF]->(target)
+          -[:INCLUDES*0..1]->(cv:ComponentVersion {component: $component})
+    WITH e, d, cv ORDER BY d.finished_at, d.id
+    WITH e, collect({version: cv.version, at: d.finished_at, deployment: d.id}) AS arrivals
+    // A redeployment of the version already there does not start a new period.
+    WITH e, [i IN range(0, size(arrivals) - 1)
+             WHERE i = 0 OR arrivals[i].version <> arrivals[i - 1].version | arrivals[i]]
+           AS events
+    WITH e, [i IN range(0, size(events) - 1) | {
+           version: events[i].version, from: events[i].at, deployment: events[i].deployment,
+           until: CASE WHEN i + 1 < size(events) THEN events[i + 1].at ELSE null END}] AS periods
+    WITH e, reverse([p IN periods WHERE $version IS NULL OR p.version = $version]) AS history
+    WHERE size(history) > 0
+    OPTIONAL MATCH (e)-[:RUNS]->(now:ComponentVersion {component: $component})
+    RETURN {environment: e.name, stage: e.stage,
+            running_now: CASE WHEN $version IS NULL OR now.version = $version
+                              THEN now.version END,
+            history: history} AS place
+    ORDER BY place.environment
+  } AS environments
