@@ -14,6 +14,7 @@ from app.api import (
     environments,
     errors,
     health,
+    reports,
     teams,
 )
 
@@ -42,8 +43,15 @@ def register_api(app: Flask) -> None:
         },
     )
     api = errors.MercatorApi(app)
-    for blueprint in (health.blp, teams.blp, components.blp, applications.blp,
-                      environments.blp, deployments.blp):
+    for blueprint in (
+        health.blp,
+        teams.blp,
+        components.blp,
+        applications.blp,
+        environments.blp,
+        deployments.blp,
+        reports.blp,
+    ):
         api.register_blueprint(blueprint)
     _require_json_bodies(app)
 
@@ -63,7 +71,8 @@ def _require_json_bodies(app: Flask) -> None:
             has_body = request.content_length or request.headers.get("Transfer-Encoding")
             if has_body and not request.is_json:
                 return errors.error_response(
-                    415, "unsupported_media_type",
+                    415,
+                    "unsupported_media_type",
                     f"send JSON (Content-Type: application/json), not {request.mimetype!r}",
                 )
         return None

@@ -1,0 +1,308 @@
+"""Marshmallow schemas of the reports: their query parameters and the shapes they answer."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from app.services import reports
+
+Str = fields.String
+Int = fields.Integer
+
+
+def _list(schema, **kwargs) -> fields.List:
+    return fields.List(fields.Nested(schema), **kwargs)
+
+
+# -- parameters -------------------------------------------------------------------------
+class BlastRadiusArgs(ma.Schema):
+    version = Str(
+        load_default=None,
+        metadata={
+            "description": "The changed version; consumers whose range excludes it are not "
+            "affected. Omitted: any change of the component."
+        },
+    )
+    depth = Int(
+        load_default=reports.DEFAULT_DEPTH,
+        validate=validate.Range(1, reports.MAX_DEPTH),
+        metadata={"description": "How many dependency hops to follow"},
+    )
+    limit = Int(
+        load_default=reports.DEFAULT_CONSUMER_LIMIT,
+        validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
+        metadata={"description": "Most consumers listed (nearest first)"},
+    )
+
+
+class VersionDiffArgs(ma.Schema):
+    to = Str(required=True, metadata={"description": "The version to compare with"})
+
+
+class ApplicationDiffArgs(VersionDiffArgs):
+    to_application = Str(
+        load_default=None,
+        metadata={"description": "Compare with a version of another application (default: same)"},
+    )
+
+
+class EnvironmentDiffArgs(ma.Schema):
+    # `with` is a Python keyword: the field is read from the query as "with".
+    other = Str(
+        required=True, data_key="with", metadata={"description": "The environment to compare with"}
+    )
+
+
+class PlanArgs(ma.Schema):
+    environment = Str(required=True, metadata={"description": "Where it would be deployed"})
+
+
+class InventoryArgs(ma.Schema):
+    at = Str(
+        load_default=None,
+        metadata={
+            "format": "date-time",
+            "description": "A past time (ISO 8601 with time zone); omitted: now",
+        },
+    )
+
+
+class WhereArgs(ma.Schema):
+    version = Str(load_default=None, metadata={"description": "Only this version"})
+
+
+# -- answers ----------------------------------------------------------------------------
+class Attributes(fields.Dict):
+    def __init__(self, **kwargs):
+        super().__init__(keys=Str(), values=fields.Raw(), **kwargs)
+
+
+class BomComponent(ma.Schema):
+    component = Str()
+    version = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    image = Str(allow_none=True)
+    digest = Str(allow_none=True)
+    git_repository = Str(allow_none=True)
+    git_commit = Str(allow_none=True)
+    attributes = Attributes()
+
+
+class Requirement(ma.Schema):
+    component = Str()
+    version = Str()
+    range = Str(allow_none=True)
+
+
+class ExternalDependency(ma.Schema):
+    component = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    required_by = _list(Requirement)
+
+
+class Bringer(ma.Schema):
+    component = Str()
+    version = Str()
+    scope = Str(allow_none=True)
+
+
+class BomPackage(ma.Schema):
+    purl = Str()
+    name = Str(allow_none=True)
+    version = Str(allow_none=True)
+    ecosystem = Str(allow_none=True)
+    licenses = fields.List(Str(), allow_none=True)
+    brought_by = _list(Bringer)
+
+
+class ApplicationBom(ma.Schema):
+    application = Str()
+    version = Str()
+    created_at = Str(allow_none=True)
+    components = _list(BomComponent)
+    external_dependencies = _list(ExternalDependency)
+    packages = _list(BomPackage)
+
+
+class Dependency(ma.Schema):
+    component = Str()
+    range = Str(allow_none=True)
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+
+
+class Package(ma.Schema):
+    purl = Str()
+    name = Str(allow_none=True)
+    version = Str(allow_none=True)
+    ecosystem = Str(allow_none=True)
+    licenses = fields.List(Str(), allow_none=True)
+    scope = Str(allow_none=True)
+
+
+class ComponentBom(BomComponent):
+    dependencies = _list(Dependency)
+    packages = _list(Package)
+
+
+class Consumer(ma.Schema):
+    component = Str()
+    version = Str()
+    distance = Int(metadata={"description": "Dependency hops from the changed component"})
+    path = fields.List(Str(), metadata={"description": "One shortest path, changed first"})
+    latest = fields.Boolean(metadata={"description": "Is its component's latest version"})
+
+
+class AffectedApplication(ma.Schema):
+    application = Str()
+    version = Str()
+    latest = fields.Boolean()
+    deployed_in = fields.List(Str())
+
+
+class AffectedEnvironment(ma.Schema):
+    environment = Str()
+    stage = Str(allow_none=True)
+    component = Str()
+    version = Str()
+
+
+class TeamToNotify(ma.Schema):
+    team = Str()
+    email = Str(allow_none=True)
+    chat = Str(allow_none=True)
+    pager = Str(allow_none=True)
+    owns = fields.List(Str())
+
+
+class BlastRadius(ma.Schema):
+    component = Str()
+    version = Str(allow_none=True)
+    depth = Int()
+    consumers = _list(Consumer)
+    consumer_count = Int()
+    truncated = fields.Boolean(metadata={"description": "More consumers than `limit`"})
+    applications = _list(AffectedApplication)
+    environments = _list(AffectedEnvironment)
+    teams = _list(TeamToNotify)
+
+
+class Member(ma.Schema):
+    component = Str()
+    version = Str()
+
+
+class Change(ma.Schema):
+    component = Str()
+    from_ = Str(attribute="from", data_key="from")
+    to = Str()
+
+
+class FieldChange(ma.Schema):
+    field = Str()
+    from_ = Str(attribute="from", data_key="from", allow_none=True)
+    to = Str(allow_none=True)
+
+
+class ComponentChanges(ma.Schema):
+    component = Str()
+    from_ = Str(attribute="from", data_key="from")
+    to = Str()
+    # Not named `fields`, which marshmallow's Schema uses itself.
+    field_changes = fields.List(fields.Nested(FieldChange), attribute="fields", data_key="fields")
+    attributes = fields.Dict(
+        keys=Str(), values=fields.Dict(), metadata={"description": "added, removed, changed"}
+    )
+    dependencies = fields.Dict(
+        keys=Str(),
+        values=fields.List(fields.Raw()),
+        metadata={"description": "added, removed, changed"},
+    )
+    packages = fields.Dict(
+        keys=Str(),
+        values=fields.List(fields.Raw()),
+        metadata={"description": "added, removed, upgraded"},
+    )
+
+
+class ChangedComponent(Change):
+    changes = fields.Nested(ComponentChanges)
+
+
+class AppRef(ma.Schema):
+    application = Str()
+    version = Str()
+
+
+class ApplicationDiff(ma.Schema):
+    from_ = fields.Nested(AppRef, attribute="from", data_key="from")
+    to = fields.Nested(AppRef)
+    added = _list(Member)
+    removed = _list(Member)
+    changed = _list(ChangedComponent)
+    unchanged = Int()
+
+
+class EnvironmentDifference(ma.Schema):
+    component = Str()
+    left = Str()
+    right = Str()
+
+
+class EnvironmentDiff(ma.Schema):
+    left = Str()
+    right = Str()
+    only_left = _list(Member)
+    only_right = _list(Member)
+    different = _list(EnvironmentDifference)
+    same = Int()
+
+
+class DeploymentPlan(ma.Schema):
+    application = Str()
+    version = Str()
+    environment = Str()
+    add = _list(Member)
+    change = _list(Change)
+    unchanged = _list(Member)
+    untouched = _list(Member, metadata={"description": "Running there, not in the application"})
+
+
+class Running(ma.Schema):
+    component = Str()
+    version = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    since = Str()
+    deployment = Str(allow_none=True)
+    image = Str(allow_none=True)
+    digest = Str(allow_none=True)
+
+
+class Inventory(ma.Schema):
+    environment = Str()
+    stage = Str(allow_none=True)
+    at = Str(allow_none=True)
+    running = _list(Running)
+
+
+class Period(ma.Schema):
+    version = Str()
+    from_ = Str(attribute="from", data_key="from")
+    until = Str(allow_none=True)
+    deployment = Str()
+
+
+class Place(ma.Schema):
+    environment = Str()
+    stage = Str(allow_none=True)
+    running_now = Str(allow_none=True)
+    history = _list(Period)
+
+
+class Whereabouts(ma.Schema):
+    component = Str()
+    environments = _list(Place)

@@ -1,0 +1,104 @@
+"""The reports over HTTP, each next to the thing it is about."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from app.api import report_schemas as schemas
+from app.api.context import graph
+from app.services import reports
+
+blp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/api/v1",
+    description="Bill of materials, blast radius, differences, inventory",
+)
+
+
+@blp.route("/applications/<name>/versions/<version>/bom")
+@blp.response(200, schemas.ApplicationBom)
+@blp.alt_response(404, schema="Error")
+def application_bom(name, version):
+    """Bill of materials of an application version: its component versions, the components
+    they need from outside it, and the deduplicated packages with who brings each."""
+    return reports.bom_application_version(graph(), name, version)
+
+
+@blp.route("/components/<name>/versions/<version>/bom")
+@blp.response(200, schemas.ComponentBom)
+@blp.alt_response(404, schema="Error")
+def component_bom(name, version):
+    """Bill of materials of a component version: its dependencies and packages."""
+    return reports.bom_component_version(graph(), name, version)
+
+
+@blp.route("/components/<name>/blast-radius")
+@blp.arguments(schemas.BlastRadiusArgs, location="query")
+@blp.response(200, schemas.BlastRadius)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+def blast_radius(args, name):
+    """Who breaks or must re-test if the component (at `version`) changes: transitive
+    consumers with distance and path, affected application versions (latest and deployed),
+    environments running them, and the teams to notify."""
+    return reports.blast_radius(graph(), name, **args)
+
+
+@blp.route("/components/<name>/versions/<version>/diff")
+@blp.arguments(schemas.VersionDiffArgs, location="query")
+@blp.response(200, schemas.ComponentChanges)
+@blp.alt_response(404, schema="Error")
+def component_diff(args, name, version):
+    """What changed from this version to `to`: build fields, attributes, dependencies,
+    packages."""
+    return reports.diff_component_versions(graph(), name, version, args["to"])
+
+
+@blp.route("/applications/<name>/versions/<version>/diff")
+@blp.arguments(schemas.ApplicationDiffArgs, location="query")
+@blp.response(200, schemas.ApplicationDiff)
+@blp.alt_response(404, schema="Error")
+def application_diff(args, name, version):
+    """Components added, removed and changed from this version to `to`, with each changed
+    component's changes."""
+    return reports.diff_application_versions(
+        graph(), name, version, args["to"], args["to_application"]
+    )
+
+
+@blp.route("/applications/<name>/versions/<version>/plan")
+@blp.arguments(schemas.PlanArgs, location="query")
+@blp.response(200, schemas.DeploymentPlan)
+@blp.alt_response(404, schema="Error")
+def deployment_plan(args, name, version):
+    """What deploying this version to `environment` would change there."""
+    return reports.deployment_plan(graph(), name, version, args["environment"])
+
+
+@blp.route("/environments/<name>/diff")
+@blp.arguments(schemas.EnvironmentDiffArgs, location="query")
+@blp.response(200, schemas.EnvironmentDiff)
+@blp.alt_response(404, schema="Error")
+def environment_diff(args, name):
+    """What differs between what this environment and `with` run now."""
+    return reports.diff_environments(graph(), name, args["other"])
+
+
+@blp.route("/environments/<name>/inventory")
+@blp.arguments(schemas.InventoryArgs, location="query")
+@blp.response(200, schemas.Inventory)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+def inventory(args, name):
+    """What the environment runs now, or ran at time `at` (from its deployment history)."""
+    return reports.inventory(graph(), name, args["at"])
+
+
+@blp.route("/components/<name>/whereabouts")
+@blp.arguments(schemas.WhereArgs, location="query")
+@blp.response(200, schemas.Whereabouts)
+@blp.alt_response(404, schema="Error")
+def whereabouts(args, name):
+    """Where the component (or one version) runs now and ran before, with dates."""
+    return reports.where_runs(graph(), name, args["version"])
