@@ -289,3 +289,30 @@ def test_read_commands_on_the_demo(mercator, command, expected):
         assert text in result.stdout, f"{text!r} not in:\n{result.stdout}"
     as_json = _json(mercator(*command, "-o", "json"))
     assert isinstance(as_json, dict)
+
+
+def test_export_import_round_trip_through_the_cli(settings, graph, tmp_path):
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo", "load"], env=env).exit_code == 0
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert runner.invoke(cli, ["export", str(first)], env=env).exit_code == 0
+    assert runner.invoke(cli, ["db", "reset", "--yes"], env=env).exit_code == 0
+    imported = runner.invoke(cli, ["import", str(first), "--batch-size", "5"], env=env)
+    assert imported.exit_code == 0, imported.output
+    assert "component_versions: 21 created, 0 already there" in imported.stdout
+    assert runner.invoke(cli, ["export", str(second)], env=env).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "format: mercator-catalog\nformat_version: 1\n"
+        "component_versions:\n  - {component: api, version: '1 0'}\n"
+    )
+    refused = runner.invoke(cli, ["import", str(bad)], env=env)
+    assert refused.exit_code == 2
+    assert "component_versions[0].version" in refused.stderr

@@ -1,0 +1,22 @@
+// Purpose: the key of every record in the catalog, kind by kind, for a whole-catalog export
+//          (the records themselves are then read in chunks by the other transfer/ queries).
+// Parameters: none
+// Returns: teams, components, applications, environments ([{name}]), component_versions
+//          ([{component, version}]), application_versions ([{application, version}]),
+//          deployments ([{id}]), runs ([{environment, component}])
+// :param {}
+RETURN COLLECT { MATCH (t:Team) RETURN {name: t.name} } AS teams,
+       COLLECT { MATCH (c:Component) RETURN {name: c.name} } AS components,
+       COLLECT {
+         MATCH (v:ComponentVersion) RETURN {component: v.component, version: v.version}
+       } AS component_versions,
+       COLLECT { MATCH (a:Application) RETURN {name: a.name} } AS applications,
+       COLLECT {
+         MATCH (av:ApplicationVersion) RETURN {application: av.application, version: av.version}
+       } AS application_versions,
+       COLLECT { MATCH (e:Environment) RETURN {name: e.name} } AS environments,
+       COLLECT { MATCH (d:Deployment) RETURN {id: d.id} } AS deployments,
+       COLLECT {
+         MATCH (e:Environment)-[:RUNS]->(v:ComponentVersion)
+         RETURN {environment: e.name, component: v.component}
+       } AS runs

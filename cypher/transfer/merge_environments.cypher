@@ -1,0 +1,15 @@
+// Purpose: import environments: create the new ones (keeping the document's created_at) and
+//          give existing ones the details the document has; a null detail keeps the graph's.
+// Parameters: $rows (list of {name, stage, cluster, namespace, engine, description,
+//             created_at (ISO 8601 or null = now)})
+// Returns: written (rows merged)
+// :param {rows: [{name: 'prod', stage: 'prod', cluster: 'eu-west-1', namespace: 'shop', engine: 'helm', description: 'Production', created_at: '2026-11-20T10:04:00Z'}]}
+UNWIND $rows AS row
+MERGE (e:Environment {name: row.name})
+  ON CREATE SET e.created_at = coalesce(datetime(row.created_at), datetime())
+SET e.stage = coalesce(row.stage, e.stage),
+    e.cluster = coalesce(row.cluster, e.cluster),
+    e.namespace = coalesce(row.namespace, e.namespace),
+    e.engine = coalesce(row.engine, e.engine),
+    e.description = coalesce(row.description, e.description)
+RETURN count(*) AS written
