@@ -8,8 +8,12 @@ from app.api import schemas
 from app.api.context import graph
 from app.services import applications
 
-blp = Blueprint("applications", __name__, url_prefix="/api/v1/applications",
-                description="Applications: exact sets of component versions")
+blp = Blueprint(
+    "applications",
+    __name__,
+    url_prefix="/api/v1/applications",
+    description="Applications: exact sets of component versions",
+)
 
 
 @blp.route("")
@@ -40,8 +44,11 @@ def list_versions(args, name):
 @blp.route("/<name>/versions", methods=["POST"])
 @blp.arguments(schemas.ApplicationVersionIn)
 @blp.response(201, schemas.ApplicationVersionDetail, description="Created")
-@blp.alt_response(200, schema=schemas.ApplicationVersionDetail,
-                  description="That version exists with the same components; nothing changed")
+@blp.alt_response(
+    200,
+    schema=schemas.ApplicationVersionDetail,
+    description="That version exists with the same components; nothing changed",
+)
 @blp.alt_response(400, schema="Error")
 @blp.alt_response(404, schema="Error", description="A component version is unknown")
 @blp.alt_response(409, schema="Error", description="That version exists with other components")
@@ -62,14 +69,16 @@ def get_version(name, version):
 @blp.route("/<name>/components", methods=["POST"])
 @blp.arguments(schemas.ComponentChangeIn)
 @blp.response(201, schemas.ApplicationVersionDetail, description="New application version")
-@blp.alt_response(200, schema=schemas.ApplicationVersionDetail,
-                  description="The latest version already holds it; nothing changed")
+@blp.alt_response(
+    200,
+    schema=schemas.ApplicationVersionDetail,
+    description="The latest version already holds it; nothing changed",
+)
 @blp.alt_response(404, schema="Error")
 def add_component(body, name):
     """Add a component version to the application, or replace the version it holds: a new
     application version."""
-    version, created = applications.add_component(graph(), name, body["component"],
-                                                  body["version"])
+    version, created = applications.add_component(graph(), name, body["component"], body["version"])
     return version, 201 if created else 200
 
 

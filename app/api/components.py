@@ -8,8 +8,12 @@ from app.api import schemas
 from app.api.context import graph
 from app.services import components, registration
 
-blp = Blueprint("components", __name__, url_prefix="/api/v1/components",
-                description="Components and their versions")
+blp = Blueprint(
+    "components",
+    __name__,
+    url_prefix="/api/v1/components",
+    description="Components and their versions",
+)
 
 
 @blp.route("")
@@ -40,11 +44,15 @@ def list_versions(args, name):
 @blp.route("/<name>/versions", methods=["POST"])
 @blp.arguments(schemas.RegistrationIn)
 @blp.response(201, schemas.RegistrationOut, description="Registered")
-@blp.alt_response(200, schema=schemas.RegistrationOut,
-                  description="Already registered with the same content; nothing changed")
+@blp.alt_response(
+    200,
+    schema=schemas.RegistrationOut,
+    description="Already registered with the same content; nothing changed",
+)
 @blp.alt_response(400, schema="Error", description="Invalid registration")
-@blp.alt_response(409, schema="Error",
-                  description="The version exists with other content (fields named)")
+@blp.alt_response(
+    409, schema="Error", description="The version exists with other content (fields named)"
+)
 def register_version(body, name):
     """Register a component version (after its image is pushed).
 

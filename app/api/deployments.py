@@ -8,8 +8,12 @@ from app.api import schemas
 from app.api.context import graph
 from app.services import deployments
 
-blp = Blueprint("deployments", __name__, url_prefix="/api/v1/deployments",
-                description="Deployments and their history")
+blp = Blueprint(
+    "deployments",
+    __name__,
+    url_prefix="/api/v1/deployments",
+    description="Deployments and their history",
+)
 
 
 @blp.route("")
@@ -24,8 +28,11 @@ def list_deployments(args):
 @blp.route("", methods=["POST"])
 @blp.arguments(schemas.DeploymentIn)
 @blp.response(201, schemas.DeploymentDetail, description="Recorded")
-@blp.alt_response(200, schema=schemas.DeploymentDetail,
-                  description="Already recorded with this id and content; nothing changed")
+@blp.alt_response(
+    200,
+    schema=schemas.DeploymentDetail,
+    description="Already recorded with this id and content; nothing changed",
+)
 @blp.alt_response(400, schema="Error")
 @blp.alt_response(404, schema="Error", description="Unknown environment or version")
 @blp.alt_response(409, schema="Error", description="The id is recorded with other content")

@@ -8,8 +8,9 @@ from app.api import schemas
 from app.api.context import graph
 from app.services import environments
 
-blp = Blueprint("environments", __name__, url_prefix="/api/v1/environments",
-                description="Where things run")
+blp = Blueprint(
+    "environments", __name__, url_prefix="/api/v1/environments", description="Where things run"
+)
 
 
 @blp.route("")

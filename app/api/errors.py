@@ -82,8 +82,9 @@ class MercatorApi(flask_smorest.Api):
         data = getattr(error, "data", None) or {}
         if "messages" in data:
             # webargs: schema validation failures (422, answered as 400) and bad JSON (400).
-            return error_response(400, "invalid", "the request is invalid",
-                                  _by_field(data["messages"]))
+            return error_response(
+                400, "invalid", "the request is invalid", _by_field(data["messages"])
+            )
         headers = data.get("headers")
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(

@@ -127,7 +127,7 @@ class ApplicationBom(ma.Schema):
     packages = _list(BomPackage)
 
 
-class Dependency(ma.Schema):
+class DependencyDetail(ma.Schema):
     component = Str()
     range = Str(allow_none=True)
     kind = Str(allow_none=True)
@@ -144,14 +144,14 @@ class Package(ma.Schema):
 
 
 class ComponentBom(BomComponent):
-    dependencies = _list(Dependency)
+    dependencies = _list(DependencyDetail)
     packages = _list(Package)
 
 
 class Consumer(ma.Schema):
     component = Str()
     version = Str()
-    distance = Int(metadata={"description": "Dependency hops from the changed component"})
+    distance = Int(metadata={"description": "DependencyDetail hops from the changed component"})
     path = fields.List(Str(), metadata={"description": "One shortest path, changed first"})
     latest = fields.Boolean(metadata={"description": "Is its component's latest version"})
 
@@ -190,7 +190,7 @@ class BlastRadius(ma.Schema):
     teams = _list(TeamToNotify)
 
 
-class Member(ma.Schema):
+class ComponentAt(ma.Schema):
     component = Str()
     version = Str()
 
@@ -232,16 +232,16 @@ class ChangedComponent(Change):
     changes = fields.Nested(ComponentChanges)
 
 
-class AppRef(ma.Schema):
+class ApplicationVersionRef(ma.Schema):
     application = Str()
     version = Str()
 
 
 class ApplicationDiff(ma.Schema):
-    from_ = fields.Nested(AppRef, attribute="from", data_key="from")
-    to = fields.Nested(AppRef)
-    added = _list(Member)
-    removed = _list(Member)
+    from_ = fields.Nested(ApplicationVersionRef, attribute="from", data_key="from")
+    to = fields.Nested(ApplicationVersionRef)
+    added = _list(ComponentAt)
+    removed = _list(ComponentAt)
     changed = _list(ChangedComponent)
     unchanged = Int()
 
@@ -255,8 +255,8 @@ class EnvironmentDifference(ma.Schema):
 class EnvironmentDiff(ma.Schema):
     left = Str()
     right = Str()
-    only_left = _list(Member)
-    only_right = _list(Member)
+    only_left = _list(ComponentAt)
+    only_right = _list(ComponentAt)
     different = _list(EnvironmentDifference)
     same = Int()
 
@@ -265,13 +265,15 @@ class DeploymentPlan(ma.Schema):
     application = Str()
     version = Str()
     environment = Str()
-    add = _list(Member)
+    add = _list(ComponentAt)
     change = _list(Change)
-    unchanged = _list(Member)
-    untouched = _list(Member, metadata={"description": "Running there, not in the application"})
+    unchanged = _list(ComponentAt)
+    untouched = _list(
+        ComponentAt, metadata={"description": "RunningComponent there, not in the application"}
+    )
 
 
-class Running(ma.Schema):
+class RunningComponent(ma.Schema):
     component = Str()
     version = Str()
     kind = Str(allow_none=True)
@@ -282,11 +284,11 @@ class Running(ma.Schema):
     digest = Str(allow_none=True)
 
 
-class Inventory(ma.Schema):
+class InventoryReport(ma.Schema):
     environment = Str()
     stage = Str(allow_none=True)
     at = Str(allow_none=True)
-    running = _list(Running)
+    running = _list(RunningComponent)
 
 
 class Period(ma.Schema):

@@ -87,7 +87,7 @@ def environment_diff(args, name):
 
 @blp.route("/environments/<name>/inventory")
 @blp.arguments(schemas.InventoryArgs, location="query")
-@blp.response(200, schemas.Inventory)
+@blp.response(200, schemas.InventoryReport)
 @blp.alt_response(400, schema="Error")
 @blp.alt_response(404, schema="Error")
 def inventory(args, name):

@@ -38,17 +38,23 @@ Version = functools.partial(Str, validate=_rule(naming.version_problem))
 
 def _opt(description: str, metadata: dict | None = None) -> fields.String:
     """An optional, nullable string field."""
-    return Str(load_default=None, allow_none=True,
-               metadata={"description": description, **(metadata or {})})
+    return Str(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": description, **(metadata or {})},
+    )
 
 
 # -- requests ---------------------------------------------------------------------------
 class PagingArgs(ma.Schema):
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0),
-                            metadata={"description": "Items to skip"})
-    limit = fields.Integer(load_default=pages.DEFAULT_LIMIT,
-                           validate=validate.Range(min=1, max=pages.MAX_LIMIT),
-                           metadata={"description": f"Page size (at most {pages.MAX_LIMIT})"})
+    offset = fields.Integer(
+        load_default=0, validate=validate.Range(min=0), metadata={"description": "Items to skip"}
+    )
+    limit = fields.Integer(
+        load_default=pages.DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=pages.MAX_LIMIT),
+        metadata={"description": f"Page size (at most {pages.MAX_LIMIT})"},
+    )
 
 
 class PrefixArgs(PagingArgs):
@@ -79,21 +85,30 @@ class DeploymentListArgs(PagingArgs):
 
 class DependencyIn(ma.Schema):
     component = Name(required=True, metadata={"description": "The component depended on"})
-    range = Str(load_default=None, allow_none=True, validate=_rule(semver.range_problem),
-                metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' "
-                                         "(npm syntax)"})
+    range = Str(
+        load_default=None,
+        allow_none=True,
+        validate=_rule(semver.range_problem),
+        metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' (npm syntax)"},
+    )
 
 
 class RegistrationIn(ma.Schema):
     version = Version(required=True, metadata={"example": "1.4.3"})
-    kind = Str(validate=validate.OneOf(KINDS), load_default=None, allow_none=True,
-               metadata={"description": "Set when the component is first registered"})
-    owner = Name(load_default=None, allow_none=True,
-                 metadata={"description": "Owner team (created if new)"})
+    kind = Str(
+        validate=validate.OneOf(KINDS),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Set when the component is first registered"},
+    )
+    owner = Name(
+        load_default=None, allow_none=True, metadata={"description": "Owner team (created if new)"}
+    )
     description = _opt("What the component does")
     repository_url = _opt("Where its source lives")
-    image = _opt("Container image (repository)",
-                 metadata={"example": "registry.example.com/shop/payment"})
+    image = _opt(
+        "Container image (repository)", metadata={"example": "registry.example.com/shop/payment"}
+    )
     digest = _opt("Image digest", metadata={"example": "sha256:4f1c..."})
     git_repository = _opt("Git repository URL")
     git_commit = _opt("Git commit SHA")
@@ -101,17 +116,28 @@ class RegistrationIn(ma.Schema):
     build_url = _opt("Link to the build")
     chart = _opt("Helm chart")
     chart_version = _opt("Helm chart version")
-    created_at = _opt("Build time, ISO 8601 with time zone (default: now)",
-                      metadata={"format": "date-time"})
-    attributes = fields.Dict(keys=Str(), values=fields.Raw(), load_default=dict,
-                             metadata={"description": "Free key-value pairs (string, number "
-                                                      "or boolean values)"})
+    created_at = _opt(
+        "Build time, ISO 8601 with time zone (default: now)", metadata={"format": "date-time"}
+    )
+    attributes = fields.Dict(
+        keys=Str(),
+        values=fields.Raw(),
+        load_default=dict,
+        metadata={"description": "Free key-value pairs (string, number or boolean values)"},
+    )
     dependencies = fields.List(fields.Nested(DependencyIn), load_default=list)
-    applications = fields.List(Name(), load_default=list, metadata={
-        "description": "Applications to add the component to (created if new)"})
-    derive = fields.Boolean(load_default=True, metadata={
-        "description": "Give every application whose latest version holds another version "
-                       "of this component a new version with this one"})
+    applications = fields.List(
+        Name(),
+        load_default=list,
+        metadata={"description": "Applications to add the component to (created if new)"},
+    )
+    derive = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "Give every application whose latest version holds another version "
+            "of this component a new version with this one"
+        },
+    )
 
 
 class MemberIn(ma.Schema):
@@ -149,16 +175,24 @@ class DeploymentIn(ma.Schema):
     id = _opt("Idempotency key, e.g. the pipeline run id (default: generated)")
     environment = Name(required=True)
     status = Str(required=True, validate=validate.OneOf(STATUSES))
-    application = _opt("Application deployed (with version), or to match/derive a version "
-                       "for the deployed components")
+    application = _opt(
+        "Application deployed (with version), or to match/derive a version "
+        "for the deployed components"
+    )
     version = _opt("Application version deployed")
-    components = fields.List(fields.Nested(MemberIn), load_default=None, allow_none=True,
-                             metadata={"description": "Component versions deployed "
-                                                      "(instead of an application version)"})
-    started_at = _opt("When it started, ISO 8601 with time zone (default: now)",
-                      metadata={"format": "date-time"})
-    finished_at = _opt("When it finished (default: now); the inventory changes at this time",
-                       metadata={"format": "date-time"})
+    components = fields.List(
+        fields.Nested(MemberIn),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Component versions deployed (instead of an application version)"},
+    )
+    started_at = _opt(
+        "When it started, ISO 8601 with time zone (default: now)", metadata={"format": "date-time"}
+    )
+    finished_at = _opt(
+        "When it finished (default: now); the inventory changes at this time",
+        metadata={"format": "date-time"},
+    )
     by = _opt("Who deployed")
     engine = _opt("How: helm, argocd, kubectl, ...")
     log_url = _opt("Link to the deployment log")
@@ -168,8 +202,9 @@ class DeploymentIn(ma.Schema):
 class PageOut(ma.Schema):
     offset = fields.Integer()
     limit = fields.Integer()
-    next_offset = fields.Integer(allow_none=True,
-                                 metadata={"description": "Offset of the next page, or null"})
+    next_offset = fields.Integer(
+        allow_none=True, metadata={"description": "Offset of the next page, or null"}
+    )
 
 
 def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -199,8 +234,9 @@ class Component(ma.Schema):
 
 
 class ComponentDetail(Component):
-    dependencies = fields.List(fields.Nested(Dependency),
-                               metadata={"description": "Of the latest version"})
+    dependencies = fields.List(
+        fields.Nested(Dependency), metadata={"description": "Of the latest version"}
+    )
     running = fields.List(fields.Nested(Running))
 
 
@@ -240,8 +276,10 @@ class RegistrationOut(ma.Schema):
     component = Str()
     version = Str()
     created = fields.Boolean(metadata={"description": "False when it was registered before"})
-    application_versions = fields.List(fields.Nested(DerivedVersion), metadata={
-        "description": "Application versions this registration created"})
+    application_versions = fields.List(
+        fields.Nested(DerivedVersion),
+        metadata={"description": "Application versions this registration created"},
+    )
 
 
 class Application(ma.Schema):
