@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 
-def register(client, component: str, version: str, expect: int | None = 201,
-             **fields: Any) -> dict[str, Any]:
-    response = client.post(f"/api/v1/components/{component}/versions",
-                           json={"version": version, **fields})
+def register(
+    client, component: str, version: str, expect: int | None = 201, **fields: Any
+) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/components/{component}/versions", json={"version": version, **fields}
+    )
     if expect is not None:
         assert response.status_code == expect, response.get_json()
     return response.get_json()
@@ -41,8 +43,7 @@ def members(client, application: str, version: str) -> dict[str, str]:
 def counts(raw_cypher) -> dict[str, int]:
     """Nodes per label and relationships per type: 'nothing was written' made checkable."""
     nodes = raw_cypher(
-        "MATCH (n) WHERE NOT n:MercatorSchema UNWIND labels(n) AS label "
-        "RETURN label, count(*) AS n"
+        "MATCH (n) WHERE NOT n:MercatorSchema UNWIND labels(n) AS label RETURN label, count(*) AS n"
     )
     rels = raw_cypher("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n")
     return {**{row["label"]: row["n"] for row in nodes}, **{row["type"]: row["n"] for row in rels}}

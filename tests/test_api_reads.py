@@ -10,16 +10,18 @@ from tests.test_http_basics import assert_error_shape
 
 @pytest.fixture
 def catalog(client):
-    register(client, "payment", "1.0.0", kind="service", owner="payments",
-             applications=["shop"])
+    register(client, "payment", "1.0.0", kind="service", owner="payments", applications=["shop"])
     register(client, "payment-db", "12", kind="database", owner="payments")
-    register(client, "cart", "3.1.0", kind="service", owner="storefront",
-             applications=["shop"])
+    register(client, "cart", "3.1.0", kind="service", owner="storefront", applications=["shop"])
     register(client, "flags", "2024.06", kind="config", owner="platform")
     put_environment(client, "prod", stage="prod", cluster="eu-1")
     put_environment(client, "dev", stage="dev")
-    deploy(client, environment="prod", status="succeeded",
-           components=[{"component": "cart", "version": "3.1.0"}])
+    deploy(
+        client,
+        environment="prod",
+        status="succeeded",
+        components=[{"component": "cart", "version": "3.1.0"}],
+    )
     return client
 
 
@@ -45,8 +47,9 @@ def test_pages_follow_next_offset_to_the_end(catalog):
     assert seen == ["cart", "flags", "payment", "payment-db"]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=501", "offset=-1", "limit=many",
-                                   "kind=microservice"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=501", "offset=-1", "limit=many", "kind=microservice"]
+)
 def test_bad_paging_or_filter_is_400(catalog, query):
     error = assert_error_shape(catalog.get(f"/api/v1/components?{query}"), 400, "invalid")
     assert error["details"]
@@ -55,7 +58,10 @@ def test_bad_paging_or_filter_is_400(catalog, query):
 def test_teams_environments_and_applications_lists(catalog):
     teams = catalog.get("/api/v1/teams").get_json()["items"]
     assert [(t["name"], t["component_count"]) for t in teams] == [
-        ("payments", 2), ("platform", 1), ("storefront", 1)]
+        ("payments", 2),
+        ("platform", 1),
+        ("storefront", 1),
+    ]
     assert _names(catalog, "/api/v1/environments?stage=prod") == ["prod"]
     assert _names(catalog, "/api/v1/applications") == ["shop"]
     assert _names(catalog, "/api/v1/applications?environment=prod") == []
@@ -64,19 +70,31 @@ def test_teams_environments_and_applications_lists(catalog):
 
 
 def test_team_and_environment_upserts_keep_what_is_not_given(client):
-    created = client.put("/api/v1/teams/payments", json={"email": "pay@example.com",
-                                                         "chat": "#payments"})
+    created = client.put(
+        "/api/v1/teams/payments", json={"email": "pay@example.com", "chat": "#payments"}
+    )
     assert created.status_code == 201
     updated = client.put("/api/v1/teams/payments", json={"pager": "pay-oncall"})
     assert updated.status_code == 200
     assert {k: updated.get_json()[k] for k in ("email", "chat", "pager")} == {
-        "email": "pay@example.com", "chat": "#payments", "pager": "pay-oncall"}
+        "email": "pay@example.com",
+        "chat": "#payments",
+        "pager": "pay-oncall",
+    }
     bad = client.put("/api/v1/environments/prod", json={"stage": "production"})
     assert_error_shape(bad, 400, "invalid")
 
 
-@pytest.mark.parametrize("path", ["/api/v1/components/nope", "/api/v1/components/nope/versions",
-                                  "/api/v1/components/nope/versions/1", "/api/v1/teams/nope",
-                                  "/api/v1/environments/nope", "/api/v1/applications/nope"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/components/nope",
+        "/api/v1/components/nope/versions",
+        "/api/v1/components/nope/versions/1",
+        "/api/v1/teams/nope",
+        "/api/v1/environments/nope",
+        "/api/v1/applications/nope",
+    ],
+)
 def test_unknown_things_are_404(client, path):
     assert_error_shape(client.get(path), 404, "not_found")

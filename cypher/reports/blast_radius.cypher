@@ -78,7 +78,7 @@ CALL (affected) {
   RETURN collect({environment: e.name, stage: e.stage, component: cv.component,
                   version: cv.version}) AS environments
 }
-CALL (affected, applications) {
+OPTIONAL CALL (affected, applications) {
   UNWIND affected AS cv
   MATCH (:Component {name: cv.component})-[:OWNED_BY]->(t:Team)
   RETURN t, cv.component AS owned
@@ -92,5 +92,6 @@ ORDER BY t.name
 RETURN target.name AS component, $version AS version,
        consumers[0..$limit] AS consumers, size(consumers) AS consumer_count,
        applications, environments,
-       collect({team: t.name, email: t.email, chat: t.chat, pager: t.pager, owns: owns})
-         AS teams
+       collect(CASE WHEN t IS NOT NULL THEN
+                 {team: t.name, email: t.email, chat: t.chat, pager: t.pager, owns: owns}
+               END) AS teams
