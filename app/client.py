@@ -21,10 +21,46 @@ from app.services import (
     deployments,
     environments,
     registration,
+    reports,
     teams,
 )
 
 Page = dict[str, Any]
+
+
+#: Each report: the service function, and its HTTP path (path parameters in braces; the
+#: other parameters go in the query string, under the names the API documents).
+REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
+    "bom_application": (
+        reports.bom_application_version,
+        "/applications/{application}/versions/{version}/bom",
+        {},
+    ),
+    "bom_component": (
+        reports.bom_component_version,
+        "/components/{component}/versions/{version}/bom",
+        {},
+    ),
+    "blast_radius": (reports.blast_radius, "/components/{component}/blast-radius", {}),
+    "diff_applications": (
+        reports.diff_application_versions,
+        "/applications/{application}/versions/{from_version}/diff",
+        {"to_version": "to"},
+    ),
+    "diff_components": (
+        reports.diff_component_versions,
+        "/components/{component}/versions/{from_version}/diff",
+        {"to_version": "to"},
+    ),
+    "diff_environments": (
+        reports.diff_environments,
+        "/environments/{left}/diff",
+        {"right": "with"},
+    ),
+    "plan": (reports.deployment_plan, "/applications/{application}/versions/{version}/plan", {}),
+    "inventory": (reports.inventory, "/environments/{environment}/inventory", {}),
+    "where": (reports.where_runs, "/components/{component}/whereabouts", {}),
+}
 
 
 class LocalCatalog:
@@ -88,6 +124,9 @@ class LocalCatalog:
     def application_version(self, name: str, version: str) -> dict[str, Any]:
         return applications.get_version(self.graph, name, version)
 
+    def report(self, name: str, **params: Any) -> dict[str, Any]:
+        return REPORTS[name][0](self.graph, **params)
+
 
 #: How an HTTP error status reads as a domain error.
 _ERROR_OF_STATUS = {400: Invalid, 404: NotFound, 409: Conflict, 503: Unavailable}
@@ -146,6 +185,15 @@ class RemoteCatalog:
 
     def application_version(self, name: str, version: str) -> dict[str, Any]:
         return self._call("GET", f"/applications/{_q(name)}/versions/{_q(version)}")[0]
+
+    def report(self, name: str, **params: Any) -> dict[str, Any]:
+        _, template, renamed = REPORTS[name]
+        in_path = {key for key in params if "{" + key + "}" in template}
+        path = template.format(**{key: _q(params[key]) for key in in_path})
+        query = {
+            renamed.get(key, key): value for key, value in params.items() if key not in in_path
+        }
+        return self._call("GET", path, params=query)[0]
 
     def _call(
         self,

@@ -47,8 +47,11 @@ def emit_page(page: dict[str, Any], columns: Sequence[str], output: str) -> None
         click.echo(f"... more: --offset {page['next_offset']}", err=True)
 
 
-def emit_record(record: dict[str, Any], output: str) -> None:
-    """One thing: its plain fields as `key: value`, then each list of rows as a table."""
+def emit_record(
+    record: dict[str, Any], output: str, columns: dict[str, Sequence[str]] | None = None
+) -> None:
+    """One thing: its plain fields as `key: value`, then each list of rows as a table
+    (with the columns given for that list, else those of its first row)."""
     if output == "json":
         click.echo(as_json(record))
         return
@@ -60,8 +63,8 @@ def emit_record(record: dict[str, Any], output: str) -> None:
         if isinstance(value, list):
             click.echo(f"\n{key}:")
             if value and isinstance(value[0], dict):
-                columns = list(value[0])
-                click.echo("  " + table(value, columns).replace("\n", "\n  "))
+                shown = (columns or {}).get(key) or list(value[0])
+                click.echo("  " + table(value, shown).replace("\n", "\n  "))
             else:
                 click.echo("  " + (", ".join(map(str, value)) if value else "(none)"))
 

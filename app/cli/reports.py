@@ -1,0 +1,256 @@
+"""`mercator report ...`: the reports in a terminal, as tables, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from app.cli import Context, cli, pass_context
+from app.cli.output import as_json, emit_record, table
+from app.services import reports as report_rules
+
+FORMATS = ("table", "json", "csv")
+
+
+#: The rows `--output csv` prints for each report: its main list.
+CSV_ROWS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
+    "bom_application": lambda r: r["components"],
+    "bom_component": lambda r: r["dependencies"],
+    "blast_radius": lambda r: r["consumers"],
+    "diff_applications": lambda r: r["changed"],
+    "diff_components": lambda r: r["fields"],
+    "diff_environments": lambda r: r["different"],
+    "plan": lambda r: r["change"] + r["add"],
+    "inventory": lambda r: r["running"],
+    "where": lambda r: [
+        {"environment": p["environment"], **h} for p in r["environments"] for h in p["history"]
+    ],
+}
+
+#: Column order of the tables people read (Cypher maps have no key order).
+COLUMNS = {
+    "components": ["component", "version", "kind", "owner", "image", "git_commit"],
+    "external_dependencies": ["component", "kind", "owner", "required_by"],
+    "packages": ["purl", "name", "version", "ecosystem", "licenses"],
+    "dependencies": ["component", "range", "kind", "owner"],
+    "consumers": ["component", "version", "distance", "latest", "path"],
+    "applications": ["application", "version", "latest", "deployed_in"],
+    "environments": ["environment", "stage", "component", "version"],
+    "teams": ["team", "email", "chat", "pager", "owns"],
+    "changed": ["component", "from", "to", "fields", "attributes", "dependencies"],
+    "added": ["component", "version"],
+    "removed": ["component", "version"],
+    "different": ["component", "left", "right"],
+    "only_left": ["component", "version"],
+    "only_right": ["component", "version"],
+    "change": ["component", "from", "to"],
+    "add": ["component", "version"],
+    "unchanged": ["component", "version"],
+    "untouched": ["component", "version"],
+    "running": ["component", "version", "since", "deployment", "kind", "owner"],
+    "fields": ["field", "from", "to"],
+}
+
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs, csv for spreadsheets (the main list only).",
+)
+
+
+def _emit(name: str, report: dict[str, Any], output: str) -> None:
+    if output == "json":
+        click.echo(as_json(report))
+    elif output == "csv":
+        click.echo(_csv(CSV_ROWS[name](report)), nl=False)
+    else:
+        emit_record(report, output, COLUMNS)
+
+
+#: Column order in CSV: the table columns first, in their order, then the rest by name.
+_PREFERRED = list(dict.fromkeys(column for shown in COLUMNS.values() for column in shown))
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    keys = {key for row in rows for key in row}
+    columns = sorted(
+        keys, key=lambda k: (_PREFERRED.index(k) if k in _PREFERRED else len(_PREFERRED), k)
+    )
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v
+                for k, v in row.items()
+            }
+        )
+    return buffer.getvalue()
+
+
+def _run(state: Context, name: str, output: str, **params: Any) -> None:
+    _emit(name, state.catalog.report(name, **params), output)
+
+
+@cli.group()
+def report() -> None:
+    """Bill of materials, blast radius, differences and inventory."""
+
+
+@report.command("bom")
+@click.argument("name")
+@click.argument("version")
+@click.option(
+    "--component",
+    "of_component",
+    is_flag=True,
+    help="NAME is a component: the BOM of one component version.",
+)
+@output_option
+@pass_context
+def bom(state: Context, name: str, version: str, of_component: bool, output: str) -> None:
+    """Bill of materials of application NAME at VERSION (or, with --component, of a
+    component version): components, external dependencies, packages."""
+    if of_component:
+        _run(state, "bom_component", output, component=name, version=version)
+    else:
+        _run(state, "bom_application", output, application=name, version=version)
+
+
+@report.command("blast-radius")
+@click.argument("component")
+@click.option("--version", help="The changed version (default: any change).")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, report_rules.MAX_DEPTH),
+    default=report_rules.DEFAULT_DEPTH,
+    show_default=True,
+    help="Dependency hops to follow.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, report_rules.MAX_CONSUMER_LIMIT),
+    default=report_rules.DEFAULT_CONSUMER_LIMIT,
+    show_default=True,
+    help="Most consumers listed.",
+)
+@output_option
+@pass_context
+def blast_radius(state: Context, component: str, output: str, **params: Any) -> None:
+    """What breaks if COMPONENT changes: consumers, applications, environments, teams."""
+    result = state.catalog.report("blast_radius", component=component, **params)
+    if output == "table":
+        for consumer in result["consumers"]:
+            consumer["path"] = " <- ".join(consumer["path"])
+        for application in result["applications"]:
+            application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
+        for team in result["teams"]:
+            team["owns"] = ", ".join(team["owns"])
+    _emit("blast_radius", result, output)
+
+
+@report.group("diff")
+def diff() -> None:
+    """Differences between versions or environments."""
+
+
+@diff.command("app")
+@click.argument("application")
+@click.argument("from_version", metavar="FROM")
+@click.argument("to_version", metavar="TO")
+@click.option("--to-app", "to_application", help="TO is a version of this application.")
+@output_option
+@pass_context
+def diff_app(state: Context, output: str, **params: Any) -> None:
+    """Components added, removed and changed between two application versions."""
+    result = state.catalog.report("diff_applications", **params)
+    if output == "table":
+        for changed in result["changed"]:
+            changes = changed.pop("changes")
+            changed["fields"] = ", ".join(f["field"] for f in changes["fields"]) or "-"
+            changed["attributes"] = (
+                ", ".join(k for part in changes["attributes"].values() for k in part) or "-"
+            )
+            changed["dependencies"] = (
+                ", ".join(d["component"] for part in changes["dependencies"].values() for d in part)
+                or "-"
+            )
+    _emit("diff_applications", result, output)
+
+
+@diff.command("component")
+@click.argument("component")
+@click.argument("from_version", metavar="FROM")
+@click.argument("to_version", metavar="TO")
+@output_option
+@pass_context
+def diff_component(state: Context, output: str, **params: Any) -> None:
+    """What changed between two versions of a component."""
+    _run(state, "diff_components", output, **params)
+
+
+@diff.command("env")
+@click.argument("left")
+@click.argument("right")
+@output_option
+@pass_context
+def diff_env(state: Context, output: str, **params: Any) -> None:
+    """What differs between what environments LEFT and RIGHT run now."""
+    _run(state, "diff_environments", output, **params)
+
+
+@report.command("plan")
+@click.argument("application")
+@click.argument("version")
+@click.option("--to", "environment", required=True, help="The environment.")
+@output_option
+@pass_context
+def plan(state: Context, output: str, **params: Any) -> None:
+    """What deploying APPLICATION VERSION to an environment would change there."""
+    _run(state, "plan", output, **params)
+
+
+@report.command("inventory")
+@click.argument("environment")
+@click.option("--at", help="A past time, ISO 8601 with time zone (default: now).")
+@output_option
+@pass_context
+def inventory(state: Context, output: str, **params: Any) -> None:
+    """What ENVIRONMENT runs now, or ran at a past time."""
+    _run(state, "inventory", output, **params)
+
+
+@report.command("where")
+@click.argument("component")
+@click.option("--version", help="Only this version.")
+@output_option
+@pass_context
+def where(state: Context, component: str, output: str, version: str | None) -> None:
+    """Where COMPONENT runs now and ran before, with dates."""
+    result = state.catalog.report("where", component=component, version=version)
+    if output == "table":
+        click.echo(f"component  {component}")
+        for place in result["environments"]:
+            click.echo(
+                f"\n{place['environment']} ({place['stage'] or '-'}): "
+                f"now {place['running_now'] or '-'}"
+            )
+            click.echo(
+                "  "
+                + table(place["history"], ["version", "from", "until", "deployment"]).replace(
+                    "\n", "\n  "
+                )
+            )
+        if not result["environments"]:
+            click.echo("(never deployed)")
+        return
+    _emit("where", result, output)

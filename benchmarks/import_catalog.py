@@ -1,0 +1,109 @@
+"""Import and export rate of a generated catalog, through Mercator's own import.
+
+Starts its own Neo4j (`.mercator/bench-neo4j`, ports 17887/17674), empties it, generates a
+catalog (`generate.py`, default 100,000 component versions), imports it and reports the
+records per second of each kind, then exports it again.
+
+    .venv/bin/python benchmarks/import_catalog.py [--size large] [--deployments 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import SIZES, generate  # noqa: E402
+
+from app.config import LocalServerSettings, Settings  # noqa: E402
+from app.graph import Graph  # noqa: E402
+from app.localserver import LocalServer  # noqa: E402
+from app.services import database, transfer  # noqa: E402
+
+BENCH_SETTINGS = Settings(
+    neo4j_uri="bolt://127.0.0.1:17887",
+    neo4j_password="mercator-bench-password",
+    query_timeout=600.0,
+    local=LocalServerSettings(
+        home=REPO / ".mercator" / "bench-neo4j",
+        bolt_port=17887,
+        http_port=17674,
+        heap="4g",
+        pagecache="4g",
+    ),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="large")
+    parser.add_argument(
+        "--deployments",
+        type=int,
+        default=20_000,
+        help="deployments to generate (the large size has 300,000)",
+    )
+    parser.add_argument("--batch-size", type=int, default=transfer.DEFAULT_BATCH_SIZE)
+    args = parser.parse_args()
+
+    size = dataclasses.replace(SIZES[args.size], deployments=args.deployments)
+    started = time.perf_counter()
+    document = generate(size)
+    generated = time.perf_counter() - started
+
+    server = LocalServer(BENCH_SETTINGS, echo=print)
+    server.start()
+    graph = Graph.from_settings(BENCH_SETTINGS)
+    try:
+        database.init_schema(graph)
+        database.reset(graph)
+        phases: dict[str, list[float]] = {}
+
+        def progress(kind: str, done: int, total: int) -> None:
+            phases.setdefault(kind, [time.perf_counter(), 0.0, total])[1] = time.perf_counter()
+
+        started = time.perf_counter()
+        transfer.import_catalog(graph, document, batch_size=args.batch_size, progress=progress)
+        imported = time.perf_counter() - started
+        started = time.perf_counter()
+        exported = transfer.export_catalog(graph)
+        export_seconds = time.perf_counter() - started
+        same = transfer.dump(exported) == transfer.dump(document)
+        print(
+            json.dumps(
+                {
+                    "size": dataclasses.asdict(size),
+                    "generate_seconds": round(generated, 1),
+                    "import_seconds": round(imported, 1),
+                    "per_kind": {
+                        kind: {
+                            "records": int(total),
+                            "seconds": round(end - begin, 2),
+                            "per_second": round(total / max(end - begin, 1e-9)),
+                        }
+                        for kind, (begin, end, total) in phases.items()
+                        if total
+                    },
+                    "component_versions_per_second_overall": round(
+                        len(document["component_versions"]) / imported
+                    ),
+                    "export_seconds": round(export_seconds, 1),
+                    "export_equals_input": same,
+                },
+                indent=2,
+            )
+        )
+    finally:
+        graph.close()
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()

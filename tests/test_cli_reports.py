@@ -1,0 +1,70 @@
+"""`mercator report ...` on the demo, against Neo4j and over HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+
+
+@pytest.fixture(params=["local", "remote"])
+def report(request, settings, graph):
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    assert CliRunner().invoke(cli, ["demo", "load"], env=env).exit_code == 0
+    prefix = ["--url", request.getfixturevalue("base_url")] if request.param == "remote" else []
+
+    def run(*args: str, expect: int = 0):
+        result = CliRunner().invoke(cli, [*prefix, "report", *args], env=env)
+        assert result.exit_code == expect, result.output
+        return result
+
+    return run
+
+
+def test_blast_radius_names_consumers_environments_and_whom_to_call(report):
+    table = report("blast-radius", "payment", "--version", "1.5.0").stdout
+    assert "checkout" in table and "payment <- checkout@5.0.0" in table
+    assert "payments-oncall" in table and "storefront" in table
+    as_json = json.loads(report("blast-radius", "payment", "-o", "json").stdout)
+    assert {c["component"] for c in as_json["consumers"]} == {"checkout", "frontend"}
+    rows = list(csv.DictReader(io.StringIO(report("blast-radius", "payment", "-o", "csv").stdout)))
+    assert {row["component"] for row in rows} == {"checkout", "frontend"}
+    assert list(rows[0])[:3] == ["component", "version", "distance"]
+
+
+def test_bom_diff_plan_inventory_and_where(report):
+    assert "shop-config" in report("bom", "shop", "1.0.3").stdout
+    assert "currency" in report("bom", "payment", "1.5.0", "--component").stdout
+    diff = report("diff", "app", "shop", "1.0.3", "1.0.8").stdout
+    assert "payment    1.5.0  1.5.1" in diff
+    assert "digest, git_commit" in diff
+    assert "cart       4.2.0  4.1.0" in report("diff", "env", "staging", "prod").stdout
+    assert "git_commit" in report("diff", "component", "payment", "1.4.2", "1.5.1").stdout
+    plan = json.loads(report("plan", "shop", "1.0.8", "--to", "prod", "-o", "json").stdout)
+    assert {c["component"] for c in plan["change"]} == {
+        "cart",
+        "currency",
+        "frontend",
+        "payment",
+        "shop-db",
+    }
+    then = report("inventory", "prod", "--at", "2026-10-06T00:00:00Z", "-o", "csv").stdout
+    assert "payment,1.4.2,2026-10-05T09:10:00Z,demo-3" in then
+    where = report("where", "payment").stdout
+    assert "prod (prod): now 1.5.0" in where and "demo-3" in where
+
+
+def test_report_errors_have_exit_codes(report):
+    missing = report("blast-radius", "nope", expect=3)
+    assert "no component named 'nope'" in missing.stderr
+    bad_time = report("inventory", "prod", "--at", "tuesday", expect=2)
+    assert "ISO 8601" in bad_time.stderr
