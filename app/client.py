@@ -20,6 +20,7 @@ from app.services import (
     components,
     deployments,
     environments,
+    maps,
     registration,
     reports,
     teams,
@@ -60,6 +61,13 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
     "plan": (reports.deployment_plan, "/applications/{application}/versions/{version}/plan", {}),
     "inventory": (reports.inventory, "/environments/{environment}/inventory", {}),
     "where": (reports.where_runs, "/components/{component}/whereabouts", {}),
+    "map_application": (
+        maps.application_version_map,
+        "/applications/{application}/versions/{version}/map",
+        {},
+    ),
+    "map_component": (maps.component_map, "/components/{component}/map", {}),
+    "map_blast_radius": (maps.blast_radius_map, "/components/{component}/blast-radius/map", {}),
 }
 
 

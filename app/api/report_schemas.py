@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.services import reports
+from app.services import maps, reports
 
 Str = fields.String
 Int = fields.Integer
@@ -308,3 +308,50 @@ class Place(ma.Schema):
 class Whereabouts(ma.Schema):
     component = Str()
     environments = _list(Place)
+
+
+# -- maps -------------------------------------------------------------------------------
+class MapArgs(ma.Schema):
+    format = Str(
+        load_default="json",
+        validate=validate.OneOf(maps.FORMATS),
+        metadata={
+            "description": "json (nodes and edges), dot (Graphviz), mermaid, or svg (drawn by "
+            "Graphviz where it is installed)"
+        },
+    )
+
+
+class ComponentMapArgs(MapArgs):
+    depth = Int(
+        load_default=2,
+        validate=validate.Range(1, maps.MAX_MAP_DEPTH),
+        metadata={"description": "Hops to follow each way"},
+    )
+
+
+class BlastRadiusMapArgs(MapArgs):
+    version = Str(load_default=None, metadata={"description": "The changed version"})
+    depth = Int(load_default=reports.DEFAULT_DEPTH, validate=validate.Range(1, reports.MAX_DEPTH))
+
+
+class MapNode(ma.Schema):
+    id = Str()
+    label = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    member = fields.Boolean(metadata={"description": "Part of what the map is about"})
+    highlight = fields.Boolean()
+
+
+class MapEdge(ma.Schema):
+    source = Str(metadata={"description": "The node that depends (or runs)"})
+    target = Str(metadata={"description": "The node depended on (or run)"})
+    range = Str(allow_none=True, metadata={"description": "Version range, or what runs"})
+    highlight = fields.Boolean(metadata={"description": "On a path from the change"})
+
+
+class GraphMap(ma.Schema):
+    title = Str()
+    nodes = _list(MapNode)
+    edges = _list(MapEdge)

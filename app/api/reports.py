@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from app.api import report_schemas as schemas
 from app.api.context import graph
-from app.services import reports
+from app.services import maps, reports
 
 blp = Blueprint(
     "reports",
@@ -102,3 +103,53 @@ def inventory(args, name):
 def whereabouts(args, name):
     """Where the component (or one version) runs now and ran before, with dates."""
     return reports.where_runs(graph(), name, args["version"])
+
+
+#: Media types of the text renderings of a map.
+MAP_MEDIA_TYPES = {"dot": "text/vnd.graphviz", "mermaid": "text/plain", "svg": "image/svg+xml"}
+_MAP_DOC = {
+    "responses": {
+        "200": {
+            "content": {media: {"schema": {"type": "string"}} for media in MAP_MEDIA_TYPES.values()}
+        }
+    }
+}
+
+
+def _map_response(graph_map, fmt: str):
+    """JSON goes through the response schema; text renderings go out as they are."""
+    if fmt == "json":
+        return graph_map
+    return Response(maps.render(graph_map, fmt), mimetype=MAP_MEDIA_TYPES[fmt])
+
+
+@blp.route("/applications/<name>/versions/<version>/map")
+@blp.arguments(schemas.MapArgs, location="query")
+@blp.response(200, schemas.GraphMap)
+@blp.doc(**_MAP_DOC)
+@blp.alt_response(404, schema="Error")
+def application_map(args, name, version):
+    """Dependency map of an application version (format: json, dot, mermaid, svg)."""
+    return _map_response(maps.application_version_map(graph(), name, version), args["format"])
+
+
+@blp.route("/components/<name>/map")
+@blp.arguments(schemas.ComponentMapArgs, location="query")
+@blp.response(200, schemas.GraphMap)
+@blp.doc(**_MAP_DOC)
+@blp.alt_response(404, schema="Error")
+def component_map(args, name):
+    """Dependency map around a component: what it needs and what needs it."""
+    return _map_response(maps.component_map(graph(), name, args["depth"]), args["format"])
+
+
+@blp.route("/components/<name>/blast-radius/map")
+@blp.arguments(schemas.BlastRadiusMapArgs, location="query")
+@blp.response(200, schemas.GraphMap)
+@blp.doc(**_MAP_DOC)
+@blp.alt_response(404, schema="Error")
+def blast_radius_map(args, name):
+    """The blast radius as a map, the paths from the change highlighted."""
+    return _map_response(
+        maps.blast_radius_map(graph(), name, args["version"], args["depth"]), args["format"]
+    )

@@ -12,6 +12,7 @@ import click
 
 from app.cli import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, table
+from app.services import maps
 from app.services import reports as report_rules
 
 FORMATS = ("table", "json", "csv")
@@ -254,3 +255,66 @@ def where(state: Context, component: str, output: str, version: str | None) -> N
             click.echo("(never deployed)")
         return
     _emit("where", result, output)
+
+
+# -- maps -------------------------------------------------------------------------------
+map_output = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(maps.FORMATS),
+    default="dot",
+    show_default=True,
+    help="dot (Graphviz), mermaid, json (nodes and edges) or svg (needs Graphviz).",
+)
+
+
+def _draw(state: Context, name: str, output: str, **params: Any) -> None:
+    click.echo(maps.render(state.catalog.report(name, **params), output), nl=False)
+
+
+@report.group("map")
+def map_group() -> None:
+    """Maps to look at: dependencies and blast radius, as DOT, Mermaid, JSON or SVG."""
+
+
+@map_group.command("app")
+@click.argument("application")
+@click.argument("version")
+@map_output
+@pass_context
+def map_app(state: Context, output: str, **params: Any) -> None:
+    """Dependency map of APPLICATION VERSION."""
+    _draw(state, "map_application", output, **params)
+
+
+@map_group.command("component")
+@click.argument("component")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, maps.MAX_MAP_DEPTH),
+    default=2,
+    show_default=True,
+    help="Hops to follow each way.",
+)
+@map_output
+@pass_context
+def map_component(state: Context, output: str, **params: Any) -> None:
+    """What COMPONENT needs and what needs it."""
+    _draw(state, "map_component", output, **params)
+
+
+@map_group.command("blast-radius")
+@click.argument("component")
+@click.option("--version", help="The changed version (default: any change).")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, report_rules.MAX_DEPTH),
+    default=report_rules.DEFAULT_DEPTH,
+    show_default=True,
+    help="Dependency hops to follow.",
+)
+@map_output
+@pass_context
+def map_blast_radius(state: Context, output: str, **params: Any) -> None:
+    """The blast radius of COMPONENT as a map, paths from the change highlighted."""
+    _draw(state, "map_blast_radius", output, **params)

@@ -1,0 +1,133 @@
+"""Maps: what they hold, and that DOT, Mermaid and SVG renderings are well formed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+
+from app.cli import cli
+from tests.catalog import deploy, put_environment, register
+from tests.test_http_basics import assert_error_shape
+
+
+@pytest.fixture
+def diamond(client):
+    put_environment(client, "prod", stage="prod")
+    register(client, "base", "1.0.0", kind="library")
+    register(
+        client,
+        "left",
+        "1.0.0",
+        dependencies=[{"component": "base", "range": "^1.0.0"}],
+        applications=["shop"],
+    )
+    register(client, "right", "1.0.0", dependencies=[{"component": "base"}], applications=["shop"])
+    register(
+        client,
+        "top",
+        "1.0.0",
+        applications=["shop"],
+        dependencies=[{"component": "left"}, {"component": "right"}],
+    )
+    deploy(
+        client,
+        environment="prod",
+        status="succeeded",
+        components=[{"component": "top", "version": "1.0.0"}],
+    )
+    return client
+
+
+def _edges(graph_map):
+    return {(e["source"], e["target"]) for e in graph_map["edges"]}
+
+
+def test_blast_radius_map_highlights_the_paths_from_the_change(diamond):
+    graph_map = diamond.get("/api/v1/components/base/blast-radius/map?version=1.0.0").get_json()
+    assert {n["id"] for n in graph_map["nodes"]} == {"base", "left", "right", "top", "env:prod"}
+    highlighted = {(e["source"], e["target"]) for e in graph_map["edges"] if e["highlight"]}
+    assert {("left", "base"), ("right", "base")} <= highlighted
+    assert highlighted & {("top", "left"), ("top", "right")}
+    assert ("env:prod", "top") in _edges(graph_map)
+    (changed,) = [n for n in graph_map["nodes"] if n["highlight"]]
+    assert changed["label"] == "base 1.0.0"
+
+
+def test_application_and_component_maps(diamond):
+    app_map = diamond.get("/api/v1/applications/shop/versions/1.0.2/map").get_json()
+    assert _edges(app_map) == {
+        ("left", "base"),
+        ("right", "base"),
+        ("top", "left"),
+        ("top", "right"),
+    }
+    assert {n["id"]: n["member"] for n in app_map["nodes"]} == {
+        "left": True,
+        "right": True,
+        "top": True,
+        "base": False,
+    }
+    around = diamond.get("/api/v1/components/left/map?depth=1").get_json()
+    assert _edges(around) == {("left", "base"), ("top", "left")}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media", "start"),
+    [
+        ("dot", "text/vnd.graphviz", "digraph"),
+        ("mermaid", "text/plain", "graph LR"),
+        ("svg", "image/svg+xml", "<?xml"),
+    ],
+)
+def test_text_renderings(diamond, fmt, media, start):
+    response = diamond.get(f"/api/v1/components/base/blast-radius/map?format={fmt}")
+    assert response.status_code == 200 and response.mimetype == media
+    text = response.get_data(as_text=True)
+    assert text.startswith(start)
+    for name in ("base", "left", "right", "top"):
+        assert name in text
+
+
+def test_dot_is_accepted_by_graphviz(diamond):
+    dot = diamond.get("/api/v1/applications/shop/versions/1.0.2/map?format=dot").get_data(
+        as_text=True
+    )
+    done = subprocess.run(
+        [shutil.which("dot"), "-Tplain"], input=dot, capture_output=True, text=True, check=True
+    )
+    nodes = {
+        line.split()[1].strip('"') for line in done.stdout.splitlines() if line.startswith("node ")
+    }
+    assert nodes == {"base", "left", "right", "top"}
+
+
+def test_mermaid_declares_every_node_and_edge(diamond):
+    text = diamond.get("/api/v1/applications/shop/versions/1.0.2/map?format=mermaid").get_data(
+        as_text=True
+    )
+    lines = text.splitlines()
+    assert sum(1 for line in lines if '["' in line) == 4
+    assert sum(1 for line in lines if "-->" in line) == 4
+    assert '-->|"^1.0.0"|' in text
+
+
+def test_map_errors(diamond):
+    assert_error_shape(diamond.get("/api/v1/components/nope/map"), 404, "not_found")
+    assert_error_shape(diamond.get("/api/v1/components/base/map?depth=9"), 400, "invalid")
+    assert_error_shape(diamond.get("/api/v1/components/base/map?format=gif"), 400, "invalid")
+
+
+def test_cli_draws_maps(diamond, settings):
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    result = CliRunner().invoke(
+        cli, ["report", "map", "blast-radius", "base", "-o", "mermaid"], env=env
+    )
+    assert result.exit_code == 0 and result.stdout.startswith("graph LR")
+    result = CliRunner().invoke(cli, ["report", "map", "app", "shop", "1.0.2"], env=env)
+    assert result.exit_code == 0 and '"top" -> "left"' in result.stdout
