@@ -109,7 +109,7 @@ def whereabouts(args, name):
 MAP_MEDIA_TYPES = {"dot": "text/vnd.graphviz", "mermaid": "text/plain", "svg": "image/svg+xml"}
 _MAP_DOC = {
     "responses": {
-        "200": {
+        200: {
             "content": {media: {"schema": {"type": "string"}} for media in MAP_MEDIA_TYPES.values()}
         }
     }

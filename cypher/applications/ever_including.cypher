@@ -6,6 +6,7 @@
 // Parameters: $component (string)
 // Returns: application (sorted by name: the order their locks are taken in)
 // :param {component: 'payment'}
-MATCH (:ComponentVersion {component: $component})<-[:INCLUDES]-(av:ApplicationVersion)
+MATCH (:Component {name: $component})-[:HAS_VERSION]->(:ComponentVersion)
+      <-[:INCLUDES]-(av:ApplicationVersion)
 RETURN DISTINCT av.application AS application
 ORDER BY application

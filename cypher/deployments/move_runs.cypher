@@ -8,8 +8,10 @@
 // :param {environment: 'prod', deployment: 'd-1', since: '2026-11-20T10:04:00Z', components: [{component: 'payment', version: '1.4.2'}]}
 MATCH (e:Environment {name: $environment})
 UNWIND $components AS member
-MATCH (cv:ComponentVersion {component: member.component, version: member.version})
-OPTIONAL MATCH (e)-[old:RUNS]->(current:ComponentVersion {component: member.component})
+MATCH (c:Component {name: member.component})-[:HAS_VERSION]->
+      (cv:ComponentVersion {version: member.version})
+// From the component's few versions, not the environment's many RUNS edges.
+OPTIONAL MATCH (c)-[:HAS_VERSION]->(current:ComponentVersion)<-[old:RUNS]-(e)
 WITH e, cv, old, current
 WHERE old IS NULL OR old.since <= datetime($since)
 DELETE old

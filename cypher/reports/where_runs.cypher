@@ -11,8 +11,10 @@
 MATCH (c:Component {name: $component})
 RETURN c.name AS component,
   COLLECT {
-    MATCH (e:Environment)<-[:TO]-(d:Deployment {status: 'succeeded'})-[:OF]->(target)
-          -[:INCLUDES*0..1]->(cv:ComponentVersion {component: $component})
+    // From the component's versions to the deployments of them (directly, or of an
+    // application version that includes them), not from every deployment.
+    MATCH (c)-[:HAS_VERSION]->(cv:ComponentVersion)<-[:INCLUDES*0..1]-(target)
+          <-[:OF]-(d:Deployment {status: 'succeeded'})-[:TO]->(e:Environment)
     WITH e, d, cv ORDER BY d.finished_at, d.id
     WITH e, collect({version: cv.version, at: d.finished_at, deployment: d.id}) AS arrivals
     // A redeployment of the version already there does not start a new period.

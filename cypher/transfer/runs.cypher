@@ -4,7 +4,10 @@
 // Returns: environment, component, version, since, deployment (one row per RUNS edge)
 // :param {keys: [{environment: 'prod', component: 'payment'}]}
 UNWIND $keys AS key
-MATCH (e:Environment {name: key.environment})-[r:RUNS]->(cv:ComponentVersion)
-WHERE cv.component = key.component
+// From the component's few versions, not the environment's many RUNS edges.
+MATCH (c:Component {name: key.component})-[:HAS_VERSION]->(cv:ComponentVersion)
+      <-[r:RUNS]-(e:Environment)
+USING INDEX c:Component(name)
+WHERE e.name = key.environment
 RETURN e.name AS environment, cv.component AS component, cv.version AS version,
        r.since AS since, r.deployment AS deployment
