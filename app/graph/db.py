@@ -20,7 +20,7 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from app.config import Settings
-from app.errors import Unavailable
+from app.errors import Conflict, Unavailable
 from app.graph import cypher
 
 T = TypeVar("T")
@@ -63,6 +63,12 @@ def _translated() -> Iterator[None]:
         ) from exc
     except _UNAVAILABLE as exc:
         raise Unavailable("Neo4j is not reachable; retry shortly", {"neo4j": str(exc)}) from exc
+    except neo4j_errors.ConstraintError as exc:
+        # A concurrent writer created the same key between our check and our write.
+        raise Conflict(
+            "another request wrote the same record at the same moment; retry",
+            {"neo4j": exc.message or str(exc)},
+        ) from exc
 
 
 class Tx:
