@@ -75,8 +75,11 @@ def main() -> None:
         started = time.perf_counter()
         exported = transfer.export_catalog(graph)
         export_seconds = time.perf_counter() - started
-        counts_match = all(len(exported[kind]) == len(document[kind])
-                           for kind in document if isinstance(document[kind], list))
+        counts_match = all(
+            len(exported[kind]) == len(document[kind])
+            for kind in document
+            if isinstance(document[kind], list)
+        )
         print(
             json.dumps(
                 {

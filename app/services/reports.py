@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.errors import Invalid, NotFound
-from app.graph import Graph
-from app.services import components, times
+from app.graph import Graph, Tx
+from app.services import components, semver, times
 
 DEFAULT_DEPTH = 5
 MAX_DEPTH = 10
@@ -51,7 +51,9 @@ def blast_radius(
     depth: int = DEFAULT_DEPTH,
     limit: int = DEFAULT_CONSUMER_LIMIT,
 ) -> dict[str, Any]:
-    """What breaks or must be re-tested if `component` (at `version`) changes."""
+    """What breaks or must be re-tested if `component` (at `version`, or any change of it)
+    changes: its consumers, transitively up to `depth` hops, each at its shortest distance
+    with one path; the application versions, environments and teams they reach."""
     problems = {}
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
@@ -60,15 +62,85 @@ def blast_radius(
     if problems:
         raise Invalid("bad blast radius parameters", problems)
     _require_component(graph, component, version)
-    row = graph.read(
-        "reports/blast_radius", component=component, version=version, depth=depth, limit=limit
-    )[0]
-    row["depth"] = depth
-    row["applications"].sort(key=lambda a: (a["application"], a["version"]))
-    for application in row["applications"]:
+    return graph.read_tx(lambda tx: _blast_radius(tx, component, version, depth, limit))
+
+
+def _blast_radius(
+    tx: Tx, component: str, version: str | None, depth: int, limit: int
+) -> dict[str, Any]:
+    """Breadth first, one `blast_radius_step` query per hop: every consumer is found at its
+    shortest distance, each version once (so cycles end), and the work grows with what is
+    affected rather than with every path through the graph."""
+    consumers: dict[tuple[str, str], dict[str, Any]] = {}
+    frontier = [
+        {
+            "component": component,
+            "any": version is None,
+            "versions": []
+            if version is None
+            else [{"version": version, "key": semver.version_key(version)}],
+        }
+    ]
+    for distance in range(1, depth + 1):
+        reached: dict[str, list[dict[str, Any]]] = {}
+        rows = tx.run("reports/blast_radius_step", frontier=frontier)
+        for row in sorted(
+            rows,
+            key=lambda r: (r["component"], r["version"], r["via_component"], str(r["via_version"])),
+        ):
+            key = (row["component"], row["version"])
+            if row["component"] == component or key in consumers:
+                continue
+            via = (
+                [component]
+                if row["via_component"] == component
+                else consumers[(row["via_component"], row["via_version"])]["path"]
+            )
+            consumers[key] = {
+                "component": row["component"],
+                "version": row["version"],
+                "distance": distance,
+                "latest": row["latest"],
+                "path": [*via, f"{row['component']}@{row['version']}"],
+                "key": row["key"],
+            }
+            reached.setdefault(row["component"], []).append(
+                {"version": row["version"], "key": row["key"]}
+            )
+        if not reached:
+            break
+        frontier = [
+            {"component": name, "any": False, "versions": versions}
+            for name, versions in reached.items()
+        ]
+    ordered = sorted(
+        consumers.values(), key=lambda c: (c["distance"], c["component"], _descending(c["key"]))
+    )
+    affected = [{"component": component, "version": version}] + [
+        {"component": c["component"], "version": c["version"]} for c in ordered
+    ]
+    impact = tx.single("reports/blast_radius_impact", affected=affected)
+    impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
+    for application in impact["applications"]:
         application["deployed_in"].sort()
-    row["truncated"] = row["consumer_count"] > len(row["consumers"])
-    return row
+    impact["environments"].sort(key=lambda e: (e["environment"], e["component"]))
+    impact["teams"].sort(key=lambda t: t["team"])
+    for team in impact["teams"]:
+        team["owns"].sort()
+    return {
+        "component": component,
+        "version": version,
+        "depth": depth,
+        "consumers": [{k: v for k, v in c.items() if k != "key"} for c in ordered[:limit]],
+        "consumer_count": len(ordered),
+        "truncated": len(ordered) > limit,
+        **impact,
+    }
+
+
+def _descending(key: str | None) -> str:
+    """Sorts version keys newest first (keys without a version last)."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in key) if key else "\U0010ffff"
 
 
 def diff_component_versions(
