@@ -7,17 +7,21 @@
 // :param {left: 'staging', right: 'prod'}
 MATCH (l:Environment {name: $left})
 MATCH (r:Environment {name: $right})
-WITH [(l)-[:RUNS]->(cv:ComponentVersion) | {component: cv.component, version: cv.version}]
-       AS leftRuns,
-     [(r)-[:RUNS]->(cv:ComponentVersion) | {component: cv.component, version: cv.version}]
-       AS rightRuns
-WITH leftRuns, rightRuns, [x IN leftRuns | x.component] AS leftNames,
-     [x IN rightRuns | x.component] AS rightNames
+// One pass over each side's RUNS edges, grouped by component (a hash aggregation), rather
+// than comparing every pair of lists: environments run thousands of components.
+CALL (l, r) {
+  CALL (l, r) {
+    MATCH (l)-[:RUNS]->(cv:ComponentVersion)
+    RETURN cv.component AS component, cv.version AS leftVersion, null AS rightVersion
+    UNION ALL
+    MATCH (r)-[:RUNS]->(cv:ComponentVersion)
+    RETURN cv.component AS component, null AS leftVersion, cv.version AS rightVersion
+  }
+  WITH component, max(leftVersion) AS left, max(rightVersion) AS right
+  RETURN collect({component: component, left: left, right: right}) AS rows
+}
 RETURN
-  [x IN leftRuns WHERE NOT x.component IN rightNames] AS only_left,
-  [x IN rightRuns WHERE NOT x.component IN leftNames] AS only_right,
-  [x IN leftRuns WHERE any(y IN rightRuns WHERE y.component = x.component
-                                            AND y.version <> x.version) |
-   {component: x.component, left: x.version,
-    right: [y IN rightRuns WHERE y.component = x.component][0].version}] AS different,
-  size([x IN leftRuns WHERE x IN rightRuns]) AS same
+  [x IN rows WHERE x.right IS NULL | {component: x.component, version: x.left}] AS only_left,
+  [x IN rows WHERE x.left IS NULL | {component: x.component, version: x.right}] AS only_right,
+  [x IN rows WHERE x.left <> x.right] AS different,
+  size([x IN rows WHERE x.left = x.right]) AS same
