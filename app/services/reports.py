@@ -147,11 +147,15 @@ def diff_component_versions(
     graph: Graph, component: str, from_version: str, to_version: str
 ) -> dict[str, Any]:
     """What changed between two versions of one component."""
-    for version in (from_version, to_version):
-        _require_component(graph, component, version)
-    return _component_changes(
+    changes = _component_changes(
         graph, [{"component": component, "from": from_version, "to": to_version}]
-    )[0]
+    )
+    if not changes:
+        raise NotFound(
+            f"no version {from_version!r} or no version {to_version!r} of component {component!r}",
+            {"component": component, "from": from_version, "to": to_version},
+        )
+    return changes[0]
 
 
 def diff_application_versions(
