@@ -87,3 +87,12 @@ def test_neo4j_status_of_a_server_that_is_not_running(env):
     result = CliRunner().invoke(cli, ["neo4j", "status"], env=env)
     assert result.exit_code == 1
     assert result.output.startswith("stopped")
+
+
+def test_version_can_show_the_settings_without_the_password(env):
+    result = CliRunner().invoke(
+        cli, ["version", "--settings"], env={**env, "MERCATOR_NEO4J_PASSWORD": "s3cret-value"}
+    )
+    assert result.exit_code == 0
+    assert '"neo4j_password": "***"' in result.stdout
+    assert "s3cret-value" not in result.stdout

@@ -20,8 +20,14 @@ from app.localserver import LocalServer
     default=False,
     help="Also ask the configured Neo4j for its version.",
 )
+@click.option(
+    "--settings",
+    "show_settings",
+    is_flag=True,
+    help="Also print the settings in effect (password hidden).",
+)
 @pass_context
-def version(state: Context, ask_neo4j: bool) -> None:
+def version(state: Context, ask_neo4j: bool, show_settings: bool) -> None:
     """Print Mercator's version (and, with --neo4j, the server's)."""
     import neo4j
 
@@ -32,6 +38,8 @@ def version(state: Context, ask_neo4j: bool) -> None:
     if ask_neo4j:
         server = database.server_version(state.graph)
         click.echo(f"{server['name']} {server['version']} {server['edition']}")
+    if show_settings:
+        click.echo(as_json(state.settings.describe()))
 
 
 @cli.command()
