@@ -119,14 +119,7 @@ def _blast_radius(
     affected = [{"component": component, "version": version}] + [
         {"component": c["component"], "version": c["version"]} for c in ordered
     ]
-    impact = tx.single("reports/blast_radius_impact", affected=affected)
-    impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
-    for application in impact["applications"]:
-        application["deployed_in"].sort()
-    impact["environments"].sort(key=lambda e: (e["environment"], e["component"]))
-    impact["teams"].sort(key=lambda t: t["team"])
-    for team in impact["teams"]:
-        team["owns"].sort()
+    impact = impact_of(tx, affected)
     return {
         "component": component,
         "version": version,
@@ -136,6 +129,20 @@ def _blast_radius(
         "truncated": len(ordered) > limit,
         **impact,
     }
+
+
+def impact_of(tx: Tx, affected: list[dict[str, Any]]) -> dict[str, Any]:
+    """What affected component versions reach: the application versions including them
+    (latest, or deployed now), the environments running them, the teams to notify."""
+    impact = tx.single("reports/blast_radius_impact", affected=affected)
+    impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
+    for application in impact["applications"]:
+        application["deployed_in"].sort()
+    impact["environments"].sort(key=lambda e: (e["environment"], e["component"]))
+    impact["teams"].sort(key=lambda t: t["team"])
+    for team in impact["teams"]:
+        team["owns"].sort()
+    return impact
 
 
 def _descending(key: str | None) -> str:
