@@ -21,8 +21,10 @@ from app.services import (
     deployments,
     environments,
     maps,
+    packages,
     registration,
     reports,
+    sbom_export,
     teams,
 )
 
@@ -68,6 +70,16 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
     ),
     "map_component": (maps.component_map, "/components/{component}/map", {}),
     "map_blast_radius": (maps.blast_radius_map, "/components/{component}/blast-radius/map", {}),
+    "cyclonedx": (
+        sbom_export.application_version_cyclonedx,
+        "/applications/{application}/versions/{version}/sbom",
+        {},
+    ),
+    "package_blast_radius": (
+        packages.blast_radius,
+        "/packages/blast-radius",
+        {"version_range": "range"},
+    ),
 }
 
 
@@ -132,8 +144,16 @@ class LocalCatalog:
     def application_version(self, name: str, version: str) -> dict[str, Any]:
         return applications.get_version(self.graph, name, version)
 
-    def report(self, name: str, **params: Any) -> dict[str, Any]:
-        return REPORTS[name][0](self.graph, **params)
+    def report(self, which: str, /, **params: Any) -> dict[str, Any]:
+        return REPORTS[which][0](self.graph, **params)
+
+    def attach_sbom(
+        self, component: str, version: str, data: bytes, content_type: str | None, replace: bool
+    ) -> tuple[dict, bool]:
+        return packages.attach(self.graph, component, version, data, content_type, replace)
+
+    def sbom(self, component: str, version: str) -> dict[str, Any]:
+        return packages.get(self.graph, component, version)
 
 
 #: How an HTTP error status reads as a domain error.
@@ -194,8 +214,8 @@ class RemoteCatalog:
     def application_version(self, name: str, version: str) -> dict[str, Any]:
         return self._call("GET", f"/applications/{_q(name)}/versions/{_q(version)}")[0]
 
-    def report(self, name: str, **params: Any) -> dict[str, Any]:
-        _, template, renamed = REPORTS[name]
+    def report(self, which: str, /, **params: Any) -> dict[str, Any]:
+        _, template, renamed = REPORTS[which]
         in_path = {key for key in params if "{" + key + "}" in template}
         path = template.format(**{key: _q(params[key]) for key in in_path})
         query = {
@@ -203,18 +223,45 @@ class RemoteCatalog:
         }
         return self._call("GET", path, params=query)[0]
 
+    def attach_sbom(
+        self, component: str, version: str, data: bytes, content_type: str | None, replace: bool
+    ) -> tuple[dict, bool]:
+        path = f"/components/{_q(component)}/versions/{_q(version)}/sbom"
+        return self._call(
+            "PUT",
+            path,
+            params={"replace": str(replace).lower()},
+            raw=data,
+            content_type=content_type or "application/json",
+        )
+
+    def sbom(self, component: str, version: str) -> dict[str, Any]:
+        return self._call("GET", f"/components/{_q(component)}/versions/{_q(version)}/sbom")[0]
+
     def _call(
         self,
         method: str,
         path: str,
         body: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
+        raw: bytes | None = None,
+        content_type: str | None = None,
     ) -> tuple[Any, bool]:
-        """(JSON body, created) of one API call; errors raised as domain errors."""
+        """(JSON body, created) of one API call; errors raised as domain errors. `raw`
+        sends bytes as they are (an SBOM upload) instead of `body` as JSON."""
         url = f"{self.base_url}/api/v1{path}"
         query = {k: v for k, v in (params or {}).items() if v is not None}
+        headers = {"Content-Type": content_type} if content_type else None
         try:
-            response = self.http.request(method, url, json=body, params=query, timeout=self.timeout)
+            response = self.http.request(
+                method,
+                url,
+                json=body,
+                data=raw,
+                params=query,
+                headers=headers,
+                timeout=self.timeout,
+            )
         except requests.RequestException as exc:
             raise Unavailable(
                 f"cannot reach Mercator at {self.base_url}", {"error": str(exc)}

@@ -120,6 +120,40 @@ ENVIRONMENTS = {
     },
 }
 
+#: SBOMs of some versions: (component, version) -> [(purl, license, depends on purls)].
+#: ads and catalog 3.4.0 carry a log4j-core that `log4j-core <2.17.1` finds; catalog 3.5.0
+#: has the fixed one.
+_LOG4J_OLD = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+_LOG4J_API_OLD = "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1"
+_LOG4J_NEW = "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1"
+_LOG4J_API_NEW = "pkg:maven/org.apache.logging.log4j/log4j-api@2.17.1"
+_JACKSON = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.12.3"
+SBOMS: dict[tuple[str, str], list[tuple[str, str, list[str]]]] = {
+    ("ads", "1.1.0"): [
+        (_LOG4J_OLD, "Apache-2.0", [_LOG4J_API_OLD]),
+        (_LOG4J_API_OLD, "Apache-2.0", []),
+        (_JACKSON, "Apache-2.0", []),
+    ],
+    ("catalog", "3.4.0"): [
+        (_LOG4J_OLD, "Apache-2.0", [_LOG4J_API_OLD]),
+        (_LOG4J_API_OLD, "Apache-2.0", []),
+    ],
+    ("catalog", "3.5.0"): [
+        (_LOG4J_NEW, "Apache-2.0", [_LOG4J_API_NEW]),
+        (_LOG4J_API_NEW, "Apache-2.0", []),
+    ],
+    ("payment", "1.5.0"): [
+        ("pkg:pypi/flask@3.0.0", "BSD-3-Clause", ["pkg:pypi/click@8.1.7"]),
+        ("pkg:pypi/click@8.1.7", "BSD-3-Clause", []),
+        ("pkg:pypi/requests@2.31.0", "Apache-2.0", []),
+    ],
+    ("payment", "1.5.1"): [
+        ("pkg:pypi/flask@3.0.3", "BSD-3-Clause", ["pkg:pypi/click@8.1.7"]),
+        ("pkg:pypi/click@8.1.7", "BSD-3-Clause", []),
+        ("pkg:pypi/requests@2.32.3", "Apache-2.0", []),
+    ],
+}
+
 #: (id, environment, shop version, status, finished at)
 DEPLOYMENTS = [
     ("demo-1", "dev", "1.0.0", "succeeded", "2026-10-01T09:10:00Z"),
@@ -152,6 +186,14 @@ def load(catalog: Any, say: Callable[[str], None] = lambda message: None) -> dic
     )
     for day, (name, version) in enumerate(RELEASES, start=1):
         catalog.register(name, _registration(name, version, f"2026-10-{day * 3:02d}T08:00:00Z"))
+    for (name, version), packages in SBOMS.items():
+        catalog.attach_sbom(
+            name,
+            version,
+            _cyclonedx(name, version, packages),
+            "application/vnd.cyclonedx+json",
+            False,
+        )
     for name, details in ENVIRONMENTS.items():
         catalog.put_environment(name, details)
     for deployment_id, environment, version, status, finished in DEPLOYMENTS:
@@ -210,6 +252,41 @@ def _registration(name: str, version: str, created_at: str) -> dict[str, Any]:
     if kind == "config":
         body["attributes"].update({"checkout.express": "on", "currency.default": "EUR"})
     return body
+
+
+def _cyclonedx(name: str, version: str, packages: list[tuple[str, str, list[str]]]) -> bytes:
+    """A small CycloneDX 1.6 SBOM, as a build's SBOM generator would write it."""
+    import json
+
+    def component(purl: str, license_id: str) -> dict[str, Any]:
+        package, _, package_version = purl.rpartition("@")
+        return {
+            "type": "library",
+            "bom-ref": purl,
+            "name": package.rsplit("/", 1)[-1],
+            "version": package_version,
+            "purl": purl,
+            "scope": "required",
+            "licenses": [{"license": {"id": license_id}}],
+        }
+
+    return json.dumps(
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "metadata": {
+                "component": {
+                    "type": "application",
+                    "bom-ref": f"{name}@{version}",
+                    "name": name,
+                    "version": version,
+                }
+            },
+            "components": [component(purl, license_id) for purl, license_id, _ in packages],
+            "dependencies": [{"ref": purl, "dependsOn": needs} for purl, _, needs in packages],
+        }
+    ).encode()
 
 
 def _fake_sha(name: str, version: str, length: int = 40) -> str:

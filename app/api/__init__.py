@@ -14,6 +14,7 @@ from app.api import (
     environments,
     errors,
     health,
+    packages,
     reports,
     teams,
 )
@@ -51,6 +52,7 @@ def register_api(app: Flask) -> None:
         environments.blp,
         deployments.blp,
         reports.blp,
+        packages.blp,
     ):
         api.register_blueprint(blueprint)
     _require_json_bodies(app)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.services import maps, reports
+from app.api.schemas import rule
+from app.services import maps, reports, semver
 
 Str = fields.String
 Int = fields.Integer
@@ -355,3 +356,54 @@ class GraphMap(ma.Schema):
     title = Str()
     nodes = _list(MapNode)
     edges = _list(MapEdge)
+
+
+# -- SBOMs and packages -----------------------------------------------------------------
+class SbomArgs(ma.Schema):
+    replace = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Replace the SBOM the version already has (otherwise 409)"},
+    )
+
+
+class SbomSummary(ma.Schema):
+    component = Str()
+    version = Str()
+    digest = Str(allow_none=True, metadata={"description": "sha256 of the SBOM's content"})
+    format = Str(allow_none=True, metadata={"description": "CycloneDX or SPDX"})
+    spec_version = Str(allow_none=True)
+    attached_at = Str(allow_none=True)
+    packages = Int(metadata={"description": "Packages the version contains"})
+
+
+class PackageBlastRadiusArgs(ma.Schema):
+    purl = Str(load_default=None, metadata={"description": "One package, by purl"})
+    name = Str(load_default=None, metadata={"description": "Packages by name, e.g. log4j-core"})
+    range = Str(
+        load_default=None,
+        validate=rule(semver.range_problem),
+        metadata={"description": "With name: their versions in this range, e.g. <2.17.1"},
+    )
+    ecosystem = Str(load_default=None, metadata={"description": "With name: e.g. maven, pypi"})
+
+
+class PackageHolder(ma.Schema):
+    package = Str(metadata={"description": "The package asked about"})
+    component = Str()
+    version = Str()
+    via = Str(
+        metadata={
+            "description": "The package the version's SBOM lists (itself, or one depending on it)"
+        }
+    )
+    scope = Str(allow_none=True)
+    hops = Int(metadata={"description": "Package dependencies between via and package"})
+
+
+class PackageBlastRadius(ma.Schema):
+    query = fields.Dict()
+    packages = fields.List(Str(), metadata={"description": "The purls that matched"})
+    component_versions = _list(PackageHolder)
+    applications = _list(AffectedApplication)
+    environments = _list(AffectedEnvironment)
+    teams = _list(TeamToNotify)

@@ -21,7 +21,7 @@ from app.services.model import KINDS
 Str = fields.String
 
 
-def _rule(problem_of):
+def rule(problem_of):
     """A marshmallow validator from a `naming` rule, so all bad fields are named at once."""
 
     def check(value):
@@ -32,8 +32,8 @@ def _rule(problem_of):
     return check
 
 
-Name = functools.partial(Str, validate=_rule(naming.name_problem))
-Version = functools.partial(Str, validate=_rule(naming.version_problem))
+Name = functools.partial(Str, validate=rule(naming.name_problem))
+Version = functools.partial(Str, validate=rule(naming.version_problem))
 
 
 def _opt(description: str, metadata: dict | None = None) -> fields.String:
@@ -88,7 +88,7 @@ class DependencyIn(ma.Schema):
     range = Str(
         load_default=None,
         allow_none=True,
-        validate=_rule(semver.range_problem),
+        validate=rule(semver.range_problem),
         metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' (npm syntax)"},
     )
 

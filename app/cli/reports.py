@@ -28,6 +28,7 @@ CSV_ROWS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "diff_environments": lambda r: r["different"],
     "plan": lambda r: r["change"] + r["add"],
     "inventory": lambda r: r["running"],
+    "package_blast_radius": lambda r: r["component_versions"],
     "where": lambda r: [
         {"environment": p["environment"], **h} for p in r["environments"] for h in p["history"]
     ],
@@ -55,6 +56,7 @@ COLUMNS = {
     "untouched": ["component", "version"],
     "running": ["component", "version", "since", "deployment", "kind", "owner"],
     "fields": ["field", "from", "to"],
+    "component_versions": ["package", "component", "version", "via", "scope", "hops"],
 }
 
 output_option = click.option(
@@ -255,6 +257,26 @@ def where(state: Context, component: str, output: str, version: str | None) -> N
             click.echo("(never deployed)")
         return
     _emit("where", result, output)
+
+
+@report.command("package-blast-radius")
+@click.option("--purl", help="The package, by purl.")
+@click.option("--name", help="Packages by name (e.g. log4j-core) ...")
+@click.option("--range", "version_range", help="... whose version is in this range (<2.17.1).")
+@click.option("--ecosystem", help="... in this ecosystem (maven, pypi, npm, ...).")
+@output_option
+@pass_context
+def package_blast_radius(state: Context, output: str, **params: Any) -> None:
+    """Where a package runs now and whom to call: the component versions containing it,
+    their applications and environments, and the owners."""
+    result = state.catalog.report("package_blast_radius", **params)
+    if output == "table":
+        result["query"] = {k: v for k, v in result["query"].items() if v is not None}
+        for application in result["applications"]:
+            application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
+        for team in result["teams"]:
+            team["owns"] = ", ".join(team["owns"])
+    _emit("package_blast_radius", result, output)
 
 
 # -- maps -------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""SBOMs of component versions, and where a package runs."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from app.api import report_schemas as schemas
+from app.api.context import graph
+from app.services import packages, sbom, sbom_export
+
+blp = Blueprint(
+    "packages",
+    __name__,
+    url_prefix="/api/v1",
+    description="SBOMs and the packages inside each version",
+)
+
+_SBOM_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            f"The SBOM: CycloneDX JSON 1.4-1.6 or SPDX 2.3 JSON, at most {sbom.MAX_BYTES} bytes"
+        ),
+        "content": {
+            media: {"schema": {"type": "object"}}
+            for media in (
+                "application/vnd.cyclonedx+json",
+                "application/spdx+json",
+                "application/json",
+            )
+        },
+    }
+}
+
+
+@blp.route("/components/<name>/versions/<version>/sbom", methods=["PUT"])
+@blp.arguments(schemas.SbomArgs, location="query")
+@blp.response(201, schemas.SbomSummary, description="Attached")
+@blp.alt_response(
+    200,
+    schema=schemas.SbomSummary,
+    description="The version already holds this SBOM; nothing changed",
+)
+@blp.alt_response(400, schema="Error", description="Not a readable SBOM (the place is named)")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error", description="The version holds another SBOM")
+@blp.alt_response(413, schema="Error")
+@blp.alt_response(415, schema="Error")
+@blp.doc(**_SBOM_BODY)
+def attach_sbom(args, name, version):
+    """Attach an SBOM to a component version: its packages (by purl, with licenses and
+    hashes), their scope and their dependency graph — whole or not at all."""
+    request.max_content_length = sbom.MAX_BYTES
+    summary, created = packages.attach(
+        graph(), name, version, request.get_data(cache=False), request.content_type, args["replace"]
+    )
+    return summary, 201 if created else 200
+
+
+@blp.route("/components/<name>/versions/<version>/sbom")
+@blp.response(200, schemas.SbomSummary)
+@blp.alt_response(404, schema="Error")
+def get_sbom(name, version):
+    """Which SBOM the version holds, and how many packages."""
+    return packages.get(graph(), name, version)
+
+
+@blp.route("/packages/blast-radius")
+@blp.arguments(schemas.PackageBlastRadiusArgs, location="query")
+@blp.response(200, schemas.PackageBlastRadius)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+def package_blast_radius(args):
+    """Where a package runs now and who owns it: by `purl`, or by `name` and `range`
+    (e.g. log4j-core, <2.17.1). The component versions containing it (directly or through
+    package dependencies), the applications including them, the environments running them,
+    the teams to notify."""
+    return packages.blast_radius(
+        graph(), args["purl"], args["name"], args["range"], args["ecosystem"]
+    )
+
+
+@blp.route("/applications/<name>/versions/<version>/sbom")
+@blp.response(
+    200, description="A CycloneDX 1.6 JSON document", content_type="application/vnd.cyclonedx+json"
+)
+@blp.alt_response(404, schema="Error")
+def application_sbom(name, version):
+    """The application version's bill of materials as one CycloneDX 1.6 JSON document:
+    its component versions, each with the packages of its SBOM nested inside."""
+    document = sbom_export.application_version_cyclonedx(graph(), name, version)
+    return Response(json.dumps(document, indent=2), mimetype="application/vnd.cyclonedx+json")

@@ -1,0 +1,139 @@
+"""SBOMs attached to component versions, and "where does this package run?".
+
+An SBOM (CycloneDX or SPDX JSON, read by `sbom.parse`) becomes `Package` nodes keyed by
+purl, `CONTAINS {scope}` edges from the component version, and `Package DEPENDS_ON
+Package` edges from the SBOM's dependency graph — all in one transaction, so an attach
+happens whole or not at all. A version's SBOM is immutable like the version: the same one
+again is a no-op, another one a conflict unless the caller asks to replace it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import Conflict, Invalid, NotFound
+from app.graph import Graph, Tx
+from app.services import components, sbom, semver
+from app.services.reports import impact_of
+
+#: Packages written per query inside the one attach transaction (bounds query memory).
+CHUNK = 5_000
+
+
+def attach(
+    graph: Graph,
+    component: str,
+    version: str,
+    data: bytes,
+    content_type: str | None = None,
+    replace: bool = False,
+) -> tuple[dict, bool]:
+    """Attach the SBOM in `data` to a component version; returns (summary, created)."""
+    document = sbom.parse(data, content_type)
+    components.get_version(graph, component, version)  # 404 for an unknown version
+
+    def work(tx: Tx) -> bool:
+        held = tx.single("packages/sbom_of_version", component=component, version=version)
+        if held["digest"] == document.digest:
+            return False
+        if held["digest"] is not None and not replace:
+            raise Conflict(
+                f"{component} {version} already has another SBOM ({held['format']} "
+                f"{held['spec_version']}, {held['packages']} packages); versions are "
+                "immutable — attach with replace to overwrite it",
+                {"registered": held["digest"], "given": document.digest},
+            )
+        tx.run("packages/detach", component=component, version=version)
+        rows = [_row(package) for package in document.packages]
+        for start in range(0, len(rows), CHUNK):
+            tx.run(
+                "packages/contain",
+                component=component,
+                version=version,
+                packages=rows[start : start + CHUNK],
+            )
+        edges = [{"from": a, "to": b} for a, b in document.dependencies]
+        for start in range(0, len(edges), CHUNK):
+            tx.run("packages/link", dependencies=edges[start : start + CHUNK])
+        tx.run(
+            "packages/record_sbom",
+            component=component,
+            version=version,
+            digest=document.digest,
+            format=document.format,
+            spec_version=document.spec_version,
+        )
+        return True
+
+    created = graph.write_tx(work)
+    return get(graph, component, version), created
+
+
+def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
+    """Which SBOM a component version holds: format, digest, when, how many packages."""
+    components.get_version(graph, component, version)
+    held = graph.read("packages/sbom_of_version_read", component=component, version=version)[0]
+    return {"component": component, "version": version, **held}
+
+
+def blast_radius(
+    graph: Graph,
+    purl: str | None = None,
+    name: str | None = None,
+    version_range: str | None = None,
+    ecosystem: str | None = None,
+) -> dict[str, Any]:
+    """Where a package runs: by purl, or by name (and optionally a version range, e.g.
+    `log4j-core` `<2.17.1`). The component versions containing it, then — as for a
+    component's blast radius — the applications, environments and teams they reach."""
+    if (purl is None) == (name is None):
+        raise Invalid(
+            "give a purl, or a package name (with an optional range)",
+            {"purl": ["give purl or name"], "name": ["give purl or name"]},
+        )
+    if version_range is not None and name is None:
+        raise Invalid("a version range goes with a package name", {"range": ["needs name"]})
+    if purl is not None:
+        packages = [{"purl": purl}]
+    else:
+        problem = semver.range_problem(version_range) if version_range else None
+        if problem:
+            raise Invalid(f"range {problem}", {"range": [problem]})
+        wanted = semver.Range.parse(version_range) if version_range else None
+        packages = [
+            p
+            for p in graph.read("packages/by_name", name=name, ecosystem=ecosystem)
+            if wanted is None or (p["version"] and wanted.contains(p["version"]))
+        ]
+    purls = [p["purl"] for p in packages]
+
+    def work(tx: Tx) -> dict[str, Any]:
+        holders = tx.run("reports/package_holders", purls=purls) if purls else []
+        affected = [{"component": h["component"], "version": h["version"]} for h in holders]
+        return {"component_versions": holders, **impact_of(tx, affected)}
+
+    found = graph.read_tx(work)
+    if purl is not None and not found["component_versions"]:
+        _require_package(graph, purl)
+    return {
+        "query": {"purl": purl, "name": name, "range": version_range, "ecosystem": ecosystem},
+        "packages": sorted(purls),
+        **found,
+    }
+
+
+def _require_package(graph: Graph, purl: str) -> None:
+    if not graph.read("packages/exists", purl=purl):
+        raise NotFound(f"no package {purl!r} in any SBOM", {"purl": purl})
+
+
+def _row(package: sbom.Package) -> dict[str, Any]:
+    return {
+        "purl": package.purl,
+        "name": package.name,
+        "version": package.version,
+        "ecosystem": package.ecosystem,
+        "licenses": list(package.licenses),
+        "hashes": [f"{alg}:{content}" for alg, content in package.hashes],
+        "scope": package.scope,
+    }

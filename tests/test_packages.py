@@ -1,0 +1,326 @@
+"""SBOMs attached to component versions, and where a package runs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from app import demo
+from app.cli import cli
+from app.client import LocalCatalog
+from tests.catalog import counts, register
+from tests.test_http_basics import assert_error_shape
+
+CDX = "application/vnd.cyclonedx+json"
+LOG4J_OLD = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
+LOG4J_API_OLD = "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1"
+
+
+def cyclonedx(*packages: tuple[str, list[str]], scope: str = "required", indent=None) -> bytes:
+    """A CycloneDX 1.6 document listing (purl, [purls it depends on])."""
+    components = []
+    for purl, _ in packages:
+        name, _, version = purl.rpartition("@")
+        components.append(
+            {
+                "type": "library",
+                "bom-ref": purl,
+                "purl": purl,
+                "scope": scope,
+                "name": name.rsplit("/", 1)[-1],
+                "version": version,
+                "licenses": [{"license": {"id": "Apache-2.0"}}],
+            }
+        )
+    return json.dumps(
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "components": components,
+            "dependencies": [{"ref": p, "dependsOn": d} for p, d in packages],
+        },
+        indent=indent,
+    ).encode()
+
+
+def attach(client, component, version, body: bytes, content_type=CDX, query=""):
+    return client.put(
+        f"/api/v1/components/{component}/versions/{version}/sbom{query}",
+        data=body,
+        content_type=content_type,
+    )
+
+
+@pytest.fixture
+def svc(client):
+    register(client, "svc", "1.0.0")
+    return client
+
+
+def test_attach_writes_packages_scopes_and_their_dependencies(svc, raw_cypher):
+    response = attach(
+        svc, "svc", "1.0.0", cyclonedx((LOG4J_OLD, [LOG4J_API_OLD]), (LOG4J_API_OLD, []))
+    )
+    assert response.status_code == 201, response.get_json()
+    summary = response.get_json()
+    assert (summary["format"], summary["spec_version"], summary["packages"]) == (
+        "CycloneDX",
+        "1.6",
+        2,
+    )
+    assert summary["digest"].startswith("sha256:")
+    contains = raw_cypher(
+        "MATCH (v:ComponentVersion)-[c:CONTAINS]->(p:Package) "
+        "RETURN v.component AS c, p.purl AS purl, c.scope AS scope, "
+        "p.ecosystem AS eco, p.licenses AS licenses"
+    )
+    assert {(r["c"], r["purl"], r["scope"], r["eco"], tuple(r["licenses"])) for r in contains} == {
+        ("svc", LOG4J_OLD, "required", "maven", ("Apache-2.0",)),
+        ("svc", LOG4J_API_OLD, "required", "maven", ("Apache-2.0",)),
+    }
+    edges = raw_cypher(
+        "MATCH (a:Package)-[:DEPENDS_ON]->(b:Package) RETURN a.purl AS a, b.purl AS b"
+    )
+    assert edges == [{"a": LOG4J_OLD, "b": LOG4J_API_OLD}]
+    assert svc.get("/api/v1/components/svc/versions/1.0.0/sbom").get_json()["packages"] == 2
+
+
+def test_same_sbom_again_is_a_no_op_another_is_409_unless_replaced(svc, raw_cypher):
+    assert attach(svc, "svc", "1.0.0", cyclonedx((LOG4J_OLD, []))).status_code == 201
+    before = counts(raw_cypher)
+    again = attach(svc, "svc", "1.0.0", cyclonedx((LOG4J_OLD, []), indent=4))
+    assert again.status_code == 200
+    assert counts(raw_cypher) == before
+    other = cyclonedx((LOG4J_API_OLD, []))
+    error = assert_error_shape(attach(svc, "svc", "1.0.0", other), 409, "conflict")
+    assert "replace" in error["message"]
+    assert counts(raw_cypher) == before
+    replaced = attach(svc, "svc", "1.0.0", other, query="?replace=true")
+    assert replaced.status_code == 201
+    purls = raw_cypher("MATCH (:ComponentVersion)-[:CONTAINS]->(p) RETURN p.purl AS p")
+    assert purls == [{"p": LOG4J_API_OLD}]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"{not json", CDX, 400),
+        (
+            json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.2", "components": []}).encode(),
+            CDX,
+            400,
+        ),
+        (
+            json.dumps(
+                {
+                    "bomFormat": "CycloneDX",
+                    "specVersion": "1.6",
+                    "components": [
+                        {"type": "library", "name": "a", "bom-ref": "r", "purl": "pkg:npm/a@1"},
+                        {"type": "library", "name": "b", "bom-ref": "r", "purl": "pkg:npm/b@1"},
+                    ],
+                }
+            ).encode(),
+            CDX,
+            400,
+        ),
+        (b"<bom/>", "application/xml", 415),
+    ],
+)
+def test_bad_sboms_are_refused_and_write_nothing(svc, raw_cypher, body, content_type, status):
+    before = counts(raw_cypher)
+    response = attach(svc, "svc", "1.0.0", body, content_type)
+    assert response.status_code == status, response.get_json()
+    assert response.get_json()["error"]["message"]
+    assert counts(raw_cypher) == before
+
+
+def test_a_component_without_purl_is_named_and_nothing_is_written(svc, raw_cypher):
+    body = json.dumps(
+        {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.5",
+            "components": [{"type": "library", "name": "vendored-lib", "version": "0.3"}],
+        }
+    ).encode()
+    error = assert_error_shape(attach(svc, "svc", "1.0.0", body), 400, "invalid")
+    assert "components[0].purl" in error["details"]
+    assert raw_cypher("MATCH (p:Package) RETURN count(p) AS n") == [{"n": 0}]
+
+
+def test_spdx_packages_and_relationships(svc, raw_cypher):
+    body = json.dumps(
+        {
+            "spdxVersion": "SPDX-2.3",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "dataLicense": "CC0-1.0",
+            "name": "svc-1.0.0",
+            "documentNamespace": "https://sbom.example.com/svc-1.0.0",
+            "creationInfo": {"created": "2026-11-20T10:00:00Z", "creators": ["Tool: build"]},
+            "packages": [
+                {
+                    "SPDXID": "SPDXRef-a",
+                    "name": "a",
+                    "versionInfo": "1.0",
+                    "licenseConcluded": "MIT",
+                    "downloadLocation": "NOASSERTION",
+                },
+                {
+                    "SPDXID": "SPDXRef-b",
+                    "name": "b",
+                    "versionInfo": "2.0",
+                    "downloadLocation": "NOASSERTION",
+                    "externalRefs": [
+                        {
+                            "referenceCategory": "PACKAGE-MANAGER",
+                            "referenceType": "purl",
+                            "referenceLocator": "pkg:npm/b@2.0",
+                        }
+                    ],
+                },
+            ],
+            "relationships": [
+                {
+                    "spdxElementId": "SPDXRef-b",
+                    "relationshipType": "DEPENDENCY_OF",
+                    "relatedSpdxElement": "SPDXRef-a",
+                },
+                {
+                    "spdxElementId": "SPDXRef-DOCUMENT",
+                    "relationshipType": "DESCRIBES",
+                    "relatedSpdxElement": "SPDXRef-a",
+                },
+            ],
+        }
+    ).encode()
+    response = attach(svc, "svc", "1.0.0", body, "application/spdx+json")
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["format"] == "SPDX"
+    assert raw_cypher(
+        "MATCH (a:Package)-[:DEPENDS_ON]->(b:Package) RETURN a.purl AS a, b.purl AS b"
+    ) == [{"a": "pkg:generic/a@1.0", "b": "pkg:npm/b@2.0"}]
+
+
+def test_an_sbom_over_50_mb_is_413(svc, raw_cypher):
+    before = counts(raw_cypher)
+    response = attach(svc, "svc", "1.0.0", b" " * (50 * 1024 * 1024 + 1))
+    assert_error_shape(response, 413, "request_entity_too_large")
+    assert counts(raw_cypher) == before
+
+
+def test_unknown_version_is_404(svc):
+    assert_error_shape(attach(svc, "svc", "9.9.9", cyclonedx((LOG4J_OLD, []))), 404, "not_found")
+
+
+@pytest.fixture
+def demo_shop(graph, client):
+    demo.load(LocalCatalog(graph))
+    return client
+
+
+def test_where_does_log4j_below_2_17_1_run_and_who_owns_it(demo_shop):
+    report = demo_shop.get("/api/v1/packages/blast-radius?name=log4j-core&range=<2.17.1")
+    assert report.status_code == 200, report.get_json()
+    body = report.get_json()
+    assert body["packages"] == [LOG4J_OLD]
+    assert {(h["component"], h["version"], h["hops"]) for h in body["component_versions"]} == {
+        ("ads", "1.1.0", 0),
+        ("catalog", "3.4.0", 0),
+    }
+    assert {(e["environment"], e["component"], e["version"]) for e in body["environments"]} == {
+        ("dev", "ads", "1.1.0"),
+        ("prod", "ads", "1.1.0"),
+        ("staging", "ads", "1.1.0"),
+    }
+    assert {t["team"] for t in body["teams"]} == {"growth", "storefront"}
+    growth = next(t for t in body["teams"] if t["team"] == "growth")
+    assert growth["pager"] == "growth-oncall"
+
+
+def test_package_dependencies_lead_to_the_versions_that_pull_a_package_in(demo_shop):
+    body = demo_shop.get(f"/api/v1/packages/blast-radius?purl={LOG4J_API_OLD}").get_json()
+    assert {(h["component"], h["via"], h["hops"]) for h in body["component_versions"]} == {
+        ("ads", LOG4J_API_OLD, 0),
+        ("catalog", LOG4J_API_OLD, 0),
+    }
+    fixed = demo_shop.get("/api/v1/packages/blast-radius?name=log4j-core&range=>=2.17.1")
+    assert {h["version"] for h in fixed.get_json()["component_versions"]} == {"3.5.0"}
+
+
+def test_package_blast_radius_errors(demo_shop):
+    assert_error_shape(demo_shop.get("/api/v1/packages/blast-radius"), 400, "invalid")
+    assert_error_shape(
+        demo_shop.get("/api/v1/packages/blast-radius?name=x&range=>>1"), 400, "invalid"
+    )
+    assert_error_shape(
+        demo_shop.get("/api/v1/packages/blast-radius?purl=pkg:npm/nope@1"), 404, "not_found"
+    )
+
+
+def test_bom_and_diff_show_packages(demo_shop):
+    bom = demo_shop.get("/api/v1/applications/shop/versions/1.0.0/bom").get_json()
+    log4j = next(p for p in bom["packages"] if p["purl"] == LOG4J_OLD)
+    assert {(b["component"], b["version"]) for b in log4j["brought_by"]} == {
+        ("ads", "1.1.0"),
+        ("catalog", "3.4.0"),
+    }
+    diff = demo_shop.get("/api/v1/components/payment/versions/1.5.0/diff?to=1.5.1").get_json()
+    assert {(u["name"], u["from"], u["to"]) for u in diff["packages"]["upgraded"]} == {
+        ("flask", "3.0.0", "3.0.3"),
+        ("requests", "2.31.0", "2.32.3"),
+    }
+
+
+def test_cli_attaches_and_finds_packages(settings, graph, tmp_path):
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    runner = CliRunner()
+    assert runner.invoke(cli, ["component", "register", "svc", "1.0.0"], env=env).exit_code == 0
+    path = tmp_path / "sbom.json"
+    path.write_bytes(cyclonedx((LOG4J_OLD, [])))
+    attached = runner.invoke(cli, ["sbom", "attach", "svc", "1.0.0", str(path)], env=env)
+    assert attached.exit_code == 0, attached.output
+    assert "attached" in attached.stderr
+    again = runner.invoke(cli, ["sbom", "attach", "svc", "1.0.0", str(path)], env=env)
+    assert "unchanged" in again.stderr
+    found = runner.invoke(
+        cli,
+        [
+            "report",
+            "package-blast-radius",
+            "--name",
+            "log4j-core",
+            "--range",
+            "<2.17.1",
+            "-o",
+            "csv",
+        ],
+        env=env,
+    )
+    assert found.exit_code == 0, found.output
+    assert f"svc,1.0.0,{LOG4J_OLD},{LOG4J_OLD},required,0" in found.stdout
+
+
+def test_application_bom_exports_as_valid_cyclonedx_1_6(demo_shop):
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    response = demo_shop.get("/api/v1/applications/shop/versions/1.0.0/sbom")
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.cyclonedx+json"
+    text = response.get_data(as_text=True)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    document = json.loads(text)
+    assert document["metadata"]["component"]["name"] == "shop"
+    ads = next(c for c in document["components"] if c["name"] == "ads")
+    assert {p["purl"] for p in ads["components"]} >= {LOG4J_OLD}
+    assert len(document["components"]) == 13
+    refs = [c["bom-ref"] for c in document["components"]] + [
+        p["bom-ref"] for c in document["components"] for p in c.get("components", [])
+    ]
+    assert len(refs) == len(set(refs))
