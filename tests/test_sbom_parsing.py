@@ -9,7 +9,6 @@ import json
 import socket
 import subprocess
 import sys
-import time
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
@@ -464,11 +463,12 @@ def test_other_json_is_refused(document):
     assert invalid(as_bytes(document)).message == sbom.NOT_AN_SBOM
 
 
-def test_payload_over_the_limit_is_refused_before_parsing():
-    data = b"{" + b" " * MAX_BYTES + b"}"
-    started = time.perf_counter()
-    error = invalid(data)
-    assert time.perf_counter() - started < 1
+def test_payload_over_the_limit_is_refused_before_parsing(monkeypatch):
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an oversized payload was parsed")
+
+    monkeypatch.setattr(sbom.json, "loads", no_parsing)
+    error = invalid(b"{" + b" " * MAX_BYTES + b"}")
     assert str(MAX_BYTES) in error.message
 
 
@@ -518,15 +518,9 @@ def generated(count: int) -> bytes:
     return as_bytes(cyclonedx(components=components, dependencies=dependencies))
 
 
-@pytest.mark.parametrize(("count", "limit"), [(10_000, 5), (MAX_PACKAGES, 60)])
-def test_big_sboms_parse_in_time(count, limit):
-    data = generated(count)
-    sbom._schema_validator("1.6")  # compiled once per process, not part of one parse
-    started = time.perf_counter()
-    result = parse(data)
-    elapsed = time.perf_counter() - started
-    print(f"\n{count} packages, {len(data) / 1e6:.1f} MB: parsed in {elapsed:.2f} s")
-    assert len(result.packages) == count
+def test_the_largest_accepted_sbom_parses_whole():
+    """Speed is measured in benchmarks/sbom.py; here, that 100,000 packages read whole."""
+    result = parse(generated(MAX_PACKAGES))
+    assert len(result.packages) == MAX_PACKAGES
     assert ("pkg:maven/com.example/lib0@1.0.0?type=jar",
             "pkg:maven/com.example/lib1@1.0.0?type=jar") in result.dependencies  # fmt: skip
-    assert elapsed < limit
