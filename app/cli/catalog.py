@@ -106,6 +106,12 @@ def component() -> None:
     help="Do not give applications holding this component a new version.",
 )
 @click.option("--no-ci-env", is_flag=True, help="Ignore the CI environment variables.")
+@click.option(
+    "--sbom",
+    "sbom_file",
+    type=click.File("rb"),
+    help="Also attach this SBOM (CycloneDX or SPDX JSON) to the version.",
+)
 @output_option
 @pass_context
 def component_register(
@@ -117,6 +123,7 @@ def component_register(
     applications: tuple[str, ...],
     no_derive: bool,
     no_ci_env: bool,
+    sbom_file,
     output: str,
     **fields: Any,
 ) -> None:
@@ -137,6 +144,10 @@ def component_register(
     body["derive"] = not no_derive
     outcome = state.catalog.register(name, body)
     _created(outcome["created"], f"{name} {version}")
+    if sbom_file is not None:
+        summary, attached = state.catalog.attach_sbom(name, version, sbom_file.read(), None, False)
+        outcome["sbom"] = {k: summary[k] for k in ("format", "spec_version", "packages")}
+        click.echo(f"SBOM {'attached' if attached else 'unchanged'}", err=True)
     emit_record(outcome, output)
 
 
