@@ -76,10 +76,6 @@ def main() -> None:
     server.start()
     graph = Graph.from_settings(BENCH_SETTINGS)
     try:
-        versions = [
-            (r["props"]["component"], r["props"]["version"])
-            for r in graph.read("components/versions", component="svc-00010", offset=0, limit=1)
-        ]
         targets = _sample(
             "MATCH (v:ComponentVersion) WHERE v.sbom_digest IS NULL "
             "RETURN v.component AS c, v.version AS v LIMIT $n",
@@ -87,7 +83,14 @@ def main() -> None:
         )
         big = document(rng.sample(range(POOL), 10_000))
         started = time.perf_counter()
-        packages.attach(graph, *versions[0], big, "application/vnd.cyclonedx+json", replace=True)
+        packages.attach(
+            graph,
+            targets[0]["c"],
+            targets[0]["v"],
+            big,
+            "application/vnd.cyclonedx+json",
+            replace=True,
+        )
         attach_10k = time.perf_counter() - started
         weights = [1 / (1 + i) ** 0.8 for i in range(POOL)]
         started = time.perf_counter()
