@@ -100,6 +100,14 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
+def _readable_impact(result: dict[str, Any]) -> None:
+    """Lists inside a blast radius's table cells, joined for reading."""
+    for application in result["applications"]:
+        application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
+    for team in result["teams"]:
+        team["owns"] = ", ".join(team["owns"])
+
+
 def _run(state: Context, name: str, output: str, **params: Any) -> None:
     _emit(name, state.catalog.report(name, **params), output)
 
@@ -154,10 +162,7 @@ def blast_radius(state: Context, component: str, output: str, **params: Any) -> 
     if output == "table":
         for consumer in result["consumers"]:
             consumer["path"] = " <- ".join(consumer["path"])
-        for application in result["applications"]:
-            application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
-        for team in result["teams"]:
-            team["owns"] = ", ".join(team["owns"])
+        _readable_impact(result)
     _emit("blast_radius", result, output)
 
 
@@ -272,10 +277,7 @@ def package_blast_radius(state: Context, output: str, **params: Any) -> None:
     result = state.catalog.report("package_blast_radius", **params)
     if output == "table":
         result["query"] = {k: v for k, v in result["query"].items() if v is not None}
-        for application in result["applications"]:
-            application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
-        for team in result["teams"]:
-            team["owns"] = ", ".join(team["owns"])
+        _readable_impact(result)
     _emit("package_blast_radius", result, output)
 
 
