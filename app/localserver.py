@@ -255,14 +255,6 @@ class LocalServer:
         self.pid_file.unlink(missing_ok=True)
         return True
 
-    def kill(self) -> None:
-        """SIGKILL the server, as a crash would (fault tests); committed data must survive."""
-        pid = self._running_pid()
-        if pid is not None:
-            os.kill(pid, signal.SIGKILL)
-            _wait_gone(pid, 30)
-            self.pid_file.unlink(missing_ok=True)
-
     def log_tail(self, lines: int = 40) -> str:
         texts = []
         for path in (self.console_log, self.logs_dir / "debug.log"):
