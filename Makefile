@@ -8,7 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint clean
+SIZE ?= medium
+
+.PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
 ## run: install, start the local Neo4j, apply the schema, serve the API with gunicorn
 run: install
@@ -46,6 +48,14 @@ neo4j-status: install
 ## lint: ruff
 lint: install
 	$(BIN)/ruff check app tests
+
+## bench: load a generated catalog (SIZE=small|medium|large) and measure import, reports,
+## SBOMs and registration on their own Neo4j (see benchmarks/README.md); results as JSON
+bench: install system-deps
+	$(BIN)/python benchmarks/import_catalog.py --size $(SIZE) > benchmarks/results/latest-import-$(SIZE).json
+	$(BIN)/python benchmarks/reports.py --calls 20 > benchmarks/results/latest-reports-$(SIZE).json
+	$(BIN)/python benchmarks/sbom.py --contains 100000 > benchmarks/results/latest-sbom-$(SIZE).json
+	$(BIN)/python benchmarks/registration.py > benchmarks/results/latest-registration.json
 
 ## clean: stop the local servers and remove the virtualenv and local data
 clean:

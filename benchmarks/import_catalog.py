@@ -53,12 +53,14 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=transfer.DEFAULT_BATCH_SIZE)
     args = parser.parse_args()
 
-    size = dataclasses.replace(SIZES[args.size], deployments=args.deployments)
+    size = SIZES[args.size]
+    if args.deployments is not None:
+        size = dataclasses.replace(size, deployments=args.deployments)
     started = time.perf_counter()
     document = generate(size)
     generated = time.perf_counter() - started
 
-    server = LocalServer(BENCH_SETTINGS, echo=print)
+    server = LocalServer(BENCH_SETTINGS, echo=lambda message: print(message, file=sys.stderr))
     server.start()
     graph = Graph.from_settings(BENCH_SETTINGS)
     try:

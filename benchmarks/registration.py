@@ -54,7 +54,7 @@ def main() -> None:
             pagecache="1g",
         ),
     )
-    server = LocalServer(settings, echo=print)
+    server = LocalServer(settings, echo=lambda message: print(message, file=sys.stderr))
     server.start()
     port = _free_port()
     env = {

@@ -159,7 +159,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=50, help="calls per report and path")
     args = parser.parse_args()
 
-    server = LocalServer(BENCH_SETTINGS, echo=print)
+    server = LocalServer(BENCH_SETTINGS, echo=lambda message: print(message, file=sys.stderr))
     server.start()
     graph = Graph.from_settings(BENCH_SETTINGS)
     driver = neo4j.GraphDatabase.driver(

@@ -72,7 +72,7 @@ def main() -> None:
     parser.add_argument("--packages-per-version", type=int, default=200)
     args = parser.parse_args()
     rng = random.Random(5)
-    server = LocalServer(BENCH_SETTINGS, echo=print)
+    server = LocalServer(BENCH_SETTINGS, echo=lambda message: print(message, file=sys.stderr))
     server.start()
     graph = Graph.from_settings(BENCH_SETTINGS)
     try:

@@ -23,7 +23,12 @@ def describe_schema(graph: Graph) -> dict[str, object]:
 
 
 def reset(graph: Graph) -> int:
-    """Delete every catalog node and relationship (the schema stays); returns nodes deleted."""
+    """Delete every catalog node and relationship (the schema stays); returns nodes deleted.
+
+    Relationships go first, in bounded batches, then the nodes: a node with a huge degree
+    never makes one transaction hold all its relationships."""
+    while graph.write("admin/delete_relationships_batch", limit=RESET_BATCH)[0]["deleted"]:
+        pass
     total = 0
     while True:
         deleted = graph.write("admin/delete_catalog_batch", limit=RESET_BATCH)[0]["deleted"]
