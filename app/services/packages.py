@@ -13,7 +13,7 @@ from typing import Any
 
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
-from app.services import components, sbom, semver
+from app.services import sbom, semver
 from app.services.reports import impact_of
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
@@ -30,10 +30,11 @@ def attach(
 ) -> tuple[dict, bool]:
     """Attach the SBOM in `data` to a component version; returns (summary, created)."""
     document = sbom.parse(data, content_type)
-    components.get_version(graph, component, version)  # 404 for an unknown version
 
     def work(tx: Tx) -> bool:
         held = tx.single("packages/sbom_of_version", component=component, version=version)
+        if held is None:
+            raise _no_version(component, version)
         if held["digest"] == document.digest:
             return False
         if held["digest"] is not None and not replace:
@@ -71,8 +72,10 @@ def attach(
 
 def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
     """Which SBOM a component version holds: format, digest, when, how many packages."""
-    components.get_version(graph, component, version)
-    held = graph.read("packages/sbom_of_version_read", component=component, version=version)[0]
+    rows = graph.read("packages/sbom_of_version_read", component=component, version=version)
+    if not rows:
+        raise _no_version(component, version)
+    held = rows[0]
     return {"component": component, "version": version, **held}
 
 
@@ -120,6 +123,13 @@ def blast_radius(
         "packages": sorted(purls),
         **found,
     }
+
+
+def _no_version(component: str, version: str) -> NotFound:
+    return NotFound(
+        f"no version {version!r} of component {component!r}",
+        {"component": component, "version": version},
+    )
 
 
 def _require_package(graph: Graph, purl: str) -> None:

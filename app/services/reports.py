@@ -113,9 +113,9 @@ def _blast_radius(
             {"component": name, "any": False, "versions": versions}
             for name, versions in reached.items()
         ]
-    ordered = sorted(
-        consumers.values(), key=lambda c: (c["distance"], c["component"], _descending(c["key"]))
-    )
+    # Nearest first, by component, newest version first (two stable sorts).
+    ordered = sorted(consumers.values(), key=lambda c: c["key"] or "", reverse=True)
+    ordered.sort(key=lambda c: (c["distance"], c["component"]))
     affected = [{"component": component, "version": version}] + [
         {"component": c["component"], "version": c["version"]} for c in ordered
     ]
@@ -143,11 +143,6 @@ def impact_of(tx: Tx, affected: list[dict[str, Any]]) -> dict[str, Any]:
     for team in impact["teams"]:
         team["owns"].sort()
     return impact
-
-
-def _descending(key: str | None) -> str:
-    """Sorts version keys newest first (keys without a version last)."""
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in key) if key else "\U0010ffff"
 
 
 def diff_component_versions(
