@@ -55,6 +55,8 @@ class Settings:
     apply_schema_on_start: bool = True
     #: Largest request body the API accepts, in bytes.
     max_body_bytes: int = 10 * 1024 * 1024
+    #: Reads (GET) need an API token too (any scope); writes always need one.
+    reads_need_token: bool = False
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
 
     @classmethod
@@ -87,6 +89,7 @@ class Settings:
                 env, "MERCATOR_APPLY_SCHEMA_ON_START", defaults.apply_schema_on_start
             ),
             max_body_bytes=_int(env, "MERCATOR_MAX_BODY_BYTES", defaults.max_body_bytes),
+            reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
             local=local,
         )
 

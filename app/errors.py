@@ -43,3 +43,18 @@ class Unavailable(MercatorError):
     """Neo4j cannot be reached right now; the same request can be retried safely."""
 
     code = "unavailable"
+
+
+class Unauthorized(MercatorError):
+    """The request carries no usable token: missing, malformed, unknown, expired or revoked.
+
+    The message never says which, so a caller cannot learn whether a token name exists."""
+
+    code = "unauthorized"
+
+
+class Forbidden(MercatorError):
+    """The token is valid but may not do this: a scope it lacks, or a component outside
+    its limits."""
+
+    code = "forbidden"

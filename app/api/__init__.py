@@ -9,6 +9,7 @@ from flask import Flask, request, send_from_directory
 
 from app.api import (
     applications,
+    auth,
     components,
     deployments,
     environments,
@@ -17,6 +18,7 @@ from app.api import (
     packages,
     reports,
     teams,
+    tokens,
 )
 
 API_PREFIX = "/api/v1"
@@ -44,6 +46,7 @@ def register_api(app: Flask) -> None:
         },
     )
     api = errors.MercatorApi(app)
+    auth.register(app, api, API_PREFIX)
     for blueprint in (
         health.blp,
         teams.blp,
@@ -53,6 +56,7 @@ def register_api(app: Flask) -> None:
         deployments.blp,
         reports.blp,
         packages.blp,
+        tokens.blp,
     ):
         api.register_blueprint(blueprint)
     _require_json_bodies(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import deployments
 
@@ -26,6 +27,7 @@ def list_deployments(args):
 
 
 @blp.route("", methods=["POST"])
+@requires("deploy")
 @blp.arguments(schemas.DeploymentIn)
 @blp.response(201, schemas.DeploymentDetail, description="Recorded")
 @blp.alt_response(
@@ -44,7 +46,7 @@ def record_deployment(body):
     `application` is matched to that application's version with exactly that set, or
     derives a new application version.
     """
-    deployment, created = deployments.record(graph(), body)
+    deployment, created = deployments.record(graph(), body, actor=actor())
     return deployment, 201 if created else 200
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import environments
 
@@ -30,11 +31,12 @@ def get_environment(name):
 
 
 @blp.route("/<name>", methods=["PUT"])
+@requires("admin")
 @blp.arguments(schemas.EnvironmentIn)
 @blp.response(200, schemas.EnvironmentDetail, description="Updated")
 @blp.alt_response(201, schema=schemas.EnvironmentDetail, description="Created")
 @blp.alt_response(400, schema="Error")
 def put_environment(body, name):
     """Create an environment or update its details (omitted details stay as they are)."""
-    environment, created = environments.upsert(graph(), name, **body)
+    environment, created = environments.upsert(graph(), name, **body, actor=actor())
     return environment, 201 if created else 200

@@ -373,6 +373,7 @@ class SbomSummary(ma.Schema):
     format = Str(allow_none=True, metadata={"description": "CycloneDX or SPDX"})
     spec_version = Str(allow_none=True)
     attached_at = Str(allow_none=True)
+    attached_by = Str(allow_none=True, metadata={"description": "The token that attached it"})
     packages = Int(metadata={"description": "Packages the version contains"})
 
 

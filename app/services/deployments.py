@@ -14,6 +14,7 @@ from typing import Any
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.services import applications, naming, pages, times, views
+from app.services.access import Actor
 
 STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
 #: Deployment ids are chosen by the caller (an idempotency key, e.g. the pipeline run) or
@@ -21,16 +22,22 @@ STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
 ID_RULES = naming.name_problem
 
 
-def record(graph: Graph, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def record(
+    graph: Graph, data: dict[str, Any], *, actor: Actor | None = None
+) -> tuple[dict[str, Any], bool]:
     """Record a finished deployment; returns (deployment, created).
 
     `data`: environment, status, and either application + version, or components
     ([{component, version}], optionally with application to match or derive a version);
     optional id, started_at, finished_at, by, engine, log_url. Recording the same id with
     the same content again is a no-op.
+
+    `actor` (who records it) is kept as `recorded_by`. A token limited to some components
+    may record only deployments whose every component version is within its limits — for
+    an application version, every component of that version.
     """
     request = _validated(data)
-    deployment_id, created = graph.write_tx(lambda tx: _record(tx, request))
+    deployment_id, created = graph.write_tx(lambda tx: _record(tx, request, actor))
     return get(graph, deployment_id), created
 
 
@@ -71,7 +78,7 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
     return request
 
 
-def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
+def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, bool]:
     environment = request["environment"]
     if tx.single("environments/lock", name=environment) is None:
         raise NotFound(
@@ -87,11 +94,14 @@ def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
                 {"application": application, "version": version},
             )
         members = {m["component"]: m["version"] for m in found["components"]}
+        _check_limits(tx, actor, members)
     else:
         members = request["members"]
         applications.check_members_exist(tx, members)
+        _check_limits(tx, actor, members)
         if application is not None:
-            version = _matching_or_derived_version(tx, application, members)
+            by = None if actor is None else actor.name
+            version = _matching_or_derived_version(tx, application, members, by)
     if existing is not None:
         _refuse_different(request, existing, application, version, members)
         return request["id"], False
@@ -105,6 +115,7 @@ def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
         by=request.get("by"),
         engine=request.get("engine"),
         log_url=request.get("log_url"),
+        recorded_by=None if actor is None else actor.name,
         application=application,
         application_version=version,
         components=[{"component": c, "version": v} for c, v in sorted(members.items())],
@@ -120,7 +131,16 @@ def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
     return request["id"], True
 
 
-def _matching_or_derived_version(tx: Tx, application: str, members: dict[str, str]) -> str:
+def _check_limits(tx: Tx, actor: Actor | None, members: dict[str, str]) -> None:
+    if actor is None or not actor.limited:
+        return
+    rows = tx.run("components/owners", names=sorted(members))
+    actor.check_components({row["name"]: row["owner"] for row in rows})
+
+
+def _matching_or_derived_version(
+    tx: Tx, application: str, members: dict[str, str], by: str | None
+) -> str:
     wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
     locked = applications.lock(tx, [application])
     match = tx.single("applications/matching_version", application=application, members=wanted)
@@ -130,6 +150,7 @@ def _matching_or_derived_version(tx: Tx, application: str, members: dict[str, st
         tx,
         locked,
         [applications.NewVersion(application, members, "deployed as a set of component versions")],
+        by=by,
     )
     return created["version"]
 

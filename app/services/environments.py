@@ -7,6 +7,7 @@ from typing import Any
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 from app.services import naming, pages, views
+from app.services.access import Actor
 
 STAGES = ("dev", "test", "staging", "prod")
 
@@ -19,8 +20,11 @@ def upsert(
     namespace: str | None = None,
     engine: str | None = None,
     description: str | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Create the environment or update its details; returns (environment, created)."""
+    """Create the environment or update its details; returns (environment, created).
+    `actor` is recorded as `updated_by`."""
     problems = {}
     if naming.name_problem(name):
         problems["name"] = [naming.name_problem(name)]
@@ -36,6 +40,7 @@ def upsert(
         namespace=namespace,
         engine=engine,
         description=description,
+        updated_by=None if actor is None else actor.name,
     )[0]
     return get(graph, name), row["created"]
 

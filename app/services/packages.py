@@ -14,6 +14,7 @@ from typing import Any
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.services import sbom, semver
+from app.services.access import Actor
 from app.services.reports import impact_of
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
@@ -27,14 +28,19 @@ def attach(
     data: bytes,
     content_type: str | None = None,
     replace: bool = False,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict, bool]:
-    """Attach the SBOM in `data` to a component version; returns (summary, created)."""
+    """Attach the SBOM in `data` to a component version; returns (summary, created).
+    A token limited to some components may attach only to theirs."""
     document = sbom.parse(data, content_type)
 
     def work(tx: Tx) -> bool:
         held = tx.single("packages/sbom_of_version", component=component, version=version)
         if held is None:
             raise _no_version(component, version)
+        if actor is not None:
+            actor.check_components({component: held["owner"]})
         if held["digest"] == document.digest:
             return False
         if held["digest"] is not None and not replace:
@@ -63,6 +69,7 @@ def attach(
             digest=document.digest,
             format=document.format,
             spec_version=document.spec_version,
+            attached_by=None if actor is None else actor.name,
         )
         return True
 

@@ -2,10 +2,11 @@
 //          ($application, $application_version) when given, else of the component
 //          versions in $components. The inventory is moved separately (deployments/move_runs).
 // Parameters: $id, $environment, $status, $started_at, $finished_at (ISO 8601 or null),
-//             $by, $engine, $log_url (strings or null), $application, $application_version
-//             (strings or null), $components (list of {component, version})
+//             $by, $engine, $log_url, $recorded_by (strings or null), $application,
+//             $application_version (strings or null), $components (list of {component,
+//             version})
 // Returns: id
-// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, application: 'shop', application_version: '1.4.2', components: []}
+// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, recorded_by: 'ci-deploy', application: 'shop', application_version: '1.4.2', components: []}
 MATCH (e:Environment {name: $environment})
 CREATE (d:Deployment {
   id: $id,
@@ -15,7 +16,8 @@ CREATE (d:Deployment {
   by: $by,
   engine: $engine,
   log_url: $log_url,
-  recorded_at: datetime()
+  recorded_at: datetime(),
+  recorded_by: $recorded_by
 })
 CREATE (d)-[:TO]->(e)
 WITH d
