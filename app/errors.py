@@ -58,3 +58,10 @@ class Forbidden(MercatorError):
     its limits."""
 
     code = "forbidden"
+
+
+class TimedOut(Unavailable):
+    """A query ran past its time limit and Neo4j stopped it; nothing was written. Retrying
+    may work when the database is less busy; a narrower request works sooner."""
+
+    code = "timeout"

@@ -55,7 +55,6 @@ _SBOM_BODY = {
 def attach_sbom(args, name, version):
     """Attach an SBOM to a component version: its packages (by purl, with licenses and
     hashes), their scope and their dependency graph — whole or not at all."""
-    request.max_content_length = sbom.MAX_BYTES
     summary, created = packages.attach(
         graph(),
         name,
@@ -87,7 +86,7 @@ def package_blast_radius(args):
     package dependencies), the applications including them, the environments running them,
     the teams to notify."""
     return packages.blast_radius(
-        graph(), args["purl"], args["name"], args["range"], args["ecosystem"]
+        graph(), args["purl"], args["name"], args["range"], args["ecosystem"], args["limit"]
     )
 
 

@@ -386,6 +386,11 @@ class PackageBlastRadiusArgs(ma.Schema):
         metadata={"description": "With name: their versions in this range, e.g. <2.17.1"},
     )
     ecosystem = Str(load_default=None, metadata={"description": "With name: e.g. maven, pypi"})
+    limit = Int(
+        load_default=reports.DEFAULT_CONSUMER_LIMIT,
+        validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
+        metadata={"description": "Most component versions listed"},
+    )
 
 
 class PackageHolder(ma.Schema):
@@ -405,6 +410,8 @@ class PackageBlastRadius(ma.Schema):
     query = fields.Dict()
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     component_versions = _list(PackageHolder)
+    component_version_count = Int(metadata={"description": "All of them, listed or not"})
+    truncated = fields.Boolean(metadata={"description": "More component versions than `limit`"})
     applications = _list(AffectedApplication)
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)
