@@ -80,7 +80,7 @@ class Settings:
         return cls(
             neo4j_uri=env.get("MERCATOR_NEO4J_URI", f"bolt://127.0.0.1:{local.bolt_port}"),
             neo4j_user=env.get("MERCATOR_NEO4J_USER", defaults.neo4j_user),
-            neo4j_password=env.get("MERCATOR_NEO4J_PASSWORD", defaults.neo4j_password),
+            neo4j_password=_secret(env, "MERCATOR_NEO4J_PASSWORD", defaults.neo4j_password),
             neo4j_database=env.get("MERCATOR_NEO4J_DATABASE", defaults.neo4j_database),
             query_timeout=_float(env, "MERCATOR_QUERY_TIMEOUT", defaults.query_timeout),
             retry_time=_float(env, "MERCATOR_RETRY_TIME", defaults.retry_time),
@@ -108,6 +108,20 @@ class Settings:
 
 class SettingError(ValueError):
     """An environment variable holds a value of the wrong type."""
+
+
+def _secret(env: Mapping[str, str], name: str, default: str) -> str:
+    """`name`, or the contents of the file `name_FILE` names (a Docker or Kubernetes secret
+    mounted as a file, so the secret is in no environment listing); one trailing newline
+    is dropped."""
+    path = env.get(f"{name}_FILE")
+    if not path:
+        return env.get(name, default)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingError(f"{name}_FILE names {path!r}, which cannot be read: {exc}") from None
+    return text[:-1] if text.endswith("\n") else text
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -44,7 +44,9 @@ def register_api(app: Flask) -> None:
             "info": {
                 "description": "Microservice catalog and dependency analysis: register "
                 "component versions, record deployments, ask for bills of materials, blast "
-                "radius, differences and inventory.",
+                "radius, differences and inventory. Writes need an API token "
+                "(`Authorization: Bearer mrc_...`) with the scope each operation names; "
+                "reads are open unless the service is configured otherwise.",
             },
         },
     )
