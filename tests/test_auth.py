@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from openapi_spec_validator import validate
 
 from app import create_app
 from app.services import tokens
@@ -384,9 +385,11 @@ def test_reads_can_be_closed_to_callers_without_a_token(world, closed_client, ma
     assert closed_client.get("/api/v1/components/payments-api", headers=reader).status_code == 200
     pipeline = bearer(make_token("register", name="ci-reads"))
     assert closed_client.get("/api/v1/components", headers=pipeline).status_code == 200
-    # Probes and the API's description stay open.
+    # Probes and the API's description stay open; the description says reads are closed.
     assert closed_client.get("/healthz").status_code == 200
-    assert closed_client.get("/api/v1/openapi.json").status_code == 200
+    document = closed_client.get("/api/v1/openapi.json").get_json()
+    assert document["security"] == [{"bearerAuth": []}]
+    validate(document)
     # A reader still may not write.
     write = closed_client.put("/api/v1/teams/x", json={}, headers=reader)
     assert_error_shape(write, 403, "forbidden")
@@ -423,6 +426,7 @@ def test_tokens_over_http_are_shown_once_and_listed_without_secrets(client, anon
 
 def test_openapi_documents_bearer_auth_on_every_write(client):
     document = client.get("/api/v1/openapi.json").get_json()
+    assert "security" not in document  # reads are open
     scheme = document["components"]["securitySchemes"]["bearerAuth"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     for path, operations in document["paths"].items():

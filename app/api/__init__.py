@@ -20,6 +20,7 @@ from app.api import (
     teams,
     tokens,
 )
+from app.api.context import SETTINGS_KEY
 from app.services import sbom
 
 API_PREFIX = "/api/v1"
@@ -48,6 +49,7 @@ def register_api(app: Flask) -> None:
                 "(`Authorization: Bearer mrc_...`) with the scope each operation names; "
                 "reads are open unless the service is configured otherwise.",
             },
+            **auth.document_closed_reads(app.extensions[SETTINGS_KEY]),
         },
     )
     api = errors.MercatorApi(app)

@@ -20,6 +20,7 @@ from flask import Flask, g, request
 from flask_smorest import Blueprint
 
 from app.api.context import graph, settings
+from app.config import Settings
 from app.services import tokens
 from app.services.access import SCOPE_MEANING, Actor
 
@@ -79,6 +80,12 @@ def requires(scope: str) -> Callable:
         )(guarded)
 
     return decorator
+
+
+def document_closed_reads(config: Settings) -> dict[str, Any]:
+    """OpenAPI options: when reads need a token, every operation does (a document-wide
+    `security`; writes name theirs with their scope anyway)."""
+    return {"security": [{SECURITY_SCHEME: []}]} if config.reads_need_token else {}
 
 
 def register(app: Flask, api, prefix: str) -> None:
