@@ -15,7 +15,7 @@ from typing import Any
 
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
-from app.services import applications, naming, semver, times
+from app.services import applications, model, naming, semver, times
 from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
 
 
@@ -77,10 +77,8 @@ class Registration:
         for index, app_name in enumerate(data.get("applications") or []):
             problem(f"applications.{index}", naming.name_problem(app_name))
         for key, value in (data.get("attributes") or {}).items():
-            if not key or not key.strip() or any(ord(ch) < 32 for ch in key):
-                problem("attributes", f"attribute name {key!r} is empty or has control characters")
-            if not isinstance(value, str | int | float | bool) or value is None:
-                problem(f"attributes.{key}", "must be a string, number or boolean")
+            problem("attributes", model.attribute_name_problem(key))
+            problem(f"attributes.{key}", model.attribute_value_problem(value))
         if problems:
             raise Invalid("the registration is invalid", problems)
         known = {f for f in cls.__dataclass_fields__ if f not in {"dependencies", "applications"}}
