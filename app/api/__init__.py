@@ -14,6 +14,7 @@ from app.api import (
     environments,
     errors,
     health,
+    openapi,
     packages,
     reports,
     teams,
@@ -43,7 +44,7 @@ def register_api(app: Flask) -> None:
             },
         },
     )
-    api = errors.MercatorApi(app)
+    api = errors.MercatorApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
     for blueprint in (
         health.blp,
         teams.blp,
