@@ -18,6 +18,7 @@ from app.api import (
     packages,
     reports,
     teams,
+    text,
 )
 
 API_PREFIX = "/api/v1"
@@ -57,6 +58,7 @@ def register_api(app: Flask) -> None:
     ):
         api.register_blueprint(blueprint)
     _require_json_bodies(app)
+    text.register(app)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str):

@@ -12,7 +12,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api import openapi
-from app.services import naming, pages, semver
+from app.services import model, naming, pages, semver
 from app.services.deployments import STATUSES
 from app.services.environments import STAGES
 from app.services.model import KINDS
@@ -139,7 +139,12 @@ class RegistrationIn(ma.Schema):
     image = _opt(
         "Container image (repository)", metadata={"example": "registry.example.com/shop/payment"}
     )
-    digest = _opt("Image digest", metadata={"example": "sha256:4f1c..."})
+    digest = Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=model.DIGEST_MAX),
+        metadata={"description": "Image digest", "example": "sha256:4f1c..."},
+    )
     git_repository = _opt("Git repository URL")
     git_commit = _opt("Git commit SHA")
     git_branch = _opt("Git branch")

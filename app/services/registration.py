@@ -54,6 +54,7 @@ class Registration:
 
         problem("component", naming.name_problem(data.get("component")))
         problem("version", naming.version_problem(data.get("version")))
+        problem("digest", model.digest_problem(data.get("digest")))
         kind = data.get("kind")
         if kind is not None and kind not in KINDS:
             problem("kind", f"must be one of {', '.join(KINDS)}")

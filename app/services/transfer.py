@@ -271,7 +271,9 @@ def _rule(problem_of: Callable[[Any], str | None]) -> Check:
 
 
 def _text_problem(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
+    if not isinstance(value, str):
+        return "must be a string"
+    return None if model.is_text(value) else "must be valid Unicode text (no unpaired surrogates)"
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
@@ -359,6 +361,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "component": REQUIRED_NAME,
         "version": REQUIRED_VERSION,
         **{name: TEXT for name in IMMUTABLE_FIELDS},
+        "digest": Field(_rule(lambda value: _text_problem(value) or model.digest_problem(value))),
         "build_url": TEXT,
         "created_at": TIME,
         "attributes": Field(_attributes_problems),
