@@ -61,3 +61,11 @@ bench: install system-deps
 clean:
 	-test -x $(BIN)/mercator && $(BIN)/mercator neo4j stop
 	rm -rf $(VENV) .mercator .pytest_cache
+
+## load: mixed load on a running service (URL, SECONDS), every acknowledged write counted
+## afterwards in its Neo4j (MERCATOR_NEO4J_* settings); JSON on stdout
+URL ?= http://127.0.0.1:5000
+SECONDS ?= 180
+.PHONY: load
+load: install
+	$(BIN)/python benchmarks/load.py --url $(URL) --seconds $(SECONDS)

@@ -18,6 +18,7 @@ from app import create_app
 from app.config import Settings
 from app.graph import Graph
 from app.services import database, tokens
+from tests.headers import api_headers
 from tests.neo4j_for_tests import neo4j_for_tests
 
 
@@ -89,7 +90,7 @@ def admin_token(make_token) -> str:
 @pytest.fixture
 def auth_headers(admin_token: str) -> dict[str, str]:
     """Headers for `requests` calls to `base_url`: the admin token."""
-    return {"Authorization": f"Bearer {admin_token}"}
+    return api_headers(admin_token)
 
 
 @pytest.fixture

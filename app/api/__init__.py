@@ -15,9 +15,11 @@ from app.api import (
     environments,
     errors,
     health,
+    openapi,
     packages,
     reports,
     teams,
+    text,
     tokens,
 )
 from app.api.context import SETTINGS_KEY
@@ -52,7 +54,7 @@ def register_api(app: Flask) -> None:
             **auth.document_closed_reads(app.extensions[SETTINGS_KEY]),
         },
     )
-    api = errors.MercatorApi(app)
+    api = errors.MercatorApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
     auth.register(app, api, API_PREFIX)
     for blueprint in (
         health.blp,
@@ -68,6 +70,7 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blueprint)
     _limit_bodies(app)
     _require_json_bodies(app)
+    text.register(app)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str):

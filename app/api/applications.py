@@ -56,9 +56,7 @@ def list_versions(args, name):
 @blp.alt_response(409, schema="Error", description="That version exists with other components")
 def create_version(body, name):
     """Create an application version from explicit component versions (created if new)."""
-    version, created = applications.create_application_version(
-        graph(), name, **body, actor=actor()
-    )
+    version, created = applications.create_application_version(graph(), name, **body, actor=actor())
     return version, 201 if created else 200
 
 

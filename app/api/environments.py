@@ -32,7 +32,7 @@ def get_environment(name):
 
 @blp.route("/<name>", methods=["PUT"])
 @requires("admin")
-@blp.arguments(schemas.EnvironmentIn)
+@blp.arguments(schemas.EnvironmentIn, required=False)
 @blp.response(200, schemas.EnvironmentDetail, description="Updated")
 @blp.alt_response(201, schema=schemas.EnvironmentDetail, description="Created")
 @blp.alt_response(400, schema="Error")

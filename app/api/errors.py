@@ -90,6 +90,9 @@ class MercatorApi(flask_smorest.Api):
     """flask-smorest's Api with our error shape for HTTP errors and in the OpenAPI document."""
 
     ERROR_SCHEMA = ErrorSchema
+    #: No catch-all response: each operation lists the statuses it answers
+    #: (its decorators, and `app.api.openapi.CommonResponses` for the shared ones).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -98,7 +101,9 @@ class MercatorApi(flask_smorest.Api):
             return error_response(
                 400, "invalid", "the request is invalid", _by_field(data["messages"])
             )
-        headers = data.get("headers")
+        # Werkzeug's own headers (a 405's `Allow`), then any the raiser added.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(
             error.code or 500,

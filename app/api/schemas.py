@@ -8,12 +8,11 @@ document the shapes in the OpenAPI document.
 
 from __future__ import annotations
 
-import functools
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.services import naming, pages, semver
+from app.api import openapi
+from app.services import model, naming, pages, semver
 from app.services.access import SCOPES
 from app.services.deployments import STATUSES
 from app.services.environments import STAGES
@@ -33,8 +32,28 @@ def rule(problem_of):
     return check
 
 
-Name = functools.partial(Str, validate=rule(naming.name_problem))
-Version = functools.partial(Str, validate=rule(naming.version_problem))
+def _syntax(problem_of, json_schema: dict):
+    """A string field checked by a `naming` rule, its syntax shown in the OpenAPI document."""
+
+    def field(**kwargs) -> fields.String:
+        metadata = {**json_schema, **kwargs.pop("metadata", {})}
+        return Str(validate=rule(problem_of), metadata=metadata, **kwargs)
+
+    return field
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON ``true`` or ``false`` only: marshmallow's Boolean also takes 0, 1, "yes" and
+    "off", which the OpenAPI document (type boolean) does not allow."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+Name = _syntax(naming.name_problem, openapi.name_schema())
+Version = _syntax(naming.version_problem, openapi.version_schema())
 
 
 def _opt(description: str, metadata: dict | None = None) -> fields.String:
@@ -49,7 +68,9 @@ def _opt(description: str, metadata: dict | None = None) -> fields.String:
 # -- requests ---------------------------------------------------------------------------
 class PagingArgs(ma.Schema):
     offset = fields.Integer(
-        load_default=0, validate=validate.Range(min=0), metadata={"description": "Items to skip"}
+        load_default=0,
+        validate=validate.Range(min=0, max=pages.MAX_OFFSET),
+        metadata={"description": "Items to skip"},
     )
     limit = fields.Integer(
         load_default=pages.DEFAULT_LIMIT,
@@ -94,6 +115,15 @@ class DependencyIn(ma.Schema):
     )
 
 
+#: What an attribute value may be (`model.attribute_value_problem`), as JSON Schema.
+ATTRIBUTE_VALUE = [
+    {"type": "string"},
+    {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
+    {"type": "number"},
+    {"type": "boolean"},
+]
+
+
 class RegistrationIn(ma.Schema):
     version = Version(required=True, metadata={"example": "1.4.3"})
     kind = Str(
@@ -110,7 +140,12 @@ class RegistrationIn(ma.Schema):
     image = _opt(
         "Container image (repository)", metadata={"example": "registry.example.com/shop/payment"}
     )
-    digest = _opt("Image digest", metadata={"example": "sha256:4f1c..."})
+    digest = Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=model.DIGEST_MAX),
+        metadata={"description": "Image digest", "example": "sha256:4f1c..."},
+    )
     git_repository = _opt("Git repository URL")
     git_commit = _opt("Git commit SHA")
     git_branch = _opt("Git branch")
@@ -122,9 +157,12 @@ class RegistrationIn(ma.Schema):
     )
     attributes = fields.Dict(
         keys=Str(),
-        values=fields.Raw(),
+        values=fields.Raw(metadata={"anyOf": ATTRIBUTE_VALUE}),
         load_default=dict,
-        metadata={"description": "Free key-value pairs (string, number or boolean values)"},
+        metadata={
+            "description": "Free key-value pairs: names without control characters; values "
+            "strings, 64-bit integers, finite numbers or booleans"
+        },
     )
     dependencies = fields.List(fields.Nested(DependencyIn), load_default=list)
     applications = fields.List(
@@ -132,7 +170,7 @@ class RegistrationIn(ma.Schema):
         load_default=list,
         metadata={"description": "Applications to add the component to (created if new)"},
     )
-    derive = fields.Boolean(
+    derive = StrictBoolean(
         load_default=True,
         metadata={
             "description": "Give every application whose latest version holds another version "
@@ -147,9 +185,17 @@ class MemberIn(ma.Schema):
 
 
 class ApplicationVersionIn(ma.Schema):
-    version = _opt("Version number (default: the latest's successor, or 1.0.0)")
+    version = Version(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Version number (default: the latest's successor, or 1.0.0)"},
+    )
     components = fields.List(fields.Nested(MemberIn), required=True)
-    owner = _opt("Owner team of the application (created if new)")
+    owner = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Owner team of the application (created if new)"},
+    )
     description = _opt("What the application is")
 
 
@@ -173,14 +219,26 @@ class EnvironmentIn(ma.Schema):
 
 
 class DeploymentIn(ma.Schema):
-    id = _opt("Idempotency key, e.g. the pipeline run id (default: generated)")
+    id = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Idempotency key, e.g. the pipeline run id (default: generated)"},
+    )
     environment = Name(required=True)
     status = Str(required=True, validate=validate.OneOf(STATUSES))
-    application = _opt(
-        "Application deployed (with version), or to match/derive a version "
-        "for the deployed components"
+    application = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Application deployed (with version), or to match/derive a version "
+            "for the deployed components"
+        },
     )
-    version = _opt("Application version deployed")
+    version = Version(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Application version deployed"},
+    )
     components = fields.List(
         fields.Nested(MemberIn),
         load_default=None,

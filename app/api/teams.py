@@ -30,7 +30,7 @@ def get_team(name):
 
 @blp.route("/<name>", methods=["PUT"])
 @requires("admin")
-@blp.arguments(schemas.TeamIn)
+@blp.arguments(schemas.TeamIn, required=False)
 @blp.response(200, schemas.TeamDetail, description="Updated")
 @blp.alt_response(201, schema=schemas.TeamDetail, description="Created")
 @blp.alt_response(400, schema="Error")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 KINDS = ("service", "database", "config", "library", "binary", "infrastructure", "job")
 
 #: The fields that make a component version what it is; registering a version again with
@@ -16,6 +19,54 @@ IMMUTABLE_FIELDS = (
     "chart_version",
 )
 
+#: Longest image digest taken (characters). Digests are indexed, and Neo4j refuses to index
+#: a string beyond about 8 KB; a real one (``sha512:`` and 128 hex digits) is far shorter.
+DIGEST_MAX = 1024
+
 #: Prefix of the node properties that hold a version's free key-value attributes, so they
 #: show as `attr.region: eu` in Neo4j Browser and can be matched in Cypher.
 ATTRIBUTE_PREFIX = "attr."
+
+
+def is_text(value: str) -> bool:
+    """Whether `value` has a UTF-8 form, the only one Neo4j stores: a string read from JSON
+    (``"\\ud800"``) or a command line may hold an unpaired surrogate that has none."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def attribute_name_problem(name: Any) -> str | None:
+    """Why `name` cannot name an attribute (it becomes part of a property key)."""
+    if (
+        not isinstance(name, str)
+        or not name.strip()
+        or any(ord(ch) < 32 for ch in name)
+        or not is_text(name)
+    ):
+        return f"attribute name {name!r} is empty or has control characters"
+    return None
+
+
+def attribute_value_problem(value: Any) -> str | None:
+    """Why Neo4j could not store `value` exactly as an attribute: only strings, booleans,
+    64-bit integers and finite floats are kept as given (a larger integer would fail the
+    write, not the check)."""
+    if isinstance(value, str):
+        return None if is_text(value) else "must be valid Unicode text (no unpaired surrogates)"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and -(2**63) <= value < 2**63:
+        return None
+    if isinstance(value, float) and math.isfinite(value):
+        return None
+    return "must be a string, a 64-bit integer, a finite number or a boolean"
+
+
+def digest_problem(value: Any) -> str | None:
+    """Why `value` cannot be stored as a digest."""
+    if isinstance(value, str) and len(value) > DIGEST_MAX:
+        return f"must be at most {DIGEST_MAX} characters"
+    return None

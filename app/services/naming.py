@@ -12,8 +12,13 @@ import re
 NAME_MAX = 200
 VERSION_MAX = 128
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
-_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+\-~]*$")
+#: The syntax of names and versions, as regular expressions both Python and JSON Schema
+#: (the OpenAPI document) read alike. Matched against the whole string: Python's ``$``
+#: alone would let a trailing newline through.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+VERSION_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._+~-]*$"
+_NAME = re.compile(NAME_PATTERN)
+_VERSION = re.compile(VERSION_PATTERN)
 _LAST_NUMBER = re.compile(r"(\d+)(?!.*\d)")
 
 
@@ -25,7 +30,7 @@ def name_problem(value: object) -> str | None:
         return "must not be empty"
     if len(value) > NAME_MAX:
         return f"must be at most {NAME_MAX} characters"
-    if not _NAME.match(value):
+    if not _NAME.fullmatch(value):
         return (
             "must start with a letter or digit and hold only letters, digits and . _ - "
             "(no spaces, slashes or control characters)"
@@ -41,7 +46,7 @@ def version_problem(value: object) -> str | None:
         return "must not be empty"
     if len(value) > VERSION_MAX:
         return f"must be at most {VERSION_MAX} characters"
-    if not _VERSION.match(value):
+    if not _VERSION.fullmatch(value):
         return (
             "must start with a letter or digit and hold only letters, digits and . _ - + ~ "
             "(no spaces, slashes or control characters)"

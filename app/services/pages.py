@@ -13,14 +13,17 @@ from app.errors import Invalid
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+#: Far beyond any catalog, and small enough that `offset + limit + 1` stays the 64-bit
+#: integer Neo4j takes for SKIP and LIMIT.
+MAX_OFFSET = 10**12
 
 
 def check(offset: int, limit: int) -> None:
     problems = {}
     if limit < 1 or limit > MAX_LIMIT:
         problems["limit"] = [f"must be between 1 and {MAX_LIMIT}"]
-    if offset < 0:
-        problems["offset"] = ["must not be negative"]
+    if offset < 0 or offset > MAX_OFFSET:
+        problems["offset"] = [f"must be between 0 and {MAX_OFFSET}"]
     if problems:
         raise Invalid("bad paging parameters", problems)
 

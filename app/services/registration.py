@@ -15,7 +15,7 @@ from typing import Any
 
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
-from app.services import applications, naming, semver, times
+from app.services import applications, model, naming, semver, times
 from app.services.access import Actor
 from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
 
@@ -55,6 +55,7 @@ class Registration:
 
         problem("component", naming.name_problem(data.get("component")))
         problem("version", naming.version_problem(data.get("version")))
+        problem("digest", model.digest_problem(data.get("digest")))
         kind = data.get("kind")
         if kind is not None and kind not in KINDS:
             problem("kind", f"must be one of {', '.join(KINDS)}")
@@ -78,10 +79,8 @@ class Registration:
         for index, app_name in enumerate(data.get("applications") or []):
             problem(f"applications.{index}", naming.name_problem(app_name))
         for key, value in (data.get("attributes") or {}).items():
-            if not key or not key.strip() or any(ord(ch) < 32 for ch in key):
-                problem("attributes", f"attribute name {key!r} is empty or has control characters")
-            if not isinstance(value, str | int | float | bool) or value is None:
-                problem(f"attributes.{key}", "must be a string, number or boolean")
+            problem("attributes", model.attribute_name_problem(key))
+            problem(f"attributes.{key}", model.attribute_value_problem(value))
         if problems:
             raise Invalid("the registration is invalid", problems)
         known = {f for f in cls.__dataclass_fields__ if f not in {"dependencies", "applications"}}

@@ -54,6 +54,9 @@ from app.errors import Invalid
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_PACKAGES = 100_000
+#: Longest purl and package name taken (characters): both are indexed, and Neo4j refuses
+#: to index a string beyond about 8 KB; real ones are a few hundred characters at most.
+MAX_KEY_LENGTH = 2048
 
 CYCLONEDX = "CycloneDX"
 SPDX = "SPDX"
@@ -239,7 +242,16 @@ class _Problems:
 
 def _canonical_purl(text: str) -> PackageURL:
     """The purl in `text`, normalised on parsing; its `to_string()` is the canonical form."""
-    return PackageURL.from_string(text)
+    purl = PackageURL.from_string(text)
+    if len(purl.to_string()) > MAX_KEY_LENGTH:
+        raise ValueError(f"longer than {MAX_KEY_LENGTH} characters")
+    return purl
+
+
+def _name_problem(name: Any) -> str | None:
+    if isinstance(name, str) and len(name) > MAX_KEY_LENGTH:
+        return f"longer than {MAX_KEY_LENGTH} characters"
+    return None
 
 
 def _too_many(count: int) -> None:
@@ -399,6 +411,9 @@ def _cyclonedx(document: dict[str, Any], version_param: str | None) -> Sbom:
             problems.add(
                 f"{path}.purl", f"not a purl: {exc}", f"component {path} ({name!r}): {exc}"
             )
+            continue
+        if _name_problem(name):
+            problems.add(f"{path}.name", _name_problem(name), f"{path}.name: {_name_problem(name)}")
             continue
         key = collected.add(
             purl,
@@ -580,6 +595,9 @@ def _spdx(document: dict[str, Any]) -> Sbom:
         elements[spdx_id] = path
         purl = _spdx_purl(item, path, problems, expect)
         if purl is None:
+            continue
+        if _name_problem(name):
+            problems.add(f"{path}.name", _name_problem(name), f"{path}.name: {_name_problem(name)}")
             continue
         package_of_id[spdx_id] = collected.add(
             purl,

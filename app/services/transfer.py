@@ -66,7 +66,6 @@ whole (Neo4j's uniqueness constraint) rather than be overwritten or doubled.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
@@ -76,7 +75,7 @@ import yaml
 
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
-from app.services import naming, semver, times, views
+from app.services import model, naming, semver, times, views
 from app.services.deployments import ID_RULES, STATUSES
 from app.services.environments import STAGES
 from app.services.model import IMMUTABLE_FIELDS, KINDS
@@ -275,7 +274,9 @@ def _rule(problem_of: Callable[[Any], str | None]) -> Check:
 
 
 def _text_problem(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
+    if not isinstance(value, str):
+        return "must be a string"
+    return None if model.is_text(value) else "must be valid Unicode text (no unpaired surrogates)"
 
 
 def _one_of(choices: tuple[str, ...]) -> Check:
@@ -311,25 +312,18 @@ def _list_of(spec: dict[str, Field]) -> Check:
 
 
 def _attributes_problems(value: Any, path: str) -> list[Problem]:
-    """Attributes as registration takes them, and values Neo4j stores exactly (a 64-bit
-    integer, a finite float), so nothing fails halfway through the writes."""
+    """Attributes as registration takes them (`model.attribute_*_problem`), so nothing
+    fails halfway through the writes."""
     if not isinstance(value, dict):
         return [(path, "must be an object")]
     problems = []
     for key, item in value.items():
-        if not isinstance(key, str) or not key.strip() or any(ord(ch) < 32 for ch in key):
-            problems.append((path, f"attribute name {key!r} is empty or has control characters"))
-        elif not _storable(item):
-            problems.append((f"{path}.{key}", "must be a string, number or boolean"))
+        name_problem = model.attribute_name_problem(key)
+        if name_problem:
+            problems.append((path, name_problem))
+        elif model.attribute_value_problem(item):
+            problems.append((f"{path}.{key}", model.attribute_value_problem(item)))
     return problems
-
-
-def _storable(value: Any) -> bool:
-    if isinstance(value, str | bool):
-        return True
-    if isinstance(value, int):
-        return -(2**63) <= value < 2**63
-    return isinstance(value, float) and math.isfinite(value)
 
 
 TEXT = Field(_rule(_text_problem))
@@ -372,6 +366,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "component": REQUIRED_NAME,
         "version": REQUIRED_VERSION,
         **{name: TEXT for name in IMMUTABLE_FIELDS},
+        "digest": Field(_rule(lambda value: _text_problem(value) or model.digest_problem(value))),
         "build_url": TEXT,
         "created_at": TIME,
         "registered_by": TEXT,

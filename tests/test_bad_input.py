@@ -1,0 +1,405 @@
+"""Hostile text in every string field of registrations, teams, environments and deployments.
+
+Cypher-injection attempts and Unicode oddities are either stored verbatim (read back
+identical) or refused with a 400 naming the field (a 404 naming it, for a reference to
+something that cannot exist), and they harm nothing: a refused request writes nothing, and
+what was there before is still there, unchanged. Free-text fields have no syntax, so
+there every valid Unicode string must be stored verbatim.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from app.services import naming
+from app.services.model import is_text
+from tests.catalog import counts
+
+HOSTILE = [
+    "x'}) DETACH DELETE n //",
+    'x"}) MATCH (n) DETACH DELETE n RETURN 1 AS x //',
+    '" OR 1=1 --',
+    "' OR '1'='1",
+    "$param",
+    "${name}",
+    "`Component`",
+    "x` {name: 'y'}) DETACH DELETE n //",
+    "\\' \\\" \\\\",
+    "\u202egnp.exe",  # right-to-left override
+    "a\u200db\u200c\u200b",  # zero-width joiner, non-joiner, space
+    "e\u0301\u0302\u0303",  # combining marks
+    "\U0001f469\u200d\U0001f4bb \U0001f680",  # emoji with a joiner
+    "\ufeffbom",
+    "\u4e2d\u6587 \u0639\u0631\u0628\u064a",
+    "nul\x00inside",
+    "tab\tnew\nline",
+    "lone \ud800 surrogate",
+    "n" * naming.NAME_MAX,
+    "n" * (naming.NAME_MAX + 1),
+    "v" * naming.VERSION_MAX,
+    "v" * (naming.VERSION_MAX + 1),
+    "long free text " * 2000,
+]
+
+SENTINEL_REGISTRATION = {
+    "version": "1.0.0",
+    "owner": "keepers",
+    "image": "registry.example.com/keep",
+    "digest": "sha256:keep",
+    "applications": ["kept-app"],
+    "attributes": {"keep": "me"},
+}
+
+
+def _p(value: str) -> str:
+    """A value as one URL path segment (a lone surrogate as the invalid UTF-8 it would be)."""
+    return quote(value.encode("utf-8", "surrogatepass"), safe="")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One string field: how to send a value in it, and where it reads back afterwards."""
+
+    field: str  # how an error's details name it (first part of a dotted path)
+    send: Callable[[Any, str, int], Any]  # (client, value, n) -> response
+    read: Callable[[Any, str, int], Any]  # (client, value, n) -> the stored value
+    free_text: bool = False  # no syntax: every value must be stored
+    in_path: bool = False  # a URL path segment: a value with a slash is no single segment
+
+
+def _register(client, n: int, **fields: Any):
+    return client.post(f"/api/v1/components/c-{n}/versions", json={"version": "1.0.0", **fields})
+
+
+def _version(client, n: int) -> dict[str, Any]:
+    return client.get(f"/api/v1/components/c-{n}/versions/1.0.0").get_json()
+
+
+def _component(client, n: int) -> dict[str, Any]:
+    return client.get(f"/api/v1/components/c-{n}").get_json()
+
+
+def _registration_text(field: str, read_from: Callable[[Any, int], dict[str, Any]]) -> Slot:
+    return Slot(
+        field,
+        lambda client, value, n: _register(client, n, **{field: value}),
+        lambda client, value, n: read_from(client, n)[field],
+        free_text=True,
+    )
+
+
+def _deploy(client, n: int, **fields: Any):
+    body = {
+        "id": f"d-{n}",
+        "environment": "prod",
+        "status": "failed",  # the history grows; the inventory stays as seeded
+        "components": [{"component": "keep", "version": "1.0.0"}],
+        **fields,
+    }
+    return client.post("/api/v1/deployments", json=body)
+
+
+def _deployment(client, n: int) -> dict[str, Any]:
+    return client.get(f"/api/v1/deployments/d-{n}").get_json()
+
+
+SLOTS = [
+    # registration
+    Slot(
+        "component",
+        lambda client, value, n: client.post(
+            f"/api/v1/components/{_p(value)}/versions", json={"version": "1.0.0"}
+        ),
+        lambda client, value, n: client.get(f"/api/v1/components/{_p(value)}").get_json()["name"],
+        in_path=True,
+    ),
+    Slot(
+        "version",
+        lambda client, value, n: client.post(
+            f"/api/v1/components/c-{n}/versions", json={"version": value}
+        ),
+        lambda client, value, n: client.get(
+            f"/api/v1/components/c-{n}/versions/{_p(value)}"
+        ).get_json()["version"],
+    ),
+    Slot(
+        "owner",
+        lambda client, value, n: _register(client, n, owner=value),
+        lambda client, value, n: _component(client, n)["owner"],
+    ),
+    Slot(
+        "kind",
+        lambda client, value, n: _register(client, n, kind=value),
+        lambda client, value, n: _component(client, n)["kind"],
+    ),
+    Slot(
+        "created_at",
+        lambda client, value, n: _register(client, n, created_at=value),
+        lambda client, value, n: _version(client, n)["created_at"],
+    ),
+    *[_registration_text(f, _component) for f in ("description", "repository_url")],
+    Slot(  # free text, but indexed, so of bounded length
+        "digest",
+        lambda client, value, n: _register(client, n, digest=value),
+        lambda client, value, n: _version(client, n)["digest"],
+    ),
+    *[
+        _registration_text(f, _version)
+        for f in (
+            "image",
+            "git_repository",
+            "git_commit",
+            "git_branch",
+            "build_url",
+            "chart",
+            "chart_version",
+        )
+    ],
+    Slot(
+        "attributes",
+        lambda client, value, n: _register(client, n, attributes={"k": value}),
+        lambda client, value, n: _version(client, n)["attributes"]["k"],
+        free_text=True,
+    ),
+    Slot(
+        "attributes",
+        lambda client, value, n: _register(client, n, attributes={value: "v"}),
+        lambda client, value, n: next(iter(_version(client, n)["attributes"])),
+    ),
+    Slot(
+        "dependencies",
+        lambda client, value, n: _register(client, n, dependencies=[{"component": value}]),
+        lambda client, value, n: _version(client, n)["dependencies"][0]["component"],
+    ),
+    Slot(
+        "dependencies",
+        lambda client, value, n: _register(
+            client, n, dependencies=[{"component": "keep", "range": value}]
+        ),
+        lambda client, value, n: _version(client, n)["dependencies"][0]["range"],
+    ),
+    Slot(
+        "applications",
+        lambda client, value, n: _register(client, n, applications=[value]),
+        lambda client, value, n: client.get(f"/api/v1/applications/{_p(value)}").get_json()["name"],
+    ),
+    # teams
+    Slot(
+        "name",
+        lambda client, value, n: client.put(f"/api/v1/teams/{_p(value)}", json={}),
+        lambda client, value, n: client.get(f"/api/v1/teams/{_p(value)}").get_json()["name"],
+        in_path=True,
+    ),
+    *[
+        Slot(
+            field,
+            lambda client, value, n, field=field: client.put(
+                f"/api/v1/teams/t-{n}", json={field: value}
+            ),
+            lambda client, value, n, field=field: client.get(f"/api/v1/teams/t-{n}").get_json()[
+                field
+            ],
+            free_text=True,
+        )
+        for field in ("email", "chat", "pager")
+    ],
+    # environments
+    Slot(
+        "name",
+        lambda client, value, n: client.put(f"/api/v1/environments/{_p(value)}", json={}),
+        lambda client, value, n: client.get(f"/api/v1/environments/{_p(value)}").get_json()["name"],
+        in_path=True,
+    ),
+    *[
+        Slot(
+            field,
+            lambda client, value, n, field=field: client.put(
+                f"/api/v1/environments/e-{n}", json={field: value}
+            ),
+            lambda client, value, n, field=field: client.get(
+                f"/api/v1/environments/e-{n}"
+            ).get_json()[field],
+            free_text=field != "stage",
+        )
+        for field in ("stage", "cluster", "namespace", "engine", "description")
+    ],
+    # deployments
+    Slot(
+        "id",
+        lambda client, value, n: _deploy(client, n, id=value),
+        lambda client, value, n: client.get(f"/api/v1/deployments/{_p(value)}").get_json()["id"],
+    ),
+    Slot(
+        "environment",
+        lambda client, value, n: _deploy(client, n, environment=value),
+        lambda client, value, n: _deployment(client, n)["environment"],
+    ),
+    Slot(
+        "status",
+        lambda client, value, n: _deploy(client, n, status=value),
+        lambda client, value, n: _deployment(client, n)["status"],
+    ),
+    Slot(
+        "application",
+        lambda client, value, n: _deploy(client, n, application=value),
+        lambda client, value, n: _deployment(client, n)["application"]["application"],
+    ),
+    Slot(
+        "version",
+        lambda client, value, n: _deploy(
+            client, n, application="kept-app", version=value, components=None
+        ),
+        lambda client, value, n: _deployment(client, n)["application"]["version"],
+    ),
+    Slot(
+        "components",
+        lambda client, value, n: _deploy(
+            client, n, components=[{"component": value, "version": "1"}]
+        ),
+        lambda client, value, n: _deployment(client, n)["components"][0]["component"],
+    ),
+    Slot(
+        "components",
+        lambda client, value, n: _deploy(
+            client, n, components=[{"component": "keep", "version": value}]
+        ),
+        lambda client, value, n: _deployment(client, n)["components"][0]["version"],
+    ),
+    *[
+        Slot(
+            field,
+            lambda client, value, n, field=field: _deploy(client, n, **{field: value}),
+            lambda client, value, n, field=field: _deployment(client, n)[field],
+        )
+        for field in ("started_at", "finished_at")
+    ],
+    *[
+        Slot(
+            field,
+            lambda client, value, n, field=field: _deploy(client, n, **{field: value}),
+            lambda client, value, n, field=field: _deployment(client, n)[field],
+            free_text=True,
+        )
+        for field in ("by", "engine", "log_url")
+    ],
+]
+
+
+def _seed(client) -> dict[str, Any]:
+    """What must survive: a component version with owner, application, environment and a
+    deployment; returned as the API shows them."""
+    assert (
+        client.post("/api/v1/components/keep/versions", json=SENTINEL_REGISTRATION).status_code
+        == 201
+    )
+    assert client.put("/api/v1/environments/prod", json={"stage": "prod"}).status_code == 201
+    assert _deploy(client, 0, status="succeeded").status_code == 201
+    return _sentinel(client)
+
+
+def _sentinel(client) -> dict[str, Any]:
+    return {
+        path: client.get(path).get_json()
+        for path in (
+            "/api/v1/components/keep",
+            "/api/v1/components/keep/versions/1.0.0",
+            "/api/v1/teams/keepers",
+            "/api/v1/applications/kept-app/versions/1.0.0",
+            "/api/v1/environments/prod",
+            "/api/v1/deployments/d-0",
+        )
+    }
+
+
+def _names_field(details: Any, field: str) -> bool:
+    return isinstance(details, dict) and any(str(key).split(".")[0] == field for key in details)
+
+
+@pytest.mark.parametrize("slot", SLOTS, ids=[f"{i}-{slot.field}" for i, slot in enumerate(SLOTS)])
+def test_hostile_text_is_stored_verbatim_or_refused_naming_the_field(client, raw_cypher, slot):
+    before = _seed(client)
+    numbers = itertools.count(1)
+    for value in HOSTILE:
+        n = next(numbers)
+        written_before = counts(raw_cypher)
+        response = slot.send(client, value, n)
+        written_after = counts(raw_cypher)
+        status = response.status_code
+        if slot.in_path and "/" in value:
+            # Routing answers before the API sees it (no such route, or a redirect to
+            # the path with doubled slashes merged): nothing is written either way.
+            assert status in (308, 404, 405), (slot.field, value[:40], status)
+            assert written_after == written_before, (slot.field, value[:40])
+            continue
+        assert status in (200, 201, 400, 404), (slot.field, value[:40], response.get_json())
+        if status in (200, 201):
+            assert slot.read(client, value, n) == value, (slot.field, value[:40])
+            assert all(written_after.get(k, 0) >= v for k, v in written_before.items())
+        else:
+            # Free text takes any text; only what is not Unicode at all may be refused.
+            assert not slot.free_text or not is_text(value), (slot.field, value[:40])
+            details = response.get_json()["error"]["details"]
+            if status == 400:
+                assert _names_field(details, slot.field), (slot.field, value[:40], details)
+            else:  # a well-formed reference to something that does not exist: named
+                assert value in str(details), (slot.field, value[:40], details)
+            assert written_after == written_before, (slot.field, value[:40])
+    assert _sentinel(client) == before
+
+
+# -- defects fuzzing found, pinned ------------------------------------------------------
+def test_values_neo4j_cannot_store_or_index_are_refused_naming_the_field(client, raw_cypher):
+    before = counts(raw_cypher)
+    refused = {
+        "attributes.n": {"version": "1.0.0", "attributes": {"n": 2**63}},
+        "digest": {"version": "1.0.0", "digest": "d" * 9000},
+        "version": {"version": "1.0.0\n"},
+        "derive": {"version": "1.0.0", "derive": 0},
+    }
+    for field, body in refused.items():
+        response = client.post("/api/v1/components/c/versions", json=body)
+        assert response.status_code == 400, (field, response.get_json())
+        assert field in response.get_json()["error"]["details"], field
+    assert counts(raw_cypher) == before
+    assert (
+        client.post(
+            "/api/v1/components/c/versions",
+            json={"version": "1.0.0", "attributes": {"n": 2**63 - 1}},
+        ).status_code
+        == 201
+    )
+
+
+def test_an_sbom_whose_purl_or_name_is_too_long_to_index_is_refused(client):
+    client.post("/api/v1/components/c/versions", json={"version": "1.0.0"})
+    for name, purl_name, field in [("p" * 9000, "p" * 9000, "purl"), ("q" * 9000, "q", "name")]:
+        sbom = {
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "components": [
+                {"type": "library", "name": name, "version": "1", "purl": f"pkg:pypi/{purl_name}@1"}
+            ],
+        }
+        response = client.put("/api/v1/components/c/versions/1.0.0/sbom", json=sbom)
+        assert response.status_code == 400, response.get_json()
+        assert list(response.get_json()["error"]["details"]) == [f"components[0].{field}"]
+
+
+def test_paging_beyond_any_catalog_is_refused_before_neo4j_is_asked(client):
+    response = client.get("/api/v1/components?offset=100000000000000000000")
+    assert response.status_code == 400
+    assert "offset" in response.get_json()["error"]["details"]
+
+
+def test_a_wrong_method_is_answered_with_the_allowed_ones(client):
+    response = client.delete("/api/v1/teams")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
