@@ -38,3 +38,14 @@ def put_environment(body, name):
     """Create an environment or update its details (omitted details stay as they are)."""
     environment, created = environments.upsert(graph(), name, **body)
     return environment, 201 if created else 200
+
+
+@blp.route("/<name>/engine", methods=["PUT"])
+@blp.arguments(schemas.EngineIn)
+@blp.response(200, schemas.EnvironmentDetail)
+@blp.alt_response(400, schema="Error", description="Unknown kind or a bad configuration")
+@blp.alt_response(404, schema="Error")
+def put_engine(body, name):
+    """Set the environment's deployment engine (replacing its configuration). Secrets go
+    under `secret_env`: they reach the engine's processes and are shown nowhere."""
+    return environments.set_engine(graph(), name, body["kind"], body["config"])

@@ -1,0 +1,8 @@
+// Purpose: set the deployment engine of environment $name: its kind and its configuration
+//          (JSON text; Neo4j has no map properties). No row if the environment is unknown.
+// Parameters: $name, $engine (strings), $engine_config (JSON string)
+// Returns: name
+// :param {name: 'staging', engine: 'command', engine_config: '{"command": ["./deploy.sh"]}'}
+MATCH (e:Environment {name: $name})
+SET e.engine = $engine, e.engine_config = $engine_config
+RETURN e.name AS name
