@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import Response, jsonify, url_for
 from flask_smorest import Blueprint
 
 from app.api import schemas
@@ -66,16 +66,20 @@ def record_deployment(body):
         return deployment, 201 if created else 200
     deployment, created = deployments.enqueue(graph(), body, dry_run=dry_run)
     if dry_run:
-        return schemas.DryRun().dump(deployment), 200
-    return schemas.DeploymentRun().dump(_with_urls(deployment)), 202 if created else 200
-
-
-def _with_urls(deployment: dict) -> dict:
-    return {
-        **deployment,
+        return _json(schemas.DryRun().dump(deployment), 200)
+    urls = {
         "status_url": url_for("deployments.get_deployment", deployment_id=deployment["id"]),
         "log_stream_url": url_for("deployments.get_log", deployment_id=deployment["id"]),
     }
+    run = schemas.DeploymentRun().dump({**deployment, **urls})
+    return _json(run, 202 if created else 200)
+
+
+def _json(body: dict, status: int) -> Response:
+    """A body in another shape than the endpoint's main response schema (documented above)."""
+    response = jsonify(body)
+    response.status_code = status
+    return response
 
 
 @blp.route("/<deployment_id>")
