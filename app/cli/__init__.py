@@ -106,4 +106,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when imported.
-from app.cli import catalog, reports, sboms, server, transfer  # noqa: E402,F401
+from app.cli import catalog, deploying, reports, sboms, server, transfer  # noqa: E402,F401
