@@ -56,8 +56,15 @@ def test_deploy_the_demo_shop_to_staging_and_wait(mercator):
     before = _running(mercator, "staging")
     assert before["payment"] == "1.5.0"  # staging runs shop 1.0.6
     mercator(
-        "env", "set-engine", "staging", "command", "--secret-env", "DEPLOY_TOKEN=hunter22",
-        "--", str(SCRIPTS / "deploy-ok.sh"), "{version}",
+        "env",
+        "set-engine",
+        "staging",
+        "command",
+        "--secret-env",
+        "DEPLOY_TOKEN=hunter22",
+        "--",
+        str(SCRIPTS / "deploy-ok.sh"),
+        "{version}",
     )
 
     done = mercator("deploy", "shop", "1.0.8", "--to", "staging", "--wait")
@@ -115,8 +122,9 @@ def served(settings, graph):
     """The API over real HTTP with its own deployment workers."""
     from werkzeug.serving import make_server
 
-    flask_app = create_app(replace(settings, worker_threads=1, worker_poll_interval=0.2,
-                                   worker_heartbeat_interval=0.2))
+    flask_app = create_app(
+        replace(settings, worker_threads=1, worker_poll_interval=0.2, worker_heartbeat_interval=0.2)
+    )
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -142,8 +150,16 @@ def test_deploy_through_the_api_with_url(served, settings):
     shown = json.loads(run("env", "show", "qa", "-o", "json").stdout)
     assert shown["running"][0]["version"] == "1.0.0"
 
-    run("env", "set-engine", "qa", "command", "--timeout", "60", "--",
-        str(SCRIPTS / "deploy-hang.sh"))
+    run(
+        "env",
+        "set-engine",
+        "qa",
+        "command",
+        "--timeout",
+        "60",
+        "--",
+        str(SCRIPTS / "deploy-hang.sh"),
+    )
     queued = json.loads(run("deploy", "run", "shop", "1.0.0", "--to", "qa", "-o", "json").stdout)
     follower = CliRunner().invoke  # follow it while another command cancels it
     result: dict = {}
@@ -156,9 +172,9 @@ def test_deploy_through_the_api_with_url(served, settings):
     import time
 
     deadline = time.monotonic() + 20
-    while json.loads(run("deploy", "show", queued["id"], "-o", "json").stdout)[
-        "status"
-    ] != "running":
+    while (
+        json.loads(run("deploy", "show", queued["id"], "-o", "json").stdout)["status"] != "running"
+    ):
         assert time.monotonic() < deadline
         time.sleep(0.2)
     run("deploy", "cancel", queued["id"])

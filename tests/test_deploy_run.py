@@ -332,8 +332,10 @@ def test_the_api_process_runs_queued_deployments_with_its_own_workers(shop, sett
         client = served.test_client()
         queued = execute(client)
         done = wait_for(
-            lambda: (body := client.get(queued["status_url"]).get_json())["status"] == "succeeded"
-            and body
+            lambda: (
+                (body := client.get(queued["status_url"]).get_json())["status"] == "succeeded"
+                and body
+            )
         )
         assert done["worker"] in {w.id for w in served.extensions[WORKERS_KEY].workers}
         assert running(client) == {"payment": "1.1.0", "cart": "3.1.0"}
@@ -370,10 +372,24 @@ def test_dry_run_answers_the_commands_and_writes_nothing(shop, raw_cypher):
     # cart has no chart: only payment is deployed by helm.
     assert plan["commands"] == [
         [
-            "helm", "upgrade", "--install", "payment", "oci://charts.example/pay",
-            "--version", "2.0.0", "--kube-context", "staging-ctx", "--namespace", "shop",
-            "--set", "image.repository=reg/payment", "--set", "image.tag=1.1.0",
-            "--wait", "--timeout", "300s",
+            "helm",
+            "upgrade",
+            "--install",
+            "payment",
+            "oci://charts.example/pay",
+            "--version",
+            "2.0.0",
+            "--kube-context",
+            "staging-ctx",
+            "--namespace",
+            "shop",
+            "--set",
+            "image.repository=reg/payment",
+            "--set",
+            "image.tag=1.1.0",
+            "--wait",
+            "--timeout",
+            "300s",
         ]
     ]
     assert plan["env"]["HELM_REGISTRY_PASSWORD"] == "***"
@@ -410,8 +426,12 @@ def test_execute_needs_an_engine_and_no_status(shop, raw_cypher):
     error = assert_error_shape(
         shop.post(
             "/api/v1/deployments",
-            json={"environment": "prod", "application": "shop", "version": "1.0.2",
-                  "execute": True},
+            json={
+                "environment": "prod",
+                "application": "shop",
+                "version": "1.0.2",
+                "execute": True,
+            },
         ),
         400,
         "invalid",
@@ -421,8 +441,13 @@ def test_execute_needs_an_engine_and_no_status(shop, raw_cypher):
     error = assert_error_shape(
         shop.post(
             "/api/v1/deployments",
-            json={"environment": "staging", "application": "shop", "version": "1.0.2",
-                  "execute": True, "status": "succeeded"},
+            json={
+                "environment": "staging",
+                "application": "shop",
+                "version": "1.0.2",
+                "execute": True,
+                "status": "succeeded",
+            },
         ),
         400,
         "invalid",

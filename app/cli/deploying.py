@@ -35,8 +35,12 @@ FOLLOW_INTERVAL = 0.5
 @click.option(
     "--to", "environment_name", required=True, metavar="ENVIRONMENT", help="Where to deploy."
 )
-@click.option("--wait", is_flag=True, help="Follow it to its end: status and log; exit 1 unless "
-              "it succeeds. Without --url, run it in this process.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Follow it to its end: status and log; exit 1 unless "
+    "it succeeds. Without --url, run it in this process.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the engine's commands; run and write nothing.")
 @click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
 @click.option("--by", help="Who deploys [CI: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER].")
@@ -108,8 +112,9 @@ def _start(state: Context, body: dict[str, Any], wait: bool, dry_run: bool, outp
         _print_plan(deployment, output)
         return
     if not created:
-        click.echo(f"deployment {deployment['id']} exists already ({deployment['status']})",
-                   err=True)
+        click.echo(
+            f"deployment {deployment['id']} exists already ({deployment['status']})", err=True
+        )
     if not wait:
         _say_queued(deployment)
         emit_record(deployment, output)
@@ -149,9 +154,7 @@ def follow(state: Context, deployment_id: str) -> str:
     stop = threading.Event()
     local = None
     if not state.url:
-        local = threading.Thread(
-            target=_run_here, args=(state, deployment_id, stop), daemon=True
-        )
+        local = threading.Thread(target=_run_here, args=(state, deployment_id, stop), daemon=True)
         local.start()
     offset, last = 0, None
     try:
@@ -252,14 +255,31 @@ def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int)
 @click.argument("name")
 @click.argument("kind", type=click.Choice(engines.KINDS))
 @click.argument("command", nargs=-1)
-@click.option("--env", "env_pairs", multiple=True, metavar="NAME=VALUE",
-              help="A variable for the engine's processes (repeatable).")
-@click.option("--secret-env", "secret_pairs", multiple=True, metavar="NAME=VALUE",
-              help="A secret variable: passed to the engine, never shown, scrubbed from logs.")
-@click.option("--inherit-env", multiple=True, metavar="NAME",
-              help="Pass this variable of the worker's environment through (e.g. KUBECONFIG).")
-@click.option("--timeout", type=float, help=f"Seconds a deployment may run [default: "
-              f"{engines.DEFAULT_TIMEOUT}].")
+@click.option(
+    "--env",
+    "env_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A variable for the engine's processes (repeatable).",
+)
+@click.option(
+    "--secret-env",
+    "secret_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A secret variable: passed to the engine, never shown, scrubbed from logs.",
+)
+@click.option(
+    "--inherit-env",
+    multiple=True,
+    metavar="NAME",
+    help="Pass this variable of the worker's environment through (e.g. KUBECONFIG).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    help=f"Seconds a deployment may run [default: {engines.DEFAULT_TIMEOUT}].",
+)
 @click.option("--working-dir", help="command: where the command runs.")
 @click.option("--kube-context", help="helm: kube context (default: the environment's cluster).")
 @click.option("--namespace", help="helm: namespace (default: the environment's namespace).")
@@ -319,8 +339,13 @@ def _pairs(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
 
 
 @cli.command()
-@click.option("--threads", type=click.IntRange(1), default=1, show_default=True,
-              help="Deployments run at the same time (each environment runs one at a time).")
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Deployments run at the same time (each environment runs one at a time).",
+)
 @pass_context
 def worker(state: Context, threads: int) -> None:
     """Run queued deployments until stopped (SIGTERM or Ctrl-C ends them gracefully:

@@ -86,9 +86,11 @@ class Worker:
 
     def claim(self, only: str | None = None) -> str | None:
         """Claim a deployment that may start now (only `only`, when given); its id or None."""
-        candidates = [only] if only else [
-            row["id"] for row in self.graph.read("deployments/claimable", limit=10)
-        ]
+        candidates = (
+            [only]
+            if only
+            else [row["id"] for row in self.graph.read("deployments/claimable", limit=10)]
+        )
         for deployment_id in candidates:
             if self.graph.write("deployments/claim", id=deployment_id, worker=self.id):
                 return deployment_id
@@ -175,8 +177,10 @@ class _LogSink:
         return self._cancel
 
     def flush(self, final: bool = False) -> None:
-        cut = len(self._pending) if final or len(self._pending) > _LONG_LINE else (
-            self._pending.rfind("\n") + 1
+        cut = (
+            len(self._pending)
+            if final or len(self._pending) > _LONG_LINE
+            else (self._pending.rfind("\n") + 1)
         )
         text, self._pending = self._pending[:cut], self._pending[cut:]
         text = engines.scrub(text, self.secret_values)
