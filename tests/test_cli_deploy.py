@@ -183,3 +183,78 @@ def test_deploy_through_the_api_with_url(served, settings):
     assert json.loads(run("deploy", "show", queued["id"], "-o", "json").stdout)["status"] == (
         "cancelled"
     )
+
+
+def _worker_process(settings, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        env={
+            **os.environ,
+            "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+            "MERCATOR_NEO4J_USER": settings.neo4j_user,
+            "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+            "MERCATOR_WORKER_POLL_INTERVAL": "0.2",
+            "MERCATOR_WORKER_HEARTBEAT_INTERVAL": "0.2",
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_killed_worker_process_leaves_its_deployment_to_be_marked_abandoned(
+    client, settings, graph
+):
+    import signal
+    import time
+
+    from app.services.worker import Worker, WorkerSettings
+    from tests.catalog import put_environment, register
+
+    put_environment(client, "qa", stage="test")
+    register(client, "payment", "1.0.0", applications=["shop"])
+    client.put(
+        "/api/v1/environments/qa/engine",
+        json={"kind": "command", "config": {"command": [str(SCRIPTS / "deploy-hang.sh")]}},
+    )
+    queued = client.post(
+        "/api/v1/deployments",
+        json={"environment": "qa", "application": "shop", "version": "1.0.0", "execute": True},
+    ).get_json()
+    worker = _worker_process(settings)
+    try:
+        deadline = time.monotonic() + 30
+        while "child " not in (
+            log := client.get(f"/api/v1/deployments/{queued['id']}/log").get_json()["text"]
+        ):
+            assert time.monotonic() < deadline, worker.stderr
+            time.sleep(0.2)
+        worker.kill()  # SIGKILL: no chance to finish or to say anything
+        worker.wait()
+    finally:
+        worker.kill()
+        # The engine's processes outlive a SIGKILLed worker (they run in their own session);
+        # stop them here.
+        if "child " in log:
+            child = int(log.split("child ")[1].split()[0])
+            os.killpg(os.getpgid(child), signal.SIGKILL)
+    body = client.get(f"/api/v1/deployments/{queued['id']}").get_json()
+    assert body["status"] == "running"  # nobody knows yet
+
+    time.sleep(1.5)
+    sweeper = Worker(graph, WorkerSettings(stale_after=1))
+    assert sweeper.sweep() == [queued["id"]]
+    body = client.get(f"/api/v1/deployments/{queued['id']}").get_json()
+    assert (body["status"], body["reason"]) == ("failed", "abandoned")
+    assert client.get("/api/v1/environments/qa").get_json()["running"] == []
+
+
+def test_a_worker_process_stops_on_sigterm(settings, graph):
+    worker = _worker_process(settings)
+    import time
+
+    time.sleep(2)
+    worker.terminate()
+    assert worker.wait(timeout=20) == 0
+    assert "worker: 1 thread(s)" in worker.stderr.read()
