@@ -25,6 +25,7 @@ from app.services import (
     registration,
     reports,
     sbom_export,
+    sync,
     teams,
 )
 
@@ -117,6 +118,9 @@ class LocalCatalog:
 
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         return environments.set_engine(self.graph, name, kind, config)
+
+    def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
+        return sync.kubernetes(self.graph, environment, document, **options)
 
     def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
         return teams.upsert(self.graph, name, **body)
@@ -215,6 +219,11 @@ class RemoteCatalog:
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         body = {"kind": kind, "config": config}
         return self._call("PUT", f"/environments/{_q(name)}/engine", body)[0]
+
+    def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
+        path = f"/environments/{_q(environment)}/sync/kubernetes"
+        query = {k: str(v).lower() if isinstance(v, bool) else v for k, v in options.items()}
+        return self._call("POST", path, document, params=query)[0]
 
     def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
         return self._call("PUT", f"/teams/{_q(name)}", body)

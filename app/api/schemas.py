@@ -484,3 +484,38 @@ ApplicationVersionPage = page_of(ApplicationVersionSummary, "ApplicationVersionP
 TeamPage = page_of(TeamSummary, "TeamPage")
 EnvironmentPage = page_of(EnvironmentSummary, "EnvironmentPage")
 DeploymentPage = page_of(Deployment, "DeploymentPage")
+
+
+class SyncArgs(ma.Schema):
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Report only; record nothing"}
+    )
+    all_namespaces = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Consider every namespace, not only the environment's"},
+    )
+    by = Str(load_default="sync", metadata={"description": "Who the recorded deployment is by"})
+
+
+class SyncReport(ma.Schema):
+    environment = Str()
+    containers = fields.Integer(metadata={"description": "Containers considered"})
+    in_sync = fields.List(fields.Dict(), metadata={"description": "{component, version}"})
+    moved = fields.List(
+        fields.Dict(),
+        metadata={"description": "{component, catalog, running, seen_in}: catalog says X, Y runs"},
+    )
+    conflicting = fields.List(
+        fields.Dict(), metadata={"description": "{component, running}: two versions at once"}
+    )
+    unknown = fields.List(
+        fields.Dict(), metadata={"description": "{workload, container, image} not in the catalog"}
+    )
+    ambiguous = fields.List(fields.Dict())
+    not_running = fields.List(
+        fields.Dict(), metadata={"description": "In the inventory, but no workload runs its image"}
+    )
+    deployment = Str(
+        allow_none=True, metadata={"description": "The deployment that recorded what moved"}
+    )
+    dry_run = fields.Boolean()

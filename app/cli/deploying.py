@@ -365,3 +365,75 @@ def worker(state: Context, threads: int) -> None:
     except KeyboardInterrupt:
         click.echo("stopping after the running deployments", err=True)
         pool.stop()
+
+
+@cli.group("sync")
+def sync_group() -> None:
+    """Reconcile the inventory with what really runs."""
+
+
+@sync_group.command("kubernetes")
+@click.option("--environment", "environment_name", required=True, metavar="ENVIRONMENT")
+@click.option(
+    "--file",
+    "document_file",
+    type=click.File("r"),
+    help="kubectl's JSON (`kubectl get deployments,statefulsets,daemonsets -A -o json`) "
+    "instead of running kubectl.",
+)
+@click.option("--context", help="kubectl context [default: the environment's cluster].")
+@click.option("--all-namespaces", is_flag=True, help="Not only the environment's namespace.")
+@click.option("--dry-run", is_flag=True, help="Report the drift; record nothing.")
+@click.option("--by", default="sync", show_default=True, help="Who the recorded deployment is by.")
+@output_option
+@pass_context
+def sync_kubernetes(
+    state: Context,
+    environment_name: str,
+    document_file,
+    context: str | None,
+    output: str,
+    **options: Any,
+) -> None:
+    """Match what the cluster runs to component versions (by digest, then repository and
+    tag), record what moved as a deployment by `sync`, and report drift: images unknown to
+    the catalog, components running two versions, catalog entries nothing runs."""
+    if document_file is not None:
+        document = json.load(document_file)
+    else:
+        if context is None:
+            context = state.catalog.get("environments", environment_name).get("cluster")
+        document = _kubectl(context)
+    report = state.catalog.sync_kubernetes(environment_name, document, **options)
+    if output == "json":
+        click.echo(as_json(report))
+        return
+    for moved in report["moved"]:
+        click.echo(
+            f"moved      {moved['component']}: catalog {moved['catalog'] or '-'}, "
+            f"runs {moved['running']}"
+        )
+    for item in report["conflicting"]:
+        click.echo(f"conflict   {item['component']}: runs {', '.join(item['running'])}")
+    for item in report["unknown"]:
+        click.echo(f"unknown    {item['workload']} {item['container']}: {item['image']}")
+    for item in report["not_running"]:
+        click.echo(f"not found  {item['component']} {item['version']}: no workload runs it")
+    click.echo(f"in sync    {len(report['in_sync'])} component(s)")
+    if report["deployment"]:
+        click.echo(f"recorded deployment {report['deployment']}", err=True)
+
+
+def _kubectl(context: str | None) -> Any:
+    import subprocess
+
+    argv = ["kubectl", "get", "deployments,statefulsets,daemonsets", "-A", "-o", "json"]
+    if context:
+        argv += ["--context", context]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Invalid(f"cannot run kubectl: {exc}; give --file instead") from exc
+    if done.returncode != 0:
+        raise Invalid(f"kubectl failed: {done.stderr.strip()}", {"argv": argv})
+    return json.loads(done.stdout)
