@@ -465,3 +465,18 @@ def test_engine_none_records_through_the_queue(shop, graph):
     assert shop.get(queued["status_url"]).get_json()["status"] == "succeeded"
     assert "engine none: nothing to run" in full_log(shop, "pipeline-9")
     assert running(shop) == {"payment": "1.1.0", "cart": "3.1.0"}
+
+
+def test_an_export_holds_finished_deployments_and_no_engine_secrets(shop, graph):
+    from app.services import transfer
+
+    script_engine(shop, "deploy-ok.sh", secret_env={"DEPLOY_TOKEN": SECRET})
+    finished = execute(shop)
+    Worker(graph, FAST).run_next()
+    queued = execute(shop, version="1.0.1")
+    document = transfer.export_catalog(graph)
+    assert [d["id"] for d in document["deployments"]] == [finished["id"]]
+    assert SECRET not in transfer.dump(document)
+    staging = next(e for e in document["environments"] if e["name"] == "staging")
+    assert staging["engine"] == "command"
+    assert shop.get(f"/api/v1/deployments/{queued['id']}").get_json()["status"] == "queued"
