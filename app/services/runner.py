@@ -72,19 +72,21 @@ def _run_one(
         return Outcome("failed", None, reason)
     output = _Output(process.stdout)
     outcome: Outcome | None = None
-    while process.poll() is None:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=min(interval, max(deadline - time.monotonic(), 0.01)))
-        if report(output.take()):
-            outcome = Outcome("cancelled", None, "cancelled on request")
-        elif time.monotonic() >= deadline and process.poll() is None:
-            outcome = Outcome("timed_out", None, f"still running after {plan.timeout:g} s")
-        if outcome is not None:
-            report(f"{outcome.reason}: stopping process group {process.pid}\n")
-            _kill_group(process)
-            break
-    _kill_group(process, grace=0)
-    output.close()
+    try:
+        while process.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=min(interval, max(deadline - time.monotonic(), 0.01)))
+            if report(output.take()):
+                outcome = Outcome("cancelled", None, "cancelled on request")
+            elif time.monotonic() >= deadline and process.poll() is None:
+                outcome = Outcome("timed_out", None, f"still running after {plan.timeout:g} s")
+            if outcome is not None:
+                report(f"{outcome.reason}: stopping process group {process.pid}\n")
+                _kill_group(process)
+                break
+    finally:  # also when reporting failed: nothing of the engine may run on unwatched
+        _kill_group(process, grace=0)
+        output.close()
     report(output.take())
     if outcome is not None:
         return Outcome(outcome.status, process.returncode, outcome.reason)

@@ -146,14 +146,20 @@ class Worker:
             )
 
     def serve(self, stop: threading.Event) -> None:
-        """Sweep, then claim and run deployments until `stop` is set."""
+        """Sweep now and then, claim and run deployments, until `stop` is set."""
+        swept = 0.0
         while not stop.is_set():
             try:
-                self.sweep()
+                if time.monotonic() - swept >= self.settings.stale_after / 4:
+                    self.sweep()
+                    swept = time.monotonic()
                 if self.run_next() is None:
                     stop.wait(self.settings.poll_interval)
             except MercatorError as exc:  # Neo4j away: wait and try again
                 log.warning("worker %s: %s", self.id, exc.message)
+                stop.wait(self.settings.poll_interval)
+            except Exception:  # a worker thread must outlive any one bad deployment
+                log.exception("worker %s: unexpected error", self.id)
                 stop.wait(self.settings.poll_interval)
 
 
@@ -183,16 +189,21 @@ class _LogSink:
             else (self._pending.rfind("\n") + 1)
         )
         text, self._pending = self._pending[:cut], self._pending[cut:]
-        text = engines.scrub(text, self.secret_values)
-        skipped = max(len(text) - deployments.LOG_KEEP, 0)
-        rows = self.graph.write(
-            "deployments/progress",
-            id=self.deployment_id,
-            worker=self.worker_id,
-            text=text[skipped:],
-            skipped=skipped,
-            keep=deployments.LOG_KEEP,
-        )
+        scrubbed = engines.scrub(text, self.secret_values)
+        skipped = max(len(scrubbed) - deployments.LOG_KEEP, 0)
+        try:
+            rows = self.graph.write(
+                "deployments/progress",
+                id=self.deployment_id,
+                worker=self.worker_id,
+                text=scrubbed[skipped:],
+                skipped=skipped,
+                keep=deployments.LOG_KEEP,
+            )
+        except MercatorError as exc:  # Neo4j away for a moment: keep the text for later
+            log.warning("deployment %s: log not written (%s)", self.deployment_id, exc.message)
+            self._pending = text + self._pending
+            return
         self._cancel = bool(rows and rows[0]["cancel_requested"])
 
 
