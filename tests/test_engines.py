@@ -160,3 +160,38 @@ def test_a_real_helm_accepts_every_flag_the_engine_uses():
     usage = subprocess.run(["helm", "upgrade", "--help"], capture_output=True, text=True).stdout
     for flag in (arg for arg in argv if arg.startswith("--")):
         assert flag in usage
+
+
+def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):
+    from pathlib import Path
+
+    from app.services import runner
+
+    monkeypatch.setattr(runner, "BUFFER_LIMIT", 100_000)
+    script = Path(__file__).parent / "engine_scripts" / "deploy-loud.sh"
+    plan = engines.plan(
+        "command",
+        engines.check("command", {"command": [str(script)]}),
+        DEPLOYMENT,
+        "/f",
+        {"PATH": "/usr/bin:/bin"},
+    )
+    kept, dropped = [], []
+
+    def report(text: str, skipped: int = 0) -> bool:
+        kept.append(text)
+        dropped.append(skipped)
+        return False
+
+    assert runner.run(plan, report, interval=2.0) == runner.Outcome("succeeded", 0)
+    text = "".join(kept)
+    assert sum(dropped) > 0
+    assert sum(dropped) + len(text) == len(f"$ {script}\n") + 60_000 * 100 + len("loud end\n")
+    assert text.endswith("00059999 " + "x" * 90 + "\nloud end\n")
+
+
+def test_helm_with_no_chart_to_install_is_refused():
+    chartless = {**DEPLOYMENT, "components": DEPLOYMENT["components"][:1]}
+    with pytest.raises(Invalid) as raised:
+        engines.plan("helm", engines.check("helm", {}), chartless, "/f", {})
+    assert raised.value.details == {"components": ["cart"]}

@@ -231,6 +231,11 @@ def plan(
         commands = [[_fill(arg, fields) for arg in config["command"]]]
     else:
         commands = helm_commands(config, deployment, timeout)
+        if not commands:
+            raise Invalid(
+                "none of the deployed component versions has a Helm chart to install",
+                {"components": [c["component"] for c in deployment["components"]]},
+            )
     return Plan(kind, commands, env, timeout, config.get("working_dir"), secrets(config))
 
 

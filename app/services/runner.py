@@ -26,6 +26,9 @@ from app.services.engines import Plan
 
 #: Seconds between SIGTERM and SIGKILL of a process group.
 KILL_GRACE = 5.0
+#: Characters of output held between two reports; older ones are dropped (and counted),
+#: so a command printing faster than the log is written cannot fill the worker's memory.
+BUFFER_LIMIT = 4 * 1024 * 1024
 _READ_SIZE = 65536
 
 
@@ -36,8 +39,14 @@ class Outcome:
     reason: str | None = None
 
 
-def run(plan: Plan, report: Callable[[str], bool], interval: float = 1.0) -> Outcome:
-    """Run the plan's commands in order until one fails; `report(text) -> cancel?`."""
+Report = Callable[..., bool]
+
+
+def run(plan: Plan, report: Report, interval: float = 1.0) -> Outcome:
+    """Run the plan's commands in order until one fails.
+
+    `report(text, dropped=0) -> cancel?` gets the output; `dropped` counts characters
+    that came before `text` but were not kept (see BUFFER_LIMIT)."""
     deadline = time.monotonic() + plan.timeout
     if not plan.commands:
         report(f"engine {plan.kind}: nothing to run\n")
@@ -53,7 +62,7 @@ def _run_one(
     argv: list[str],
     plan: Plan,
     deadline: float,
-    report: Callable[[str], bool],
+    report: Report,
     interval: float,
 ) -> Outcome:
     try:
@@ -76,7 +85,7 @@ def _run_one(
         while process.poll() is None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=min(interval, max(deadline - time.monotonic(), 0.01)))
-            if report(output.take()):
+            if report(*output.take()):
                 outcome = Outcome("cancelled", None, "cancelled on request")
             elif time.monotonic() >= deadline and process.poll() is None:
                 outcome = Outcome("timed_out", None, f"still running after {plan.timeout:g} s")
@@ -87,7 +96,7 @@ def _run_one(
     finally:  # also when reporting failed: nothing of the engine may run on unwatched
         _kill_group(process, grace=0)
         output.close()
-    report(output.take())
+    report(*output.take())
     if outcome is not None:
         return Outcome(outcome.status, process.returncode, outcome.reason)
     if process.returncode != 0:
@@ -109,12 +118,15 @@ def _kill_group(process: subprocess.Popen, grace: float = KILL_GRACE) -> None:
 
 
 class _Output:
-    """Reads a pipe on its own thread; `take()` returns what arrived since the last call."""
+    """Reads a pipe on its own thread; `take()` returns what arrived since the last call:
+    (text, characters dropped before it)."""
 
     def __init__(self, pipe) -> None:
         self._pipe = pipe
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._parts: list[str] = []
+        self._size = 0
+        self._dropped = 0
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
@@ -125,13 +137,19 @@ class _Output:
             text = self._decoder.decode(chunk)
             with self._lock:
                 self._parts.append(text)
+                self._size += len(text)
+                while self._size > BUFFER_LIMIT and len(self._parts) > 1:
+                    oldest = self._parts.pop(0)
+                    self._size -= len(oldest)
+                    self._dropped += len(oldest)
         with self._lock:
             self._parts.append(self._decoder.decode(b"", final=True))
 
-    def take(self) -> str:
+    def take(self) -> tuple[str, int]:
         with self._lock:
-            text, self._parts = "".join(self._parts), []
-        return text
+            taken = "".join(self._parts), self._dropped
+            self._parts, self._size, self._dropped = [], 0, 0
+        return taken
 
     def close(self) -> None:
         self._thread.join(timeout=10)

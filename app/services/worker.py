@@ -174,10 +174,16 @@ class _LogSink:
         self.worker_id = worker_id
         self.secret_values: list[str] = []
         self._pending = ""
+        self._skipped = 0
         self._cancel = False
 
-    def write(self, text: str) -> bool:
-        """Take more output, write what is complete; returns whether a cancel was asked."""
+    def write(self, text: str, dropped: int = 0) -> bool:
+        """Take more output, write what is complete; returns whether a cancel was asked.
+        `dropped` characters came before `text` and were not kept; the partial line
+        pending before them goes with them."""
+        if dropped:
+            self._skipped += len(self._pending) + dropped
+            self._pending = ""
         self._pending += text
         self.flush()
         return self._cancel
@@ -190,13 +196,14 @@ class _LogSink:
         )
         text, self._pending = self._pending[:cut], self._pending[cut:]
         scrubbed = engines.scrub(text, self.secret_values)
-        skipped = max(len(scrubbed) - deployments.LOG_KEEP, 0)
+        cut = max(len(scrubbed) - deployments.LOG_KEEP, 0)
+        skipped = self._skipped + cut
         try:
             rows = self.graph.write(
                 "deployments/progress",
                 id=self.deployment_id,
                 worker=self.worker_id,
-                text=scrubbed[skipped:],
+                text=scrubbed[cut:],
                 skipped=skipped,
                 keep=deployments.LOG_KEEP,
             )
@@ -204,6 +211,7 @@ class _LogSink:
             log.warning("deployment %s: log not written (%s)", self.deployment_id, exc.message)
             self._pending = text + self._pending
             return
+        self._skipped = 0
         self._cancel = bool(rows and rows[0]["cancel_requested"])
 
 
