@@ -10,6 +10,7 @@ worker would, so a running API or `mercator worker` is never raced.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -266,8 +267,10 @@ def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int)
     "--secret-env",
     "secret_pairs",
     multiple=True,
-    metavar="NAME=VALUE",
-    help="A secret variable: passed to the engine, never shown, scrubbed from logs.",
+    metavar="NAME[=VALUE]",
+    help="A secret variable: passed to the engine, never shown, scrubbed from logs. "
+    "Without =VALUE, its value is read from this shell's variable NAME (kept out of "
+    "the shell history).",
 )
 @click.option(
     "--inherit-env",
@@ -312,7 +315,10 @@ def env_set_engine(
     helm: `helm upgrade --install` per component version with a chart.
     """
     if config_json is not None:
-        config = json.loads(config_json)
+        try:
+            config = json.loads(config_json)
+        except ValueError as exc:
+            raise Invalid(f"--config is not JSON: {exc}") from exc
     else:
         config = {key: value for key, value in options.items() if value is not None}
         if "helm_binary" in config:
@@ -322,17 +328,19 @@ def env_set_engine(
         if env_pairs:
             config["env"] = _pairs(env_pairs, "--env")
         if secret_pairs:
-            config["secret_env"] = _pairs(secret_pairs, "--secret-env")
+            config["secret_env"] = _pairs(secret_pairs, "--secret-env", from_environment=True)
         if inherit_env:
             config["inherit_env"] = list(inherit_env)
     emit_record(state.catalog.set_engine(name, kind, config), output)
 
 
-def _pairs(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
+def _pairs(pairs: tuple[str, ...], flag: str, from_environment: bool = False) -> dict[str, str]:
     found = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        if not sep and from_environment and key in os.environ:
+            value = os.environ[key]
+        elif not sep or not key:
             raise Invalid(f"expected NAME=VALUE for {flag}, got {pair!r}")
         found[key] = value
     return found

@@ -51,7 +51,8 @@ def run(plan: Plan, report: Report, interval: float = 1.0) -> Outcome:
     if not plan.commands:
         report(f"engine {plan.kind}: nothing to run\n")
     for argv in plan.commands:
-        report("$ " + " ".join(shlex.quote(arg) for arg in argv) + "\n")
+        if report("$ " + " ".join(shlex.quote(arg) for arg in argv) + "\n"):
+            return Outcome("cancelled", None, "cancelled on request")
         outcome = _run_one(argv, plan, deadline, report, interval)
         if outcome.status != "succeeded":
             return outcome
