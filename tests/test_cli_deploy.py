@@ -55,6 +55,13 @@ def test_deploy_the_demo_shop_to_staging_and_wait(mercator):
     mercator("demo", "load")
     before = _running(mercator, "staging")
     assert before["payment"] == "1.5.0"  # staging runs shop 1.0.6
+
+    # The demo's own engine in staging: a command that says what it rolls out.
+    done = mercator("deploy", "shop", "1.0.7", "--to", "staging", "--wait")
+    assert "deploying shop 1.0.7 to staging" in done.stdout
+    assert "  rolled out shop-db=42" in done.stdout and done.stdout.endswith("done\n")
+    assert _running(mercator, "staging")["shop-db"] == "42"
+
     mercator(
         "env",
         "set-engine",
@@ -173,25 +180,24 @@ def test_deploy_through_the_api_with_url(served, settings):
         str(SCRIPTS / "deploy-hang.sh"),
     )
     queued = json.loads(run("deploy", "run", "shop", "1.0.0", "--to", "qa", "-o", "json").stdout)
-    follower = CliRunner().invoke  # follow it while another command cancels it
-    result: dict = {}
-    thread = threading.Thread(
-        target=lambda: result.update(
-            r=follower(cli, ["--url", served, "deploy", "log", queued["id"], "-f"], env=env)
-        )
+    # Another process follows its log while this one cancels it.
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "--url", served, "deploy", "log", queued["id"], "-f"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
-    thread.start()
     import time
 
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while (
         json.loads(run("deploy", "show", queued["id"], "-o", "json").stdout)["status"] != "running"
     ):
         assert time.monotonic() < deadline
         time.sleep(0.2)
     run("deploy", "cancel", queued["id"])
-    thread.join(timeout=30)
-    assert "waiting for rollout" in result["r"].stdout
+    followed, _ = follower.communicate(timeout=60)
+    assert follower.returncode == 0
+    assert "waiting for rollout" in followed and "cancelled on request" in followed
     assert json.loads(run("deploy", "show", queued["id"], "-o", "json").stdout)["status"] == (
         "cancelled"
     )
@@ -264,9 +270,6 @@ def test_a_killed_worker_process_leaves_its_deployment_to_be_marked_abandoned(
 
 def test_a_worker_process_stops_on_sigterm(settings, graph):
     worker = _worker_process(settings)
-    import time
-
-    time.sleep(2)
+    assert "worker: 1 thread(s)" in worker.stderr.readline()  # it is up
     worker.terminate()
     assert worker.wait(timeout=20) == 0
-    assert "worker: 1 thread(s)" in worker.stderr.read()

@@ -365,9 +365,10 @@ def worker(state: Context, threads: int) -> None:
     """
     from app.services.worker import WorkerPool
 
-    pool = WorkerPool(state.graph, threads, state.settings.worker_settings()).start()
-    click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
+    pool = WorkerPool(state.graph, threads, state.settings.worker_settings())
     signal.signal(signal.SIGTERM, lambda *_: pool.stop_event.set())
+    pool.start()
+    click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
     try:
         pool.wait()
     except KeyboardInterrupt:
