@@ -121,6 +121,11 @@ def test_dry_run_prints_the_helm_commands_of_the_demo(mercator, raw_cypher):
     )
     assert payment.endswith(" --wait --timeout 600s")
     assert "# MERCATOR_VERSION=1.0.8" in plan
+    # A set of component versions: only those are deployed.
+    one = mercator("deploy", "components", "payment@1.5.0", "--to", "prod", "--dry-run").stdout
+    (command,) = [line for line in one.splitlines() if not line.startswith("#")]
+    assert command.startswith("helm upgrade --install payment payment --version 0.5.0 ")
+    assert "--set image.tag=1.5.0 " in command
     assert raw_cypher("MATCH (d:Deployment) RETURN count(d) AS n") == before
 
 
