@@ -13,7 +13,15 @@ from urllib.parse import quote
 
 import requests
 
-from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+from app.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    MercatorError,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+)
 from app.graph import Graph
 from app.services import (
     applications,
@@ -28,6 +36,7 @@ from app.services import (
     sync,
     teams,
 )
+from app.services.access import Actor, local_actor
 
 Page = dict[str, Any]
 
@@ -85,48 +94,54 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
 
 
 class LocalCatalog:
-    """Operations run by the services against Neo4j."""
+    """Operations run by the services against Neo4j. Whoever holds the Neo4j credentials
+    may do anything: writes are recorded as done by `actor` (default: ``local:<login>``)."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, actor: Actor | None = None) -> None:
         self.graph = graph
+        self.actor = actor or local_actor()
 
     def register(self, component: str, body: dict[str, Any]) -> dict[str, Any]:
-        return registration.register(self.graph, {**body, "component": component})
+        return registration.register(self.graph, {**body, "component": component}, actor=self.actor)
 
     def create_application_version(
         self, application: str, body: dict[str, Any]
     ) -> tuple[dict, bool]:
-        return applications.create_application_version(self.graph, application, **body)
+        return applications.create_application_version(
+            self.graph, application, **body, actor=self.actor
+        )
 
     def add_component(self, application: str, component: str, version: str) -> tuple[dict, bool]:
-        return applications.add_component(self.graph, application, component, version)
+        return applications.add_component(
+            self.graph, application, component, version, actor=self.actor
+        )
 
     def remove_component(self, application: str, component: str) -> dict:
-        return applications.remove_component(self.graph, application, component)
+        return applications.remove_component(self.graph, application, component, actor=self.actor)
 
     def record_deployment(self, body: dict[str, Any]) -> tuple[dict, bool]:
-        return deployments.record(self.graph, body)
+        return deployments.record(self.graph, body, actor=self.actor)
 
     def execute_deployment(self, body: dict[str, Any], dry_run: bool) -> tuple[dict, bool]:
-        return deployments.enqueue(self.graph, body, dry_run=dry_run)
+        return deployments.enqueue(self.graph, body, dry_run=dry_run, actor=self.actor)
 
     def cancel_deployment(self, deployment_id: str) -> dict:
-        return deployments.cancel(self.graph, deployment_id)
+        return deployments.cancel(self.graph, deployment_id, actor=self.actor)
 
     def deployment_log(self, deployment_id: str, offset: int) -> dict:
         return deployments.log(self.graph, deployment_id, offset)
 
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
-        return environments.set_engine(self.graph, name, kind, config)
+        return environments.set_engine(self.graph, name, kind, config, actor=self.actor)
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
-        return sync.kubernetes(self.graph, environment, document, **options)
+        return sync.kubernetes(self.graph, environment, document, **options, actor=self.actor)
 
     def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
-        return teams.upsert(self.graph, name, **body)
+        return teams.upsert(self.graph, name, **body, actor=self.actor)
 
     def put_environment(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
-        return environments.upsert(self.graph, name, **body)
+        return environments.upsert(self.graph, name, **body, actor=self.actor)
 
     def list(self, resource: str, **filters: Any) -> Page:
         listing = {
@@ -166,23 +181,35 @@ class LocalCatalog:
     def attach_sbom(
         self, component: str, version: str, data: bytes, content_type: str | None, replace: bool
     ) -> tuple[dict, bool]:
-        return packages.attach(self.graph, component, version, data, content_type, replace)
+        return packages.attach(
+            self.graph, component, version, data, content_type, replace, actor=self.actor
+        )
 
     def sbom(self, component: str, version: str) -> dict[str, Any]:
         return packages.get(self.graph, component, version)
 
 
 #: How an HTTP error status reads as a domain error.
-_ERROR_OF_STATUS = {400: Invalid, 404: NotFound, 409: Conflict, 503: Unavailable}
+_ERROR_OF_STATUS = {
+    400: Invalid,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    503: Unavailable,
+}
 
 
 class RemoteCatalog:
-    """The same operations over a Mercator's HTTP API."""
+    """The same operations over a Mercator's HTTP API, with an API token (sent as
+    `Authorization: Bearer`) when one is given."""
 
-    def __init__(self, base_url: str, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 60.0) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.http = requests.Session()
+        if token:
+            self.http.headers["Authorization"] = f"Bearer {token}"
 
     def register(self, component: str, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/components/{_q(component)}/versions", body)[0]

@@ -64,6 +64,8 @@ class Settings:
     worker_heartbeat_interval: float = 1.0
     #: Seconds without a heartbeat after which a running deployment is marked abandoned.
     worker_stale_after: float = 60.0
+    #: Reads (GET) need an API token too (any scope); writes always need one.
+    reads_need_token: bool = False
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
 
     @classmethod
@@ -87,7 +89,7 @@ class Settings:
         return cls(
             neo4j_uri=env.get("MERCATOR_NEO4J_URI", f"bolt://127.0.0.1:{local.bolt_port}"),
             neo4j_user=env.get("MERCATOR_NEO4J_USER", defaults.neo4j_user),
-            neo4j_password=env.get("MERCATOR_NEO4J_PASSWORD", defaults.neo4j_password),
+            neo4j_password=_secret(env, "MERCATOR_NEO4J_PASSWORD", defaults.neo4j_password),
             neo4j_database=env.get("MERCATOR_NEO4J_DATABASE", defaults.neo4j_database),
             query_timeout=_float(env, "MERCATOR_QUERY_TIMEOUT", defaults.query_timeout),
             retry_time=_float(env, "MERCATOR_RETRY_TIME", defaults.retry_time),
@@ -106,6 +108,7 @@ class Settings:
             worker_stale_after=_float(
                 env, "MERCATOR_WORKER_STALE_AFTER", defaults.worker_stale_after
             ),
+            reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
             local=local,
         )
 
@@ -134,6 +137,20 @@ class Settings:
 
 class SettingError(ValueError):
     """An environment variable holds a value of the wrong type."""
+
+
+def _secret(env: Mapping[str, str], name: str, default: str) -> str:
+    """`name`, or the contents of the file `name_FILE` names (a Docker or Kubernetes secret
+    mounted as a file, so the secret is in no environment listing); one trailing newline
+    is dropped."""
+    path = env.get(f"{name}_FILE")
+    if not path:
+        return env.get(name, default)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingError(f"{name}_FILE names {path!r}, which cannot be read: {exc}") from None
+    return text[:-1] if text.endswith("\n") else text
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

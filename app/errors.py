@@ -43,3 +43,25 @@ class Unavailable(MercatorError):
     """Neo4j cannot be reached right now; the same request can be retried safely."""
 
     code = "unavailable"
+
+
+class Unauthorized(MercatorError):
+    """The request carries no usable token: missing, malformed, unknown, expired or revoked.
+
+    The message never says which, so a caller cannot learn whether a token name exists."""
+
+    code = "unauthorized"
+
+
+class Forbidden(MercatorError):
+    """The token is valid but may not do this: a scope it lacks, or a component outside
+    its limits."""
+
+    code = "forbidden"
+
+
+class TimedOut(Unavailable):
+    """A query ran past its time limit and Neo4j stopped it; nothing was written. Retrying
+    may work when the database is less busy; a narrower request works sooner."""
+
+    code = "timeout"

@@ -69,6 +69,26 @@ def main() -> None:
         cwd=REPO,
         capture_output=True,
     )
+    token = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "token",
+            "create",
+            "--scope",
+            "admin",
+            "--expires",
+            "1d",
+            "--name",
+            f"bench-{int(time.time())}",
+        ],
+        env=env,
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     api = subprocess.Popen(
         [
             sys.executable,
@@ -90,9 +110,9 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
         _wait(f"http://127.0.0.1:{port}/readyz")
-        _seed(base)
-        single = _single_client(base, args.single)
-        concurrent = _concurrent(base, args.concurrent, args.clients)
+        _seed(base, token)
+        single = _single_client(base, token, args.single)
+        concurrent = _concurrent(base, token, args.concurrent, args.clients)
         print(json.dumps({"single_client": single, "concurrent": concurrent}, indent=2))
     finally:
         api.terminate()
@@ -100,8 +120,15 @@ def main() -> None:
         server.stop()
 
 
-def _seed(base: str) -> None:
+def _session(token: str) -> requests.Session:
+    """An HTTP session that sends the benchmark's API token (writes need one)."""
     http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {token}"
+    return http
+
+
+def _seed(base: str, token: str) -> None:
+    http = _session(token)
     for c in range(COMPONENTS):
         http.post(
             f"{base}/components/svc-{c}/versions", json={"version": "1.0.0"}
@@ -132,15 +159,15 @@ def _register(http: requests.Session, base: str, component: str, version: str) -
     return elapsed
 
 
-def _single_client(base: str, count: int) -> dict[str, float]:
-    http = requests.Session()
+def _single_client(base: str, token: str, count: int) -> dict[str, float]:
+    http = _session(token)
     latencies = [_register(http, base, f"svc-{i % COMPONENTS}", f"2.{i}.0") for i in range(count)]
     return _summary(latencies, sum(latencies))
 
 
-def _concurrent(base: str, count: int, clients: int) -> dict[str, float]:
+def _concurrent(base: str, token: str, count: int, clients: int) -> dict[str, float]:
     def worker(client: int) -> list[float]:
-        http = requests.Session()
+        http = _session(token)
         return [
             _register(http, base, f"svc-{(client + clients * i) % COMPONENTS}", f"3.{client}.{i}")
             for i in range(count // clients)

@@ -220,9 +220,9 @@ def test_non_json_body_is_415_and_malformed_json_is_400(client, raw_cypher):
     assert counts(raw_cypher) == {}
 
 
-def test_body_over_the_configured_size_is_413(app, raw_cypher):
+def test_body_over_the_configured_size_is_413(app, client, raw_cypher):
     app.config["MAX_CONTENT_LENGTH"] = 2048
-    response = app.test_client().post(
+    response = client.post(
         "/api/v1/components/payment/versions", json={"version": "1.0.0", "description": "x" * 4096}
     )
     assert_error_shape(response, 413, "request_entity_too_large")

@@ -13,7 +13,8 @@ from app.cli.ci_env import deployer, registration_defaults
 
 @pytest.fixture(params=["local", "remote"])
 def mercator(request, settings, graph):
-    """Run `mercator ...` against Neo4j, or with --url against a running API."""
+    """Run `mercator ...` against Neo4j (no token needed), or with --url against a running
+    API with the admin token in MERCATOR_TOKEN."""
     env = {
         "MERCATOR_NEO4J_URI": settings.neo4j_uri,
         "MERCATOR_NEO4J_USER": settings.neo4j_user,
@@ -30,6 +31,7 @@ def mercator(request, settings, graph):
     if request.param == "remote":
         prefix = ["--url", request.getfixturevalue("base_url")]
         env["MERCATOR_NEO4J_URI"] = "bolt://127.0.0.1:9"  # remote mode must not need Neo4j
+        env["MERCATOR_TOKEN"] = request.getfixturevalue("admin_token")
 
     def run(*args: str, expect: int = 0, extra_env: dict | None = None):
         result = CliRunner().invoke(cli, [*prefix, *args], env={**env, **(extra_env or {})})

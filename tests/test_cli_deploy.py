@@ -146,8 +146,13 @@ def served(settings, graph):
     flask_app.extensions["mercator.graph"].close()
 
 
-def test_deploy_through_the_api_with_url(served, settings):
-    env = {"MERCATOR_NEO4J_URI": "bolt://127.0.0.1:9", "USER": "pipeline", "DEPLOY_TOKEN": "t0p"}
+def test_deploy_through_the_api_with_url(served, settings, admin_token):
+    env = {
+        "MERCATOR_NEO4J_URI": "bolt://127.0.0.1:9",
+        "USER": "pipeline",
+        "DEPLOY_TOKEN": "t0p",
+        "MERCATOR_TOKEN": admin_token,
+    }
 
     def run(*args: str, expect: int = 0):
         result = CliRunner().invoke(cli, ["--url", served, *args], env=env)
@@ -190,6 +195,7 @@ def test_deploy_through_the_api_with_url(served, settings):
         [sys.executable, "-m", "app.cli", "--url", served, "deploy", "log", queued["id"], "-f"],
         stdout=subprocess.PIPE,
         text=True,
+        env={**os.environ, "MERCATOR_TOKEN": admin_token},
     )
     import time
 

@@ -20,7 +20,10 @@ def report(request, settings, graph):
         "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
     }
     assert CliRunner().invoke(cli, ["demo", "load"], env=env).exit_code == 0
-    prefix = ["--url", request.getfixturevalue("base_url")] if request.param == "remote" else []
+    prefix = []
+    if request.param == "remote":
+        prefix = ["--url", request.getfixturevalue("base_url")]
+        env = {**env, "MERCATOR_TOKEN": request.getfixturevalue("admin_token")}
 
     def run(*args: str, expect: int = 0):
         result = CliRunner().invoke(cli, [*prefix, "report", *args], env=env)

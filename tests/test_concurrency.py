@@ -13,8 +13,9 @@ PIPELINES = 8
 ROUNDS = 6
 
 
-def test_concurrent_registrations_build_one_gap_free_chain(base_url):
+def test_concurrent_registrations_build_one_gap_free_chain(base_url, auth_headers):
     session = requests.Session()
+    session.headers.update(auth_headers)
     components = [f"svc-{i}" for i in range(PIPELINES)]
     for name in components:  # shop 1.0.0 ... 1.0.7, each adding one component
         response = session.post(
@@ -28,7 +29,10 @@ def test_concurrent_registrations_build_one_gap_free_chain(base_url):
     def pipeline(name: str, version: str) -> int:
         barrier.wait()  # all eight fire at the same moment
         return requests.post(
-            f"{base_url}/api/v1/components/{name}/versions", json={"version": version}, timeout=60
+            f"{base_url}/api/v1/components/{name}/versions",
+            json={"version": version},
+            headers=auth_headers,
+            timeout=60,
         ).status_code
 
     for round_number in range(1, ROUNDS + 1):

@@ -46,6 +46,22 @@ def test_malformed_values_name_the_variable(name, value):
         Settings.from_env({name: value})
 
 
+def test_the_password_can_come_from_a_secret_file(tmp_path):
+    secret = tmp_path / "neo4j-password"
+    secret.write_text("from-the-file\n", encoding="utf-8")
+    settings = Settings.from_env(
+        {"MERCATOR_NEO4J_PASSWORD_FILE": str(secret), "MERCATOR_NEO4J_PASSWORD": "ignored"}
+    )
+    assert settings.neo4j_password == "from-the-file"
+    with pytest.raises(SettingError, match="MERCATOR_NEO4J_PASSWORD_FILE"):
+        Settings.from_env({"MERCATOR_NEO4J_PASSWORD_FILE": str(tmp_path / "missing")})
+
+
+def test_reads_need_a_token_only_when_configured():
+    assert Settings.from_env({}).reads_need_token is False
+    assert Settings.from_env({"MERCATOR_READS_NEED_TOKEN": "true"}).reads_need_token is True
+
+
 def test_describe_hides_the_password():
     described = Settings.from_env({"MERCATOR_NEO4J_PASSWORD": "s3cret"}).describe()
     assert described["neo4j_password"] == "***"

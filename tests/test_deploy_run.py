@@ -326,11 +326,12 @@ def test_a_deployment_of_a_dead_worker_is_marked_abandoned(shop, graph, raw_cyph
     assert running(shop) == {"payment": "1.0.0", "cart": "3.1.0"}
 
 
-def test_the_api_process_runs_queued_deployments_with_its_own_workers(shop, settings):
+def test_the_api_process_runs_queued_deployments_with_its_own_workers(shop, settings, admin_token):
     script_engine(shop, "deploy-ok.sh")
     served = create_app(replace(settings, worker_threads=2, worker_poll_interval=0.1))
     try:
         client = served.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token}"
         queued = execute(client)
         done = wait_for(
             lambda: (

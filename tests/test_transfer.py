@@ -185,6 +185,7 @@ def test_export_is_one_sorted_document_of_every_record(catalog, graph):
         "chat": "#payments",
         "pager": "payments-oncall",
         "created_at": document["teams"][1]["created_at"],
+        "updated_by": "test-admin",
     }
     assert [c["name"] for c in document["components"]] == [
         "cart",
@@ -219,6 +220,7 @@ def test_export_is_one_sorted_document_of_every_record(catalog, graph):
         "component": "payment",
         "version": "1.0.0",
         "created_at": "2026-01-10T10:00:00+02:00",
+        "registered_by": "test-admin",
         "dependencies": [
             {"component": "currency", "range": ">=2.0.0 <3.0.0"},
             {"component": "fraud-check", "range": None},
@@ -259,6 +261,7 @@ def test_export_is_one_sorted_document_of_every_record(catalog, graph):
         "by": "ci",
         "engine": "helm",
         "log_url": "https://ci.example.com/deploy/1",
+        "recorded_by": "test-admin",
         "application": {"application": "shop", "version": "1.0.1"},
         "components": [],
     }
@@ -461,6 +464,7 @@ def generated_catalog(components: int, versions: int) -> dict:
             "chart": None,
             "chart_version": None,
             "created_at": at(index * versions + number),
+            "registered_by": None,
             "attributes": {"build": number, "region": "eu"},
             "dependencies": [{"component": names[index - 1], "range": "^1.0.0"}] if index else [],
         }
@@ -482,6 +486,7 @@ def generated_catalog(components: int, versions: int) -> dict:
                 "chat": "#gen",
                 "pager": None,
                 "created_at": at(0),
+                "updated_by": None,
             }
         ],
         "components": [
@@ -505,6 +510,7 @@ def generated_catalog(components: int, versions: int) -> dict:
                 "version": f"1.{number}.0",
                 "reason": "generated",
                 "created_at": at(number),
+                "created_by": None,
                 "components": members[number],
             }
             for number in range(versions)
@@ -518,6 +524,7 @@ def generated_catalog(components: int, versions: int) -> dict:
                 "engine": None,
                 "description": None,
                 "created_at": at(0),
+                "updated_by": None,
             }
         ],
         "deployments": [
@@ -528,6 +535,7 @@ def generated_catalog(components: int, versions: int) -> dict:
                 "started_at": at(10),
                 "finished_at": at(20),
                 "recorded_at": at(21),
+                "recorded_by": None,
                 "by": None,
                 "engine": None,
                 "log_url": None,

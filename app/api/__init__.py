@@ -9,6 +9,7 @@ from flask import Flask, request, send_from_directory
 
 from app.api import (
     applications,
+    auth,
     components,
     deployments,
     environments,
@@ -17,9 +18,14 @@ from app.api import (
     packages,
     reports,
     teams,
+    tokens,
 )
+from app.api.context import SETTINGS_KEY
+from app.services import sbom
 
 API_PREFIX = "/api/v1"
+#: Endpoints whose bodies may be larger than MERCATOR_MAX_BODY_BYTES, with their own limit.
+LARGER_BODIES = {"packages.attach_sbom": sbom.MAX_BYTES}
 #: Swagger UI's files ship inside the flask-swagger-ui wheel; served from here, not a CDN.
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
@@ -39,11 +45,15 @@ def register_api(app: Flask) -> None:
             "info": {
                 "description": "Microservice catalog and dependency analysis: register "
                 "component versions, record deployments, ask for bills of materials, blast "
-                "radius, differences and inventory.",
+                "radius, differences and inventory. Writes need an API token "
+                "(`Authorization: Bearer mrc_...`) with the scope each operation names; "
+                "reads are open unless the service is configured otherwise.",
             },
+            **auth.document_closed_reads(app.extensions[SETTINGS_KEY]),
         },
     )
     api = errors.MercatorApi(app)
+    auth.register(app, api, API_PREFIX)
     for blueprint in (
         health.blp,
         teams.blp,
@@ -53,8 +63,10 @@ def register_api(app: Flask) -> None:
         deployments.blp,
         reports.blp,
         packages.blp,
+        tokens.blp,
     ):
         api.register_blueprint(blueprint)
+    _limit_bodies(app)
     _require_json_bodies(app)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
@@ -62,6 +74,23 @@ def register_api(app: Flask) -> None:
         return send_from_directory(SWAGGER_ASSETS, filename)
 
     errors.register(app)
+
+
+def _limit_bodies(app: Flask) -> None:
+    """Every body is bounded (413 beyond): by its endpoint's own limit or
+    MERCATOR_MAX_BODY_BYTES. A chunked body has no Content-Length to check up front, and
+    reading one stops quietly at the limit; so it is read here, and any byte left over
+    makes the 413, rather than a truncated body reading as invalid JSON."""
+
+    @app.before_request
+    def bound_body():
+        limit = LARGER_BODIES.get(request.endpoint)
+        if limit is not None:
+            request.max_content_length = limit
+        streamed = request.content_length is None and request.headers.get("Transfer-Encoding")
+        if streamed and len(request.get_data(cache=True)) >= (request.max_content_length or 0) > 0:
+            request.stream.read(1)  # raises RequestEntityTooLarge when more is waiting
+        return None
 
 
 def _require_json_bodies(app: Flask) -> None:

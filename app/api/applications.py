@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import applications
 
@@ -42,6 +43,7 @@ def list_versions(args, name):
 
 
 @blp.route("/<name>/versions", methods=["POST"])
+@requires("admin")
 @blp.arguments(schemas.ApplicationVersionIn)
 @blp.response(201, schemas.ApplicationVersionDetail, description="Created")
 @blp.alt_response(
@@ -54,7 +56,9 @@ def list_versions(args, name):
 @blp.alt_response(409, schema="Error", description="That version exists with other components")
 def create_version(body, name):
     """Create an application version from explicit component versions (created if new)."""
-    version, created = applications.create_application_version(graph(), name, **body)
+    version, created = applications.create_application_version(
+        graph(), name, **body, actor=actor()
+    )
     return version, 201 if created else 200
 
 
@@ -67,6 +71,7 @@ def get_version(name, version):
 
 
 @blp.route("/<name>/components", methods=["POST"])
+@requires("admin")
 @blp.arguments(schemas.ComponentChangeIn)
 @blp.response(201, schemas.ApplicationVersionDetail, description="New application version")
 @blp.alt_response(
@@ -78,13 +83,16 @@ def get_version(name, version):
 def add_component(body, name):
     """Add a component version to the application, or replace the version it holds: a new
     application version."""
-    version, created = applications.add_component(graph(), name, body["component"], body["version"])
+    version, created = applications.add_component(
+        graph(), name, body["component"], body["version"], actor=actor()
+    )
     return version, 201 if created else 200
 
 
 @blp.route("/<name>/components/<component>", methods=["DELETE"])
+@requires("admin")
 @blp.response(201, schemas.ApplicationVersionDetail, description="New application version")
 @blp.alt_response(404, schema="Error")
 def remove_component(name, component):
     """Remove a component from the application: a new application version without it."""
-    return applications.remove_component(graph(), name, component)
+    return applications.remove_component(graph(), name, component, actor=actor())

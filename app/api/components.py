@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import components, registration
 
@@ -42,6 +43,7 @@ def list_versions(args, name):
 
 
 @blp.route("/<name>/versions", methods=["POST"])
+@requires("register")
 @blp.arguments(schemas.RegistrationIn)
 @blp.response(201, schemas.RegistrationOut, description="Registered")
 @blp.alt_response(
@@ -61,7 +63,7 @@ def register_version(body, name):
     holds another version of this component, and for each application named in
     `applications`. Idempotent: the same payload again answers 200 and changes nothing.
     """
-    outcome = registration.register(graph(), {**body, "component": name})
+    outcome = registration.register(graph(), {**body, "component": name}, actor=actor())
     return outcome, 201 if outcome["created"] else 200
 
 

@@ -6,6 +6,7 @@ from flask import Response, jsonify, url_for
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.errors import Invalid
 from app.services import deployments
@@ -28,6 +29,7 @@ def list_deployments(args):
 
 
 @blp.route("", methods=["POST"])
+@requires("deploy")
 @blp.arguments(schemas.DeploymentIn)
 @blp.response(201, schemas.DeploymentDetail, description="Recorded")
 @blp.alt_response(
@@ -62,9 +64,9 @@ def record_deployment(body):
     if not execute:
         if dry_run:
             raise Invalid("dry_run needs execute", {"dry_run": ["only with execute: true"]})
-        deployment, created = deployments.record(graph(), body)
+        deployment, created = deployments.record(graph(), body, actor=actor())
         return deployment, 201 if created else 200
-    deployment, created = deployments.enqueue(graph(), body, dry_run=dry_run)
+    deployment, created = deployments.enqueue(graph(), body, dry_run=dry_run, actor=actor())
     if dry_run:
         return _json(schemas.DryRun().dump(deployment), 200)
     urls = {
@@ -104,6 +106,7 @@ def get_log(args, deployment_id):
 
 
 @blp.route("/<deployment_id>/cancel", methods=["POST"])
+@requires("deploy")
 @blp.response(200, schemas.DeploymentDetail, description="Queued: cancelled now")
 @blp.alt_response(
     202,
@@ -114,5 +117,5 @@ def get_log(args, deployment_id):
 @blp.alt_response(409, schema="Error", description="It has already ended")
 def cancel_deployment(deployment_id):
     """Cancel a queued or running deployment; the inventory stays as it was."""
-    deployment = deployments.cancel(graph(), deployment_id)
+    deployment = deployments.cancel(graph(), deployment_id, actor=actor())
     return deployment, 202 if deployment["status"] == "running" else 200

@@ -6,6 +6,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import environments, sync
 
@@ -31,17 +32,19 @@ def get_environment(name):
 
 
 @blp.route("/<name>", methods=["PUT"])
+@requires("admin")
 @blp.arguments(schemas.EnvironmentIn)
 @blp.response(200, schemas.EnvironmentDetail, description="Updated")
 @blp.alt_response(201, schema=schemas.EnvironmentDetail, description="Created")
 @blp.alt_response(400, schema="Error")
 def put_environment(body, name):
     """Create an environment or update its details (omitted details stay as they are)."""
-    environment, created = environments.upsert(graph(), name, **body)
+    environment, created = environments.upsert(graph(), name, **body, actor=actor())
     return environment, 201 if created else 200
 
 
 @blp.route("/<name>/engine", methods=["PUT"])
+@requires("admin")
 @blp.arguments(schemas.EngineIn)
 @blp.response(200, schemas.EnvironmentDetail)
 @blp.alt_response(400, schema="Error", description="Unknown kind or a bad configuration")
@@ -49,10 +52,11 @@ def put_environment(body, name):
 def put_engine(body, name):
     """Set the environment's deployment engine (replacing its configuration). Secrets go
     under `secret_env`: they reach the engine's processes and are shown nowhere."""
-    return environments.set_engine(graph(), name, body["kind"], body["config"])
+    return environments.set_engine(graph(), name, body["kind"], body["config"], actor=actor())
 
 
 @blp.route("/<name>/sync/kubernetes", methods=["POST"])
+@requires("deploy")
 @blp.arguments(schemas.SyncArgs, location="query")
 @blp.doc(
     requestBody={
@@ -72,4 +76,4 @@ def sync_kubernetes(args, name):
     unknown to the catalog, components running two versions and catalog entries nothing
     runs are reported, not recorded.
     """
-    return sync.kubernetes(graph(), name, request.get_json(), **args)
+    return sync.kubernetes(graph(), name, request.get_json(), **args, actor=actor())

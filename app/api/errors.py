@@ -15,13 +15,23 @@ import marshmallow as ma
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+from app.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    MercatorError,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+)
 
 log = logging.getLogger(__name__)
 
 #: How a domain error reads over HTTP.
 STATUS_OF: dict[type[MercatorError], int] = {
     Invalid: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
     Unavailable: 503,
@@ -62,9 +72,12 @@ def _status_of(error: MercatorError) -> int:
 
 def handle_domain_error(error: MercatorError):
     status = _status_of(error)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    headers = None
     if status == 503:
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         log.warning("answering 503: %s", error.message)
+    elif status == 401:
+        headers = {"WWW-Authenticate": 'Bearer realm="mercator"'}
     return error_response(status, error.code, error.message, error.details, headers)
 
 

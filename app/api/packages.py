@@ -8,6 +8,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from app.api import report_schemas as schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import packages, sbom, sbom_export
 
@@ -37,6 +38,7 @@ _SBOM_BODY = {
 
 
 @blp.route("/components/<name>/versions/<version>/sbom", methods=["PUT"])
+@requires("register")
 @blp.arguments(schemas.SbomArgs, location="query")
 @blp.response(201, schemas.SbomSummary, description="Attached")
 @blp.alt_response(
@@ -53,9 +55,14 @@ _SBOM_BODY = {
 def attach_sbom(args, name, version):
     """Attach an SBOM to a component version: its packages (by purl, with licenses and
     hashes), their scope and their dependency graph — whole or not at all."""
-    request.max_content_length = sbom.MAX_BYTES
     summary, created = packages.attach(
-        graph(), name, version, request.get_data(cache=False), request.content_type, args["replace"]
+        graph(),
+        name,
+        version,
+        request.get_data(cache=False),
+        request.content_type,
+        args["replace"],
+        actor=actor(),
     )
     return summary, 201 if created else 200
 
@@ -79,7 +86,7 @@ def package_blast_radius(args):
     package dependencies), the applications including them, the environments running them,
     the teams to notify."""
     return packages.blast_radius(
-        graph(), args["purl"], args["name"], args["range"], args["ecosystem"]
+        graph(), args["purl"], args["name"], args["range"], args["ecosystem"], args["limit"]
     )
 
 

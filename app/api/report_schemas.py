@@ -373,6 +373,7 @@ class SbomSummary(ma.Schema):
     format = Str(allow_none=True, metadata={"description": "CycloneDX or SPDX"})
     spec_version = Str(allow_none=True)
     attached_at = Str(allow_none=True)
+    attached_by = Str(allow_none=True, metadata={"description": "The token that attached it"})
     packages = Int(metadata={"description": "Packages the version contains"})
 
 
@@ -385,6 +386,11 @@ class PackageBlastRadiusArgs(ma.Schema):
         metadata={"description": "With name: their versions in this range, e.g. <2.17.1"},
     )
     ecosystem = Str(load_default=None, metadata={"description": "With name: e.g. maven, pypi"})
+    limit = Int(
+        load_default=reports.DEFAULT_CONSUMER_LIMIT,
+        validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
+        metadata={"description": "Most component versions listed"},
+    )
 
 
 class PackageHolder(ma.Schema):
@@ -404,6 +410,8 @@ class PackageBlastRadius(ma.Schema):
     query = fields.Dict()
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     component_versions = _list(PackageHolder)
+    component_version_count = Int(metadata={"description": "All of them, listed or not"})
+    truncated = fields.Boolean(metadata={"description": "More component versions than `limit`"})
     applications = _list(AffectedApplication)
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)

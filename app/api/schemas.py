@@ -14,6 +14,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.services import engines, naming, pages, semver
+from app.services.access import SCOPES
 from app.services.deployments import ALL_STATUSES, LOG_KEEP, STATUSES
 from app.services.environments import STAGES
 from app.services.model import KINDS
@@ -290,6 +291,7 @@ class ComponentVersion(ma.Schema):
     created_at = Str(allow_none=True)
     attributes = fields.Dict(keys=Str(), values=fields.Raw())
     previous = Str(allow_none=True, metadata={"description": "Predecessor in registration order"})
+    registered_by = Str(allow_none=True, metadata={"description": "The token that registered it"})
 
 
 class RunningHere(ma.Schema):
@@ -333,6 +335,7 @@ class ApplicationVersion(ma.Schema):
     previous = Str(allow_none=True)
     reason = Str(allow_none=True, metadata={"description": "What made this version"})
     created_at = Str(allow_none=True)
+    created_by = Str(allow_none=True, metadata={"description": "The token whose write made it"})
 
 
 class ApplicationVersionSummary(ApplicationVersion):
@@ -359,6 +362,7 @@ class Team(ma.Schema):
     chat = Str(allow_none=True)
     pager = Str(allow_none=True)
     created_at = Str(allow_none=True)
+    updated_by = Str(allow_none=True, metadata={"description": "The token that last wrote it"})
 
 
 class TeamSummary(Team):
@@ -379,6 +383,7 @@ class Environment(ma.Schema):
     engine = Str(allow_none=True)
     description = Str(allow_none=True)
     created_at = Str(allow_none=True)
+    updated_by = Str(allow_none=True, metadata={"description": "The token that last wrote it"})
 
 
 class EnvironmentSummary(Environment):
@@ -412,7 +417,8 @@ class Deployment(ma.Schema):
     started_at = Str(allow_none=True)
     finished_at = Str(allow_none=True)
     recorded_at = Str(allow_none=True)
-    by = Str(allow_none=True)
+    by = Str(allow_none=True, metadata={"description": "Who deployed (as the request said)"})
+    recorded_by = Str(allow_none=True, metadata={"description": "The token that recorded it"})
     engine = Str(allow_none=True)
     log_url = Str(allow_none=True)
 
@@ -519,3 +525,39 @@ class SyncReport(ma.Schema):
         allow_none=True, metadata={"description": "The deployment that recorded what moved"}
     )
     dry_run = fields.Boolean()
+
+
+# -- API tokens -------------------------------------------------------------------------
+class TokenIn(ma.Schema):
+    name = Name(required=True, metadata={"description": "Unique; writes record it as author"})
+    scopes = fields.List(
+        Str(validate=validate.OneOf(SCOPES)),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": f"One or more of {', '.join(SCOPES)}"},
+    )
+    component_prefix = _opt("Only components whose name starts with this (register, deploy)")
+    team = _opt("Only components this team owns (register, deploy)")
+    expires = _opt("Lifetime (90d, 12h, 30m) or an ISO 8601 time; omitted: never expires")
+
+
+class Token(ma.Schema):
+    name = Str()
+    scopes = fields.List(Str())
+    component_prefix = Str(allow_none=True)
+    team = Str(allow_none=True)
+    created_at = Str()
+    created_by = Str(allow_none=True)
+    expires_at = Str(allow_none=True)
+    revoked_at = Str(allow_none=True)
+    revoked_by = Str(allow_none=True)
+    state = Str(metadata={"description": "active, expired or revoked"})
+
+
+class TokenCreated(Token):
+    token = Str(
+        metadata={"description": "The token itself: shown only in this answer, stored as a hash"}
+    )
+
+
+TokenPage = page_of(Token, "TokenPage")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.auth import actor, requires
 from app.api.context import graph
 from app.services import teams
 
@@ -28,11 +29,12 @@ def get_team(name):
 
 
 @blp.route("/<name>", methods=["PUT"])
+@requires("admin")
 @blp.arguments(schemas.TeamIn)
 @blp.response(200, schemas.TeamDetail, description="Updated")
 @blp.alt_response(201, schema=schemas.TeamDetail, description="Created")
 @blp.alt_response(400, schema="Error")
 def put_team(body, name):
     """Create a team or update its contacts (omitted contacts stay as they are)."""
-    team, created = teams.upsert(graph(), name, **body)
+    team, created = teams.upsert(graph(), name, **body, actor=actor())
     return team, 201 if created else 200

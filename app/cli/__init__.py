@@ -14,7 +14,15 @@ from typing import Any
 import click
 
 from app.config import Settings
-from app.errors import Conflict, Invalid, MercatorError, NotFound, Unavailable
+from app.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    MercatorError,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+)
 from app.localserver import LocalServerError
 
 #: Exit codes of domain errors; 1 stays "something unexpected", 2 is click's usage error.
@@ -24,6 +32,8 @@ EXIT_CODE_OF: dict[type[MercatorError], int] = {
     Conflict: 4,
     Unavailable: 5,
     LocalServerError: 6,
+    Unauthorized: 7,
+    Forbidden: 7,
 }
 
 
@@ -51,9 +61,12 @@ class Context:
     """What commands share: settings, a Graph opened on first use, and the catalog —
     local (services on Neo4j) or remote (a Mercator's HTTP API, with --url)."""
 
-    def __init__(self, settings: Settings, url: str | None = None) -> None:
+    def __init__(
+        self, settings: Settings, url: str | None = None, token: str | None = None
+    ) -> None:
         self.settings = settings
         self.url = url
+        self.token = token
         self._graph = None
 
     @property
@@ -68,7 +81,17 @@ class Context:
     def catalog(self):
         from app.client import LocalCatalog, RemoteCatalog
 
-        return RemoteCatalog(self.url) if self.url else LocalCatalog(self.graph)
+        if self.url:
+            return RemoteCatalog(self.url, self.token)
+        return LocalCatalog(self.graph)
+
+    def require_local(self, what: str) -> None:
+        """Refuse --url for commands that work on Neo4j itself (they need its credentials)."""
+        if self.url:
+            raise Invalid(
+                f"{what} works on Neo4j directly (with MERCATOR_NEO4J_* credentials), "
+                "not through --url / MERCATOR_URL; unset it"
+            )
 
     def close(self) -> None:
         if self._graph is not None:
@@ -86,17 +109,25 @@ pass_context = click.make_pass_decorator(Context)
     help="Talk to the Mercator API at URL (e.g. https://mercator.example.com) "
     "instead of Neo4j directly. Env: MERCATOR_URL.",
 )
+@click.option(
+    "--token",
+    envvar="MERCATOR_TOKEN",
+    metavar="TOKEN",
+    help="API token sent with --url (Authorization: Bearer). Env: MERCATOR_TOKEN. "
+    "Prefer the variable: options show up in process lists.",
+)
 @click.pass_context
-def cli(ctx: click.Context, url: str | None) -> None:
+def cli(ctx: click.Context, url: str | None, token: str | None) -> None:
     """Mercator: the catalog of everything that gets deployed, and where it runs.
 
     Catalog commands run against Neo4j directly (settings from MERCATOR_NEO4J_URI,
     MERCATOR_NEO4J_USER, MERCATOR_NEO4J_PASSWORD, ...; see the README), or against a
-    Mercator service with --url / MERCATOR_URL, as pipelines usually do.
+    Mercator service with --url / MERCATOR_URL, as pipelines usually do; writes over
+    --url need an API token (MERCATOR_TOKEN, from `mercator token create`).
     """
     # The driver warns on stderr about every retry it makes; a command reports the outcome.
     logging.getLogger("neo4j").setLevel(logging.ERROR)
-    state = Context(Settings.from_env(), url)
+    state = Context(Settings.from_env(), url, token)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
@@ -106,4 +137,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when imported.
-from app.cli import catalog, deploying, reports, sboms, server, transfer  # noqa: E402,F401
+from app.cli import catalog, deploying, reports, sboms, server, tokens, transfer  # noqa: E402,F401

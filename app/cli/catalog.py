@@ -19,7 +19,8 @@ from app.services.environments import STAGES
 from app.services.model import KINDS
 
 
-def _paging(function):
+def paging_options(function):
+    """--offset and --limit, as every list command takes them."""
     function = click.option(
         "--offset", type=click.IntRange(0), default=0, show_default=True, help="Items to skip."
     )(function)
@@ -166,7 +167,7 @@ def _attributes(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--kind", type=click.Choice(KINDS), help="Only this kind.")
 @click.option("--owner", help="Only components of this team.")
 @click.option("--environment", help="Only components running there now.")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def component_list(state: Context, output: str, **filters: Any) -> None:
@@ -186,7 +187,7 @@ def component_show(state: Context, name: str, output: str) -> None:
 
 @component.command("versions")
 @click.argument("name")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def component_versions(state: Context, name: str, output: str, **paging: Any) -> None:
@@ -215,7 +216,7 @@ def application() -> None:
 @click.option("--prefix", help="Only names starting with this.")
 @click.option("--owner", help="Only applications of this team.")
 @click.option("--environment", help="Only applications deployed there.")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def app_list(state: Context, output: str, **filters: Any) -> None:
@@ -235,7 +236,7 @@ def app_show(state: Context, name: str, output: str) -> None:
 
 @application.command("versions")
 @click.argument("name")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def app_versions(state: Context, name: str, output: str, **paging: Any) -> None:
@@ -318,7 +319,7 @@ def environment() -> None:
 @environment.command("list")
 @click.option("--prefix", help="Only names starting with this.")
 @click.option("--stage", type=click.Choice(STAGES), help="Only this stage.")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def env_list(state: Context, output: str, **filters: Any) -> None:
@@ -359,7 +360,7 @@ def team() -> None:
 
 @team.command("list")
 @click.option("--prefix", help="Only names starting with this.")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def team_list(state: Context, output: str, **filters: Any) -> None:
@@ -477,7 +478,7 @@ def deploy_record(
 @click.option("--app", "application", help="Only deployments of this application.")
 @click.option("--component", help="Only deployments that included this component.")
 @click.option("--status", type=click.Choice(ALL_STATUSES), help="Only this status.")
-@_paging
+@paging_options
 @output_option
 @pass_context
 def deploy_list(state: Context, output: str, **filters: Any) -> None:

@@ -269,6 +269,13 @@ def where(state: Context, component: str, output: str, version: str | None) -> N
 @click.option("--name", help="Packages by name (e.g. log4j-core) ...")
 @click.option("--range", "version_range", help="... whose version is in this range (<2.17.1).")
 @click.option("--ecosystem", help="... in this ecosystem (maven, pypi, npm, ...).")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, report_rules.MAX_CONSUMER_LIMIT),
+    default=report_rules.DEFAULT_CONSUMER_LIMIT,
+    show_default=True,
+    help="Most component versions listed.",
+)
 @output_option
 @pass_context
 def package_blast_radius(state: Context, output: str, **params: Any) -> None:

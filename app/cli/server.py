@@ -197,7 +197,7 @@ def db_status(state: Context, output: str) -> None:
 @click.confirmation_option(prompt="Delete every node and relationship in the catalog?")
 @pass_context
 def db_reset(state: Context) -> None:
-    """Delete the whole catalog (the schema stays)."""
+    """Delete the whole catalog (the schema and the API tokens stay)."""
     from app.services import database
 
     deleted = database.reset(state.graph)

@@ -20,7 +20,7 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from app.config import Settings
-from app.errors import Conflict, Unavailable
+from app.errors import Conflict, TimedOut, Unavailable
 from app.graph import cypher
 
 T = TypeVar("T")
@@ -33,6 +33,16 @@ _UNAVAILABLE = (
     neo4j_errors.TransientError,
     neo4j_errors.AuthError,
 )
+
+
+#: Neo4j's codes for a transaction stopped at its time limit: the client's (the driver sends
+#: `Settings.query_timeout`), the server's (`db.transaction.timeout`), or while it waited
+#: for a lock.
+_TIMED_OUT = {
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.LockClientStopped",
+}
 
 
 class CredentialsRefused(Unavailable):
@@ -68,6 +78,15 @@ def _translated() -> Iterator[None]:
         raise Conflict(
             "another request wrote the same record at the same moment; retry",
             {"neo4j": exc.message or str(exc)},
+        ) from exc
+    except neo4j_errors.ClientError as exc:
+        if exc.code not in _TIMED_OUT:
+            raise
+        raise TimedOut(
+            "the query ran past its time limit and was stopped (MERCATOR_QUERY_TIMEOUT, or "
+            "Neo4j's db.transaction.timeout); nothing was written — narrow the request or "
+            "retry later",
+            {"neo4j": exc.code},
         ) from exc
 
 
@@ -143,20 +162,25 @@ class Graph:
         """Run one schema statement in an auto-commit transaction (Neo4j keeps schema
         changes out of explicit transactions that also write data)."""
         with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
-            session.run(cypher.load(name)).consume()
+            session.run(self._limited(name)).consume()
 
     def ping(self) -> None:
         """Raise `Unavailable` unless Neo4j answers a trivial query now (no retries)."""
         with _translated(), self._session(neo4j.READ_ACCESS) as session:
-            session.run(cypher.load("admin/ping")).consume()
+            session.run(self._limited("admin/ping")).consume()
 
     def explain(self, name: str) -> None:
         """Ask Neo4j to plan query `name` without running it (raises on a broken query)."""
         with _translated(), self._session(neo4j.READ_ACCESS) as session:
-            session.run("EXPLAIN " + cypher.load(name)).consume()
+            session.run(self._limited(name, prefix="EXPLAIN ")).consume()
 
     def close(self) -> None:
         self._driver.close()
+
+    def _limited(self, name: str, prefix: str = "") -> neo4j.Query:
+        """Query `name` for an auto-commit transaction, with the same time limit as the
+        managed ones: no call to Neo4j runs unbounded."""
+        return neo4j.Query(prefix + cypher.load(name), timeout=self._query_timeout)
 
     def _session(self, access_mode: str) -> neo4j.Session:
         return self._driver.session(database=self._database, default_access_mode=access_mode)

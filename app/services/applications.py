@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.services import naming, pages, views
+from app.services.access import Actor
 
 #: Number of the first version of an application when nobody names one.
 FIRST_VERSION = "1.0.0"
@@ -50,8 +51,11 @@ class NewVersion:
     version: str | None = None  # None: the next number after the latest
 
 
-def create_versions(tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion]) -> list[dict]:
-    """Create the wanted application versions (their applications must be `locked`)."""
+def create_versions(
+    tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion], by: str | None = None
+) -> list[dict]:
+    """Create the wanted application versions (their applications must be `locked`);
+    `by` is who wrote them (a token name)."""
     batch = []
     for new in wanted:
         app = locked[new.application]
@@ -66,6 +70,7 @@ def create_versions(tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion])
                     for name, ver in sorted(new.components.items())
                 ],
                 "reason": new.reason,
+                "created_by": by,
             }
         )
     if not batch:
@@ -124,6 +129,8 @@ def create_application_version(
     version: str | None = None,
     owner: str | None = None,
     description: str | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict, bool]:
     """Create an application version from explicit component versions.
 
@@ -155,7 +162,10 @@ def create_application_version(
                     )
                 return version, False
         (created,) = create_versions(
-            tx, locked, [NewVersion(application, members, "created explicitly", version)]
+            tx,
+            locked,
+            [NewVersion(application, members, "created explicitly", version)],
+            by=_name(actor),
         )
         return created["version"], True
 
@@ -164,7 +174,7 @@ def create_application_version(
 
 
 def add_component(
-    graph: Graph, application: str, component: str, version: str
+    graph: Graph, application: str, component: str, version: str, *, actor: Actor | None = None
 ) -> tuple[dict, bool]:
     """A new version of the application with `component` at `version` (added or replacing
     the version it had). Returns (the latest version, created); nothing is created when
@@ -189,6 +199,7 @@ def add_component(
                     f"{component} {version} {verb}",
                 )
             ],
+            by=_name(actor),
         )
         return created["version"], True
 
@@ -196,7 +207,9 @@ def add_component(
     return get_version(graph, application, made), created
 
 
-def remove_component(graph: Graph, application: str, component: str) -> dict:
+def remove_component(
+    graph: Graph, application: str, component: str, *, actor: Actor | None = None
+) -> dict:
     """A new version of the application without `component`."""
     get(graph, application)
 
@@ -213,10 +226,15 @@ def remove_component(graph: Graph, application: str, component: str) -> dict:
             tx,
             locked,
             [NewVersion(application, members, f"{component} {app.components[component]} removed")],
+            by=_name(actor),
         )
         return created["version"]
 
     return get_version(graph, application, graph.write_tx(work))
+
+
+def _name(actor: Actor | None) -> str | None:
+    return None if actor is None else actor.name
 
 
 def _check_name(name: str, field: str = "application") -> None:

@@ -23,7 +23,8 @@ def describe_schema(graph: Graph) -> dict[str, object]:
 
 
 def reset(graph: Graph) -> int:
-    """Delete every catalog node and relationship (the schema stays); returns nodes deleted.
+    """Delete every catalog node and relationship (the schema and the API tokens stay, so
+    pipelines keep their access); returns nodes deleted.
 
     Relationships go first, in bounded batches, then the nodes: a node with a huge degree
     never makes one transaction hold all its relationships."""

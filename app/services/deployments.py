@@ -15,6 +15,7 @@ from typing import Any
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.services import applications, engines, naming, pages, times, views
+from app.services.access import Actor
 
 #: How a deployment can end; a recorded deployment has one of these.
 STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
@@ -25,16 +26,22 @@ ALL_STATUSES = ("queued", "running", *STATUSES)
 ID_RULES = naming.name_problem
 
 
-def record(graph: Graph, data: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+def record(
+    graph: Graph, data: dict[str, Any], *, actor: Actor | None = None
+) -> tuple[dict[str, Any], bool]:
     """Record a finished deployment; returns (deployment, created).
 
     `data`: environment, status, and either application + version, or components
     ([{component, version}], optionally with application to match or derive a version);
     optional id, started_at, finished_at, by, engine, log_url. Recording the same id with
     the same content again is a no-op.
+
+    `actor` (who records it) is kept as `recorded_by`. A token limited to some components
+    may record only deployments whose every component version is within its limits — for
+    an application version, every component of that version.
     """
     request = _validated(data)
-    deployment_id, created = graph.write_tx(lambda tx: _record(tx, request))
+    deployment_id, created = graph.write_tx(lambda tx: _record(tx, request, actor))
     return get(graph, deployment_id), created
 
 
@@ -85,15 +92,15 @@ def _check_times(request: dict[str, Any], problems: dict[str, list[str]]) -> Non
         problems["finished_at"] = ["must not be before started_at"]
 
 
-def _record(tx: Tx, request: dict[str, Any]) -> tuple[str, bool]:
+def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, bool]:
     environment = request["environment"]
     _lock_environment(tx, environment)
     existing = tx.single("deployments/get", id=request["id"])
-    application, version, members = _target(tx, request)
+    application, version, members = _target(tx, request, actor)
     if existing is not None:
         _refuse_different(request, existing, application, version, members)
         return request["id"], False
-    _create(tx, request, application, version, members)
+    _create(tx, request, application, version, members, actor)
     if request["status"] == "succeeded":
         move_inventory(tx, environment, request["id"], request["finished_at"], members)
     return request["id"], True
@@ -108,9 +115,12 @@ def _lock_environment(tx: Tx, environment: str) -> dict[str, Any]:
     return locked
 
 
-def _target(tx: Tx, request: dict[str, Any]) -> tuple[str | None, str | None, dict[str, str]]:
+def _target(
+    tx: Tx, request: dict[str, Any], actor: Actor | None
+) -> tuple[str | None, str | None, dict[str, str]]:
     """(application, application version, {component: version}) the request deploys; a set
-    of component versions with an application matches or derives that application's version."""
+    of component versions with an application matches or derives that application's version.
+    A token limited to some components may deploy only versions within its limits."""
     application, version = request.get("application"), request.get("version")
     if version is not None:
         found = tx.single("applications/version_exists", application=application, version=version)
@@ -120,11 +130,14 @@ def _target(tx: Tx, request: dict[str, Any]) -> tuple[str | None, str | None, di
                 {"application": application, "version": version},
             )
         members = {m["component"]: m["version"] for m in found["components"]}
+        _check_limits(tx, actor, members)
     else:
         members = request["members"]
         applications.check_members_exist(tx, members)
+        _check_limits(tx, actor, members)
         if application is not None:
-            version = _matching_or_derived_version(tx, application, members)
+            by = None if actor is None else actor.name
+            version = _matching_or_derived_version(tx, application, members, by)
     return application, version, members
 
 
@@ -134,6 +147,7 @@ def _create(
     application: str | None,
     version: str | None,
     members: dict[str, str],
+    actor: Actor | None,
 ) -> None:
     tx.single(
         "deployments/create",
@@ -145,6 +159,7 @@ def _create(
         by=request.get("by"),
         engine=request.get("engine"),
         log_url=request.get("log_url"),
+        recorded_by=None if actor is None else actor.name,
         application=application,
         application_version=version,
         components=[{"component": c, "version": v} for c, v in sorted(members.items())],
@@ -165,7 +180,7 @@ def move_inventory(
 
 
 def enqueue(
-    graph: Graph, data: dict[str, Any], dry_run: bool = False
+    graph: Graph, data: dict[str, Any], dry_run: bool = False, *, actor: Actor | None = None
 ) -> tuple[dict[str, Any], bool]:
     """Queue a deployment for the environment's engine; returns (deployment, created).
 
@@ -175,13 +190,14 @@ def enqueue(
 
     `dry_run`: the same transaction, rolled back at the end, returns the commands the
     engine would run (secrets hidden) and the deployment it would get: nothing is written.
+    `actor` as for `record`.
     """
     request = _validated(data, execute=True)
 
     def work(tx: Tx) -> tuple[str, bool]:
         locked = _lock_environment(tx, request["environment"])
         existing = tx.single("deployments/get", id=request["id"])
-        application, version, members = _target(tx, request)
+        application, version, members = _target(tx, request, actor)
         if existing is not None and not dry_run:
             request["status"] = existing["props"]["status"]
             _refuse_different(request, existing, application, version, members)
@@ -195,7 +211,7 @@ def enqueue(
                 {"environment": [request["environment"]]},
             )
         request.update(status="queued", engine=locked["engine"])
-        _create(tx, request, application, version, members)
+        _create(tx, request, application, version, members, actor)
         if dry_run:
             row = tx.single("deployments/work", id=request["id"])
             kind, config = engines.configured(row["environment"])
@@ -219,10 +235,13 @@ class _DryRun(Exception):
         self.plan = plan
 
 
-def cancel(graph: Graph, deployment_id: str) -> dict[str, Any]:
+def cancel(graph: Graph, deployment_id: str, *, actor: Actor | None = None) -> dict[str, Any]:
     """Cancel a deployment: a queued one at once, a running one by its worker, which kills
-    the engine's process group at its next heartbeat. A finished one is a conflict."""
+    the engine's process group at its next heartbeat. A finished one is a conflict. A token
+    limited to some components may cancel only deployments within its limits."""
     before = get(graph, deployment_id)
+    members = {m["component"]: m["version"] for m in before["components"]}
+    graph.read_tx(lambda tx: _check_limits(tx, actor, members))
     if before["status"] in STATUSES:
         raise Conflict(
             f"deployment {deployment_id} has already ended ({before['status']})",
@@ -254,7 +273,16 @@ def log(graph: Graph, deployment_id: str, offset: int = 0) -> dict[str, Any]:
     }
 
 
-def _matching_or_derived_version(tx: Tx, application: str, members: dict[str, str]) -> str:
+def _check_limits(tx: Tx, actor: Actor | None, members: dict[str, str]) -> None:
+    if actor is None or not actor.limited:
+        return
+    rows = tx.run("components/owners", names=sorted(members))
+    actor.check_components({row["name"]: row["owner"] for row in rows})
+
+
+def _matching_or_derived_version(
+    tx: Tx, application: str, members: dict[str, str], by: str | None
+) -> str:
     wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
     locked = applications.lock(tx, [application])
     match = tx.single("applications/matching_version", application=application, members=wanted)
@@ -264,6 +292,7 @@ def _matching_or_derived_version(tx: Tx, application: str, members: dict[str, st
         tx,
         locked,
         [applications.NewVersion(application, members, "deployed as a set of component versions")],
+        by=by,
     )
     return created["version"]
 

@@ -7,6 +7,7 @@ from typing import Any
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 from app.services import engines, naming, pages, views
+from app.services.access import Actor
 
 STAGES = ("dev", "test", "staging", "prod")
 
@@ -19,8 +20,11 @@ def upsert(
     namespace: str | None = None,
     engine: str | None = None,
     description: str | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Create the environment or update its details; returns (environment, created)."""
+    """Create the environment or update its details; returns (environment, created).
+    `actor` is recorded as `updated_by`."""
     problems = {}
     if naming.name_problem(name):
         problems["name"] = [naming.name_problem(name)]
@@ -36,18 +40,29 @@ def upsert(
         namespace=namespace,
         engine=engine,
         description=description,
+        updated_by=None if actor is None else actor.name,
     )[0]
     return get(graph, name), row["created"]
 
 
 def set_engine(
-    graph: Graph, name: str, kind: str, config: dict[str, Any] | None = None
+    graph: Graph,
+    name: str,
+    kind: str,
+    config: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """Give environment `name` a deployment engine: `none` (record only), `command` or
-    `helm`, with its configuration (checked; see `app.services.engines`)."""
+    `helm`, with its configuration (checked; see `app.services.engines`). `actor` is
+    recorded as `updated_by`."""
     checked = engines.check(kind, config)
     rows = graph.write(
-        "environments/set_engine", name=name, engine=kind, engine_config=engines.encode(checked)
+        "environments/set_engine",
+        name=name,
+        engine=kind,
+        engine_config=engines.encode(checked),
+        updated_by=None if actor is None else actor.name,
     )
     if not rows:
         raise NotFound(f"no environment named {name!r}", {"environment": name})

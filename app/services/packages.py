@@ -14,7 +14,8 @@ from typing import Any
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.services import sbom, semver
-from app.services.reports import impact_of
+from app.services.access import Actor
+from app.services.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_of
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
 CHUNK = 5_000
@@ -27,14 +28,19 @@ def attach(
     data: bytes,
     content_type: str | None = None,
     replace: bool = False,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict, bool]:
-    """Attach the SBOM in `data` to a component version; returns (summary, created)."""
+    """Attach the SBOM in `data` to a component version; returns (summary, created).
+    A token limited to some components may attach only to theirs."""
     document = sbom.parse(data, content_type)
 
     def work(tx: Tx) -> bool:
         held = tx.single("packages/sbom_of_version", component=component, version=version)
         if held is None:
             raise _no_version(component, version)
+        if actor is not None:
+            actor.check_components({component: held["owner"]})
         if held["digest"] == document.digest:
             return False
         if held["digest"] is not None and not replace:
@@ -63,6 +69,7 @@ def attach(
             digest=document.digest,
             format=document.format,
             spec_version=document.spec_version,
+            attached_by=None if actor is None else actor.name,
         )
         return True
 
@@ -85,10 +92,17 @@ def blast_radius(
     name: str | None = None,
     version_range: str | None = None,
     ecosystem: str | None = None,
+    limit: int = DEFAULT_CONSUMER_LIMIT,
 ) -> dict[str, Any]:
     """Where a package runs: by purl, or by name (and optionally a version range, e.g.
     `log4j-core` `<2.17.1`). The component versions containing it, then — as for a
-    component's blast radius — the applications, environments and teams they reach."""
+    component's blast radius — the applications, environments and teams they reach.
+    At most `limit` component versions are listed (all of them count for the impact)."""
+    if not 1 <= limit <= MAX_CONSUMER_LIMIT:
+        raise Invalid(
+            f"limit must be between 1 and {MAX_CONSUMER_LIMIT}",
+            {"limit": [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]},
+        )
     if (purl is None) == (name is None):
         raise Invalid(
             "give a purl, or a package name (with an optional range)",
@@ -113,7 +127,12 @@ def blast_radius(
     def work(tx: Tx) -> dict[str, Any]:
         holders = tx.run("reports/package_holders", purls=purls) if purls else []
         affected = [{"component": h["component"], "version": h["version"]} for h in holders]
-        return {"component_versions": holders, **impact_of(tx, affected)}
+        return {
+            "component_versions": holders[:limit],
+            "component_version_count": len(holders),
+            "truncated": len(holders) > limit,
+            **impact_of(tx, affected),
+        }
 
     found = graph.read_tx(work)
     if purl is not None and not found["component_versions"]:

@@ -16,6 +16,7 @@ from typing import Any
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
 from app.services import applications, naming, semver, times
+from app.services.access import Actor
 from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
 
 
@@ -104,15 +105,24 @@ class Registration:
         return {k: v for k, v in props.items() if v is not None}
 
 
-def register(graph: Graph, data: dict[str, Any]) -> dict[str, Any]:
+def register(graph: Graph, data: dict[str, Any], *, actor: Actor | None = None) -> dict[str, Any]:
     """Register a component version; see the module docstring. Returns what happened:
-    ``{"component", "version", "created", "application_versions": [...]}``."""
+    ``{"component", "version", "created", "application_versions": [...]}``.
+
+    `actor` (who registers) is recorded as the version's `registered_by` and as
+    `created_by` of the application versions derived; a token limited to some components
+    may register only theirs, and may not give a component to another team."""
     registration = Registration.from_request(data)
-    return graph.write_tx(lambda tx: _register(tx, registration))
+    return graph.write_tx(lambda tx: _register(tx, registration, actor))
 
 
-def _register(tx: Tx, reg: Registration) -> dict[str, Any]:
+def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
     component = tx.single("components/lock", name=reg.component)
+    if actor is not None:
+        actor.check_components({reg.component: component["owner"] or reg.owner})
+        if reg.owner is not None:
+            actor.check_components({reg.component: reg.owner})
+    by = None if actor is None else actor.name
     if reg.kind and component["kind"] and component["kind"] != reg.kind:
         raise Conflict(
             f"component {reg.component} is a {component['kind']}, not a {reg.kind}",
@@ -126,11 +136,11 @@ def _register(tx: Tx, reg: Registration) -> dict[str, Any]:
     tx.single(
         "components/create_version",
         component=reg.component,
-        props=reg.properties(),
+        props={**reg.properties(), **({"registered_by": by} if by else {})},
         created_at=reg.created_at,
         dependencies=dependency_edges(reg.dependencies),
     )
-    return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg))
+    return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
 
 
 def dependency_edges(dependencies: dict[str, str | None]) -> list[dict[str, Any]]:
@@ -183,7 +193,7 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
         )
 
 
-def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, Any]]:
+def _derive_application_versions(tx: Tx, reg: Registration, by: str | None) -> list[dict[str, Any]]:
     """New versions of the applications whose latest version holds another version of the
     component (unless opted out), and of the applications the request names."""
     candidates = []
@@ -209,7 +219,7 @@ def _derive_application_versions(tx: Tx, reg: Registration) -> list[dict[str, An
         wanted.append(
             applications.NewVersion(name, members, f"{reg.component} {reg.version} {verb}")
         )
-    return applications.create_versions(tx, locked, wanted)
+    return applications.create_versions(tx, locked, wanted, by=by)
 
 
 def _outcome(reg: Registration, created: bool, derived: list[dict[str, Any]]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from app.errors import Invalid
 from app.graph import Graph
 from app.services import deployments, environments
+from app.services.access import Actor
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 ENGINE = "kubernetes-sync"
@@ -74,9 +75,12 @@ def kubernetes(
     by: str = "sync",
     dry_run: bool = False,
     all_namespaces: bool = False,
+    *,
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
     """Reconcile environment `environment` with a kubectl document; the drift report, and
-    the id of the deployment that recorded what moved (None when nothing did, or dry_run)."""
+    the id of the deployment that recorded what moved (None when nothing did, or dry_run).
+    `actor` records that deployment, as for `deployments.record`."""
     place = environments.get(graph, environment)
     containers = workloads(document, None if all_namespaces else place.get("namespace"))
     images = {c["image"]: parse_image(c["image"]) for c in containers}
@@ -136,6 +140,7 @@ def kubernetes(
                 "by": by,
                 "engine": ENGINE,
             },
+            actor=actor,
         )
         deployment_id = recorded["id"]
     return {

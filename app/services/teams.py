@@ -7,6 +7,7 @@ from typing import Any
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 from app.services import naming, pages, views
+from app.services.access import Actor
 
 
 def upsert(
@@ -15,12 +16,22 @@ def upsert(
     email: str | None = None,
     chat: str | None = None,
     pager: str | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> tuple[dict[str, Any], bool]:
-    """Create the team or update its contacts; returns (team, created)."""
+    """Create the team or update its contacts; returns (team, created). `actor` is
+    recorded as `updated_by`."""
     problem = naming.name_problem(name)
     if problem:
         raise Invalid(f"team name {problem}", {"name": [problem]})
-    row = graph.write("teams/upsert", name=name, email=email, chat=chat, pager=pager)[0]
+    row = graph.write(
+        "teams/upsert",
+        name=name,
+        email=email,
+        chat=chat,
+        pager=pager,
+        updated_by=None if actor is None else actor.name,
+    )[0]
     return get(graph, name), row["created"]
 
 

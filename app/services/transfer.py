@@ -3,16 +3,19 @@
 The document is JSON-ready data (``dump`` writes it, ``load`` reads JSON or YAML)::
 
     {"format": "mercator-catalog", "format_version": 1,
-     "teams": [{name, email, chat, pager, created_at}],
+     "teams": [{name, email, chat, pager, created_at, updated_by}],
      "components": [{name, kind, owner, description, repository_url, created_at}],
      "component_versions": [{component, version, image, digest, git_repository, git_commit,
                              git_branch, build_url, chart, chart_version, created_at,
-                             attributes: {}, dependencies: [{component, range}]}],
+                             registered_by, attributes: {},
+                             dependencies: [{component, range}]}],
      "applications": [{name, owner, description, created_at}],
-     "application_versions": [{application, version, reason, created_at,
+     "application_versions": [{application, version, reason, created_at, created_by,
                                components: [{component, version}]}],
-     "environments": [{name, stage, cluster, namespace, engine, description, created_at}],
-     "deployments": [{id, environment, status, started_at, finished_at, recorded_at, by,
+     "environments": [{name, stage, cluster, namespace, engine, description, created_at,
+                       updated_by}],
+     "deployments": [{id, environment, status, started_at, finished_at, recorded_at,
+                      recorded_by, by,
                       engine, log_url, application: {application, version} | null,
                       components: [{component, version}]}],
      "runs": [{environment, component, version, since, deployment}]}
@@ -345,6 +348,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "chat": TEXT,
         "pager": TEXT,
         "created_at": TIME,
+        "updated_by": TEXT,
     },
     "environments": {
         "name": REQUIRED_NAME,
@@ -354,6 +358,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "engine": TEXT,
         "description": TEXT,
         "created_at": TIME,
+        "updated_by": TEXT,
     },
     "components": {
         "name": REQUIRED_NAME,
@@ -369,6 +374,7 @@ SPECS: dict[str, dict[str, Field]] = {
         **{name: TEXT for name in IMMUTABLE_FIELDS},
         "build_url": TEXT,
         "created_at": TIME,
+        "registered_by": TEXT,
         "attributes": Field(_attributes_problems),
         "dependencies": Field(
             _list_of(
@@ -387,6 +393,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "version": REQUIRED_VERSION,
         "reason": TEXT,
         "created_at": TIME,
+        "created_by": TEXT,
         "components": Field(_list_of(MEMBERS), required=True),
     },
     "deployments": {
@@ -396,6 +403,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "started_at": REQUIRED_TIME,
         "finished_at": REQUIRED_TIME,
         "recorded_at": TIME,
+        "recorded_by": TEXT,
         "by": TEXT,
         "engine": TEXT,
         "log_url": TEXT,
@@ -823,10 +831,13 @@ def _component_version_props(row: dict[str, Any]) -> dict[str, Any]:
     (attributes as `attr.*`, and what registration derives, such as sortable version keys)."""
     fields = {name: row[name] for name in ("component", "version", "build_url", *IMMUTABLE_FIELDS)}
     registration = Registration(**fields, attributes=row["attributes"] or {})
+    props = registration.properties()
+    if row["registered_by"] is not None:
+        props["registered_by"] = row["registered_by"]
     ranges = {item["component"]: item.get("range") for item in row["dependencies"] or []}
     return {
         "component": row["component"],
-        "props": registration.properties(),
+        "props": props,
         "seq": row["seq"],
         "created_at": row["created_at"],
         "dependencies": dependency_edges(ranges),

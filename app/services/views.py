@@ -13,7 +13,8 @@ from app.services.model import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS
 
 
 def team(props: dict[str, Any]) -> dict[str, Any]:
-    return {key: props.get(key) for key in ("name", "email", "chat", "pager", "created_at")}
+    keys = ("name", "email", "chat", "pager", "created_at", "updated_by")
+    return {key: props.get(key) for key in keys}
 
 
 def component(props: dict[str, Any], owner: str | None) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def component_version(
     if dependencies is not None:
         shaped["dependencies"] = sorted(dependencies, key=lambda d: d["component"])
     shaped["previous"] = previous
+    shaped["registered_by"] = props.get("registered_by")
     return shaped
 
 
@@ -67,18 +69,38 @@ def application_version(props: dict[str, Any], previous: str | None) -> dict[str
         "previous": previous,
         "reason": props.get("reason"),
         "created_at": props.get("created_at"),
+        "created_by": props.get("created_by"),
     }
 
 
 def environment(props: dict[str, Any]) -> dict[str, Any]:
-    keys = ("name", "stage", "cluster", "namespace", "engine", "description", "created_at")
+    keys = (
+        "name",
+        "stage",
+        "cluster",
+        "namespace",
+        "engine",
+        "description",
+        "created_at",
+        "updated_by",
+    )
     return {key: props.get(key) for key in keys}
 
 
 def deployment(
     props: dict[str, Any], environment_name: str, application_version: dict[str, Any] | None
 ) -> dict[str, Any]:
-    keys = ("id", "status", "started_at", "finished_at", "by", "engine", "log_url", "recorded_at")
+    keys = (
+        "id",
+        "status",
+        "started_at",
+        "finished_at",
+        "by",
+        "engine",
+        "log_url",
+        "recorded_at",
+        "recorded_by",
+    )
     shaped = {key: props.get(key) for key in keys}
     shaped["environment"] = environment_name
     shaped["application"] = application_version

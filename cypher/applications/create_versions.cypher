@@ -2,9 +2,9 @@
 //          HAS_VERSION, PREVIOUS to $previous, INCLUDES each member, and make it the latest.
 //          Callers hold the applications' locks (applications/lock) and chose the numbers.
 // Parameters: $versions (list of {application, version, previous, components:
-//             [{component, version}], reason})
+//             [{component, version}], reason, created_by (token name or null)})
 // Returns: application, version, previous, seq
-// :param {versions: [{application: 'shop', version: '1.4.3', previous: '1.4.2', components: [{component: 'payment', version: '2.1.0'}], reason: 'payment 2.1.0 registered'}]}
+// :param {versions: [{application: 'shop', version: '1.4.3', previous: '1.4.2', components: [{component: 'payment', version: '2.1.0'}], reason: 'payment 2.1.0 registered', created_by: 'ci-payments'}]}
 UNWIND $versions AS nv
 MATCH (a:Application {name: nv.application})
 OPTIONAL MATCH (prev:ApplicationVersion {application: nv.application, version: nv.previous})
@@ -13,6 +13,7 @@ CREATE (av:ApplicationVersion {
   version: nv.version,
   seq: coalesce(a.version_count, 0) + 1,
   reason: nv.reason,
+  created_by: nv.created_by,
   created_at: datetime()
 })
 CREATE (a)-[:HAS_VERSION]->(av)

@@ -4,10 +4,11 @@
 //          A deployment to be run by an engine is created with status 'queued' and no times
 //          yet: queued_at orders the environment's queue.
 // Parameters: $id, $environment, $status, $started_at, $finished_at (ISO 8601 or null),
-//             $by, $engine, $log_url (strings or null), $application, $application_version
-//             (strings or null), $components (list of {component, version})
+//             $by, $engine, $log_url, $recorded_by (strings or null), $application,
+//             $application_version (strings or null), $components (list of {component,
+//             version})
 // Returns: id
-// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, application: 'shop', application_version: '1.4.2', components: []}
+// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, recorded_by: 'ci-deploy', application: 'shop', application_version: '1.4.2', components: []}
 MATCH (e:Environment {name: $environment})
 CREATE (d:Deployment {
   id: $id,
@@ -18,7 +19,8 @@ CREATE (d:Deployment {
   engine: $engine,
   log_url: $log_url,
   recorded_at: datetime(),
-  queued_at: CASE WHEN $status = 'queued' THEN datetime() END
+  queued_at: CASE WHEN $status = 'queued' THEN datetime() END,
+  recorded_by: $recorded_by
 })
 CREATE (d)-[:TO]->(e)
 WITH d

@@ -4,9 +4,10 @@
 //          application's latest_version and version_count. PREVIOUS edges come next
 //          (transfer/link_application_versions), once every version of the batch exists.
 // Parameters: $rows (list of {application, version, seq, latest (boolean), reason,
-//             created_at (ISO 8601 or null = now), components ([{component, version}])})
+//             created_at (ISO 8601 or null = now), created_by (token name or null),
+//             components ([{component, version}])})
 // Returns: written (versions created; fewer than the rows when an application is missing)
-// :param {rows: [{application: 'shop', version: '1.4.3', seq: 4, latest: true, reason: 'payment 2.1.0 replaced 2.0.0', created_at: '2026-11-20T10:04:00Z', components: [{component: 'payment', version: '2.1.0'}]}]}
+// :param {rows: [{application: 'shop', version: '1.4.3', seq: 4, latest: true, reason: 'payment 2.1.0 replaced 2.0.0', created_at: '2026-11-20T10:04:00Z', created_by: 'ci-payments', components: [{component: 'payment', version: '2.1.0'}]}]}
 UNWIND $rows AS row
 MATCH (a:Application {name: row.application})
 CREATE (av:ApplicationVersion {
@@ -14,6 +15,7 @@ CREATE (av:ApplicationVersion {
   version: row.version,
   seq: row.seq,
   reason: row.reason,
+  created_by: row.created_by,
   created_at: coalesce(datetime(row.created_at), datetime())
 })
 CREATE (a)-[:HAS_VERSION]->(av)

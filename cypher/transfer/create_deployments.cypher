@@ -2,11 +2,12 @@
 //          their environment, OF their application version or else their component versions
 //          (all imported before). The inventory is imported separately (deployments/move_runs).
 // Parameters: $rows (list of {id, environment, status, started_at, finished_at, recorded_at
-//             (ISO 8601; recorded_at null = now), by, engine, log_url (strings or null),
+//             (ISO 8601; recorded_at null = now), recorded_by, by, engine, log_url (strings
+//             or null),
 //             application ({application, version} or null), components
 //             ([{component, version}])})
 // Returns: written (deployments created; fewer than the rows when an environment is missing)
-// :param {rows: [{id: 'pipeline-77', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', recorded_at: '2026-11-20T10:04:01Z', by: 'ci', engine: 'helm', log_url: null, application: {application: 'shop', version: '1.4.2'}, components: []}]}
+// :param {rows: [{id: 'pipeline-77', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', recorded_at: '2026-11-20T10:04:01Z', recorded_by: 'ci-deploy', by: 'ci', engine: 'helm', log_url: null, application: {application: 'shop', version: '1.4.2'}, components: []}]}
 UNWIND $rows AS row
 MATCH (e:Environment {name: row.environment})
 CREATE (d:Deployment {
@@ -17,7 +18,8 @@ CREATE (d:Deployment {
   by: row.by,
   engine: row.engine,
   log_url: row.log_url,
-  recorded_at: coalesce(datetime(row.recorded_at), datetime())
+  recorded_at: coalesce(datetime(row.recorded_at), datetime()),
+  recorded_by: row.recorded_by
 })
 CREATE (d)-[:TO]->(e)
 WITH d, row

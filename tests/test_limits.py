@@ -1,0 +1,182 @@
+"""Limits that keep one request from pinning the service or the database: body size, page
+size, report depth and result size, and time limits on every Neo4j transaction."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+
+import pytest
+import requests
+from click.testing import CliRunner
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.cli import cli
+from app.config import Settings
+from app.localserver import LocalServer
+from app.services import pages, reports
+from tests.catalog import register
+from tests.test_http_basics import assert_error_shape
+from tests.test_packages import CDX, cyclonedx
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "maximum"),
+    [
+        ("/api/v1/components/api/blast-radius?depth=50", "depth", reports.MAX_DEPTH),
+        ("/api/v1/components/api/blast-radius/map?depth=50", "depth", reports.MAX_DEPTH),
+        ("/api/v1/components/api/map?depth=50", "depth", 5),
+        ("/api/v1/components/api/blast-radius?limit=50000", "limit", reports.MAX_CONSUMER_LIMIT),
+        ("/api/v1/packages/blast-radius?name=x&limit=50000", "limit", reports.MAX_CONSUMER_LIMIT),
+        ("/api/v1/components?limit=5000", "limit", pages.MAX_LIMIT),
+        ("/api/v1/deployments?limit=5000", "limit", pages.MAX_LIMIT),
+    ],
+)
+def test_asking_for_more_than_a_limit_is_a_400_naming_it(client, path, field, maximum):
+    register(client, "api", "1.0.0")
+    error = assert_error_shape(client.get(path), 400, "invalid")
+    assert str(maximum) in " ".join(error["details"][field])
+
+
+def test_the_cli_refuses_a_depth_past_the_limit_before_asking(settings, graph):
+    env = {"MERCATOR_NEO4J_URI": "bolt://127.0.0.1:9"}  # never reached
+    result = CliRunner().invoke(cli, ["report", "blast-radius", "api", "--depth", "50"], env=env)
+    assert result.exit_code == 2
+    assert "50 is not in the range 1<=x<=10" in result.output
+
+
+def test_a_package_blast_radius_lists_at_most_limit_versions_and_says_so(client):
+    sbom = cyclonedx(("pkg:maven/org.example/shared@1.0.0", []))
+    for number in range(3):
+        register(client, "svc", f"1.0.{number}")
+        response = client.put(
+            f"/api/v1/components/svc/versions/1.0.{number}/sbom", data=sbom, content_type=CDX
+        )
+        assert response.status_code == 201
+    url = "/api/v1/packages/blast-radius?purl=pkg:maven/org.example/shared@1.0.0"
+    whole = client.get(url).get_json()
+    assert (len(whole["component_versions"]), whole["truncated"]) == (3, False)
+    cut = client.get(url + "&limit=2").get_json()
+    assert [v["version"] for v in cut["component_versions"]] == ["1.0.0", "1.0.1"]
+    assert (cut["component_version_count"], cut["truncated"]) == (3, True)
+
+
+@pytest.fixture
+def served():
+    """Serve an app built from given settings over real HTTP; yields a starter."""
+    started = []
+
+    def serve(settings: Settings) -> str:
+        flask_app = create_app(settings)
+        server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        started.append((server, flask_app))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield serve
+    for server, flask_app in started:
+        server.shutdown()
+        flask_app.extensions["mercator.graph"].close()
+
+
+@pytest.fixture
+def gunicorn_url(settings, graph, tmp_path):
+    """`mercator serve` (gunicorn, as in production) with a 1 KiB body limit."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+        "MERCATOR_MAX_BODY_BYTES": "1024",
+    }
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "1"]
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def test_a_chunked_body_over_the_limit_is_413_in_production_serving(gunicorn_url, auth_headers):
+    def chunks():
+        yield b'{"version": "1.0.0", "description": "'
+        for _ in range(64):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = requests.post(
+        f"{gunicorn_url}/api/v1/components/big/versions",
+        data=chunks(),
+        headers={**auth_headers, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 413, response.text
+    assert response.json()["error"]["code"] == "request_entity_too_large"
+    assert requests.get(f"{gunicorn_url}/api/v1/components/big", timeout=30).status_code == 404
+
+
+def test_a_request_past_the_query_time_limit_is_stopped_with_a_clear_503(
+    settings, graph, served, auth_headers, raw_cypher
+):
+    """Another transaction holds the team's lock (as a stuck writer or a heavy query would);
+    the request gives up at MERCATOR_QUERY_TIMEOUT instead of waiting with it."""
+    import neo4j
+
+    base_url = served(replace(settings, query_timeout=1.0, retry_time=0.0))
+    raw_cypher("CREATE (:Team {name: 'payments', email: 'old@example.com'})")
+    driver = neo4j.GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    )
+    with driver.session(database=settings.neo4j_database) as session:
+        blocker = session.begin_transaction()
+        blocker.run("MATCH (t:Team {name: 'payments'}) SET t.pager = 'held'").consume()
+        started = time.monotonic()
+        response = requests.put(
+            f"{base_url}/api/v1/teams/payments",
+            json={"email": "new@example.com"},
+            headers=auth_headers,
+            timeout=60,
+        )
+        waited = time.monotonic() - started
+        blocker.rollback()
+    driver.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    error = response.json()["error"]
+    assert error["code"] == "timeout" and "MERCATOR_QUERY_TIMEOUT" in error["message"]
+    assert waited < 30  # stopped at its limit, not at the end of the other transaction
+    team = requests.get(f"{base_url}/api/v1/teams/payments", timeout=30).json()
+    assert team["email"] == "old@example.com"
+
+
+def test_the_local_server_bounds_every_transaction(tmp_path):
+    settings = Settings.from_env(
+        {
+            "MERCATOR_NEO4J_HOME": str(tmp_path / "neo4j"),
+            "MERCATOR_NEO4J_TRANSACTION_TIMEOUT": "45s",
+        }
+    )
+    conf = LocalServer(settings).write_config().read_text(encoding="utf-8")
+    assert "db.transaction.timeout=45s" in conf.splitlines()
