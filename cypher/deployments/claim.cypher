@@ -2,7 +2,7 @@
 //          and the deployment's write locks are taken first, then the statement checks —
 //          against committed state — that it is still queued, first in its environment's
 //          queue and that nothing runs there. Two workers racing: one gets the row, the
-//          other none.
+//          other none. The deployment takes the engine the environment has now.
 // Parameters: $id (string), $worker (string)
 // Returns: id (no row when the deployment was not claimed)
 // :param {id: 'd-1', worker: 'host-1234-0'}
@@ -17,5 +17,5 @@ WHERE d.status = 'queued'
     WHERE o.queued_at < d.queued_at OR (o.queued_at = d.queued_at AND o.id < d.id)
   }
 SET d.status = 'running', d.worker = $worker, d.started_at = datetime(),
-    d.heartbeat_at = datetime()
+    d.heartbeat_at = datetime(), d.engine = e.engine
 RETURN d.id AS id
