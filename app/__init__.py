@@ -10,6 +10,9 @@ from flask import Flask
 
 from app.config import Settings
 
+#: Where create_app keeps the process's deployment workers (a WorkerPool), if any.
+WORKERS_KEY = "mercator.workers"
+
 log = logging.getLogger(__name__)
 
 
@@ -45,4 +48,10 @@ def create_app(config: Settings | None = None) -> Flask:
             database.init_schema(graph)
         except Unavailable as exc:
             log.warning("schema not applied at start (%s); /readyz will retry", exc.message)
+    if settings.worker_threads > 0:
+        from app.services.worker import WorkerPool
+
+        pool = WorkerPool(graph, settings.worker_threads, settings.worker_settings()).start()
+        flask_app.extensions[WORKERS_KEY] = pool
+        atexit.register(pool.stop, 10)
     return flask_app

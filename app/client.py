@@ -33,6 +33,7 @@ from app.services import (
     registration,
     reports,
     sbom_export,
+    sync,
     teams,
 )
 from app.services.access import Actor, local_actor
@@ -120,6 +121,21 @@ class LocalCatalog:
 
     def record_deployment(self, body: dict[str, Any]) -> tuple[dict, bool]:
         return deployments.record(self.graph, body, actor=self.actor)
+
+    def execute_deployment(self, body: dict[str, Any], dry_run: bool) -> tuple[dict, bool]:
+        return deployments.enqueue(self.graph, body, dry_run=dry_run, actor=self.actor)
+
+    def cancel_deployment(self, deployment_id: str) -> dict:
+        return deployments.cancel(self.graph, deployment_id, actor=self.actor)
+
+    def deployment_log(self, deployment_id: str, offset: int) -> dict:
+        return deployments.log(self.graph, deployment_id, offset)
+
+    def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
+        return environments.set_engine(self.graph, name, kind, config, actor=self.actor)
+
+    def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
+        return sync.kubernetes(self.graph, environment, document, **options, actor=self.actor)
 
     def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
         return teams.upsert(self.graph, name, **body, actor=self.actor)
@@ -217,6 +233,25 @@ class RemoteCatalog:
     def record_deployment(self, body: dict[str, Any]) -> tuple[dict, bool]:
         return self._call("POST", "/deployments", body)
 
+    def execute_deployment(self, body: dict[str, Any], dry_run: bool) -> tuple[dict, bool]:
+        return self._call("POST", "/deployments", {**body, "execute": True, "dry_run": dry_run})
+
+    def cancel_deployment(self, deployment_id: str) -> dict:
+        return self._call("POST", f"/deployments/{_q(deployment_id)}/cancel")[0]
+
+    def deployment_log(self, deployment_id: str, offset: int) -> dict:
+        path = f"/deployments/{_q(deployment_id)}/log"
+        return self._call("GET", path, params={"offset": offset})[0]
+
+    def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
+        body = {"kind": kind, "config": config}
+        return self._call("PUT", f"/environments/{_q(name)}/engine", body)[0]
+
+    def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
+        path = f"/environments/{_q(environment)}/sync/kubernetes"
+        query = {k: str(v).lower() if isinstance(v, bool) else v for k, v in options.items()}
+        return self._call("POST", path, document, params=query)[0]
+
     def put_team(self, name: str, body: dict[str, Any]) -> tuple[dict, bool]:
         return self._call("PUT", f"/teams/{_q(name)}", body)
 
@@ -274,7 +309,7 @@ class RemoteCatalog:
         raw: bytes | None = None,
         content_type: str | None = None,
     ) -> tuple[Any, bool]:
-        """(JSON body, created) of one API call; errors raised as domain errors. `raw`
+        """(JSON body, created: 201 or 202) of one API call; errors raised as domain errors. `raw`
         sends bytes as they are (an SBOM upload) instead of `body` as JSON."""
         url = f"{self.base_url}/api/v1{path}"
         query = {k: v for k, v in (params or {}).items() if v is not None}
@@ -294,7 +329,7 @@ class RemoteCatalog:
                 f"cannot reach Mercator at {self.base_url}", {"error": str(exc)}
             ) from exc
         if response.status_code < 400:
-            return response.json(), response.status_code == 201
+            return response.json(), response.status_code in (201, 202)
         try:
             error = response.json()["error"]
             message, details = error["message"], error.get("details")

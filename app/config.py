@@ -55,6 +55,15 @@ class Settings:
     apply_schema_on_start: bool = True
     #: Largest request body the API accepts, in bytes.
     max_body_bytes: int = 10 * 1024 * 1024
+    #: Threads of each API process that run queued deployments (0: none; then run
+    #: `mercator worker` somewhere).
+    worker_threads: int = 1
+    #: Seconds a worker waits before looking at an empty queue again.
+    worker_poll_interval: float = 1.0
+    #: Seconds between a running deployment's heartbeats (and log writes).
+    worker_heartbeat_interval: float = 1.0
+    #: Seconds without a heartbeat after which a running deployment is marked abandoned.
+    worker_stale_after: float = 60.0
     #: Reads (GET) need an API token too (any scope); writes always need one.
     reads_need_token: bool = False
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
@@ -89,8 +98,28 @@ class Settings:
                 env, "MERCATOR_APPLY_SCHEMA_ON_START", defaults.apply_schema_on_start
             ),
             max_body_bytes=_int(env, "MERCATOR_MAX_BODY_BYTES", defaults.max_body_bytes),
+            worker_threads=_int(env, "MERCATOR_WORKER_THREADS", defaults.worker_threads),
+            worker_poll_interval=_float(
+                env, "MERCATOR_WORKER_POLL_INTERVAL", defaults.worker_poll_interval
+            ),
+            worker_heartbeat_interval=_float(
+                env, "MERCATOR_WORKER_HEARTBEAT_INTERVAL", defaults.worker_heartbeat_interval
+            ),
+            worker_stale_after=_float(
+                env, "MERCATOR_WORKER_STALE_AFTER", defaults.worker_stale_after
+            ),
             reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
             local=local,
+        )
+
+    def worker_settings(self):
+        """How this process's deployment workers poll, beat and judge others abandoned."""
+        from app.services.worker import WorkerSettings
+
+        return WorkerSettings(
+            poll_interval=self.worker_poll_interval,
+            heartbeat_interval=self.worker_heartbeat_interval,
+            stale_after=self.worker_stale_after,
         )
 
     def describe(self) -> dict[str, object]:

@@ -104,12 +104,12 @@ RELEASES = [
 ]
 
 ENVIRONMENTS = {
-    "dev": {"stage": "dev", "cluster": "dev-eu-1", "namespace": "shop", "engine": "helm"},
+    "dev": {"stage": "dev", "cluster": "dev-eu-1", "namespace": "shop", "engine": "command"},
     "staging": {
         "stage": "staging",
         "cluster": "staging-eu-1",
         "namespace": "shop",
-        "engine": "helm",
+        "engine": "command",
     },
     "prod": {
         "stage": "prod",
@@ -118,6 +118,21 @@ ENVIRONMENTS = {
         "engine": "helm",
         "description": "Production, EU",
     },
+}
+
+#: The engine of dev and staging: a fixed script that only says what it deploys, so
+#: `mercator deploy shop 1.0.8 --to staging --wait` runs end to end on a laptop. The
+#: deployment's values reach it as variables, never as script text. prod keeps helm: try
+#: `mercator deploy shop 1.0.8 --to prod --dry-run`.
+DEMO_ENGINE = {
+    "command": [
+        "sh",
+        "-c",
+        'echo "deploying $MERCATOR_APPLICATION $MERCATOR_VERSION to $MERCATOR_ENVIRONMENT"; '
+        'for member in $MERCATOR_COMPONENTS; do echo "  rolled out $member"; sleep 0.1; done; '
+        "echo done",
+    ],
+    "timeout": 120,
 }
 
 #: SBOMs of some versions: (component, version) -> [(purl, license, depends on purls)].
@@ -196,6 +211,8 @@ def load(catalog: Any, say: Callable[[str], None] = lambda message: None) -> dic
         )
     for name, details in ENVIRONMENTS.items():
         catalog.put_environment(name, details)
+        if details["engine"] == "command":
+            catalog.set_engine(name, "command", DEMO_ENGINE)
     for deployment_id, environment, version, status, finished in DEPLOYMENTS:
         started = finished.replace("09:10", "09:02")
         catalog.record_deployment(

@@ -26,7 +26,8 @@ from tests.neo4j_for_tests import neo4j_for_tests
 def settings() -> Iterator[Settings]:
     with neo4j_for_tests() as found:
         # The session applies the schema once (session_graph); apps need not redo it.
-        yield replace(found, apply_schema_on_start=False)
+        # Apps run no deployment workers unless a test asks for them.
+        yield replace(found, apply_schema_on_start=False, worker_threads=0)
 
 
 @pytest.fixture(scope="session")

@@ -82,17 +82,34 @@ WRITES = [
     Write("PUT", "/api/v1/teams/qa", lambda: {"email": "qa@example.com"}, "admin"),
     Write("POST", "/api/v1/tokens", lambda: {"name": "made-here", "scopes": ["read"]}, "admin"),
     Write("DELETE", "/api/v1/tokens/victim", lambda: None, "admin"),
+    Write("POST", "/api/v1/deployments/queued-1/cancel", lambda: None, "deploy"),
+    Write("PUT", "/api/v1/environments/prod/engine", lambda: {"kind": "none"}, "admin"),
+    Write("POST", "/api/v1/environments/prod/sync/kubernetes", lambda: {"items": []}, "deploy"),
 ]
 
 
 @pytest.fixture
 def world(client, make_token):
     """Teams payments and storefront; payments-api 1.0.0 (payments) and cart 1.0.0
-    (storefront) in application shop (1.0.0, 1.0.1); environment prod; a token `victim`."""
+    (storefront) in application shop (1.0.0, 1.0.1); environment prod; environment uat with
+    deployment queued-1 queued; a token `victim`."""
     client.put("/api/v1/teams/storefront", json={})
     register(client, "payments-api", "1.0.0", owner="payments", applications=["shop"])
     register(client, "cart", "1.0.0", owner="storefront", applications=["shop"])
     put_environment(client, "prod", stage="prod")
+    client.put("/api/v1/environments/uat", json={"stage": "test"})
+    client.put("/api/v1/environments/uat/engine", json={"kind": "none"})
+    queued = client.post(
+        "/api/v1/deployments",
+        json={
+            "id": "queued-1",
+            "environment": "uat",
+            "application": "shop",
+            "version": "1.0.1",
+            "execute": True,
+        },
+    )
+    assert queued.status_code == 202, queued.get_json()
     make_token("read", name="victim")
     return client
 

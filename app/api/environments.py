@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
 from app.api.context import graph
-from app.services import environments
+from app.services import environments, sync
 
 blp = Blueprint(
     "environments", __name__, url_prefix="/api/v1/environments", description="Where things run"
@@ -40,3 +41,39 @@ def put_environment(body, name):
     """Create an environment or update its details (omitted details stay as they are)."""
     environment, created = environments.upsert(graph(), name, **body, actor=actor())
     return environment, 201 if created else 200
+
+
+@blp.route("/<name>/engine", methods=["PUT"])
+@requires("admin")
+@blp.arguments(schemas.EngineIn)
+@blp.response(200, schemas.EnvironmentDetail)
+@blp.alt_response(400, schema="Error", description="Unknown kind or a bad configuration")
+@blp.alt_response(404, schema="Error")
+def put_engine(body, name):
+    """Set the environment's deployment engine (replacing its configuration). Secrets go
+    under `secret_env`: they reach the engine's processes and are shown nowhere."""
+    return environments.set_engine(graph(), name, body["kind"], body["config"], actor=actor())
+
+
+@blp.route("/<name>/sync/kubernetes", methods=["POST"])
+@requires("deploy")
+@blp.arguments(schemas.SyncArgs, location="query")
+@blp.doc(
+    requestBody={
+        "required": True,
+        "description": "What `kubectl get deployments,statefulsets,daemonsets -A -o json` prints",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+)
+@blp.response(200, schemas.SyncReport)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+def sync_kubernetes(args, name):
+    """Reconcile the environment's inventory with what its cluster runs.
+
+    Images match component versions by digest, then by repository and tag. What moved is
+    recorded as one succeeded deployment by `sync` (the report's `deployment`); images
+    unknown to the catalog, components running two versions and catalog entries nothing
+    runs are reported, not recorded.
+    """
+    return sync.kubernetes(graph(), name, request.get_json(), **args, actor=actor())

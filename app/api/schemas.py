@@ -12,9 +12,9 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api import openapi
-from app.services import model, naming, pages, semver
+from app.services import engines, model, naming, pages, semver
 from app.services.access import SCOPES
-from app.services.deployments import STATUSES
+from app.services.deployments import ALL_STATUSES, LOG_KEEP, STATUSES
 from app.services.environments import STAGES
 from app.services.model import KINDS
 
@@ -102,7 +102,7 @@ class DeploymentListArgs(PagingArgs):
     environment = Str()
     application = Str()
     component = Str(metadata={"description": "Deployments that included a version of it"})
-    status = Str(validate=validate.OneOf(STATUSES))
+    status = Str(validate=validate.OneOf(ALL_STATUSES))
 
 
 class DependencyIn(ma.Schema):
@@ -218,6 +218,27 @@ class EnvironmentIn(ma.Schema):
     description = _opt("What the environment is for")
 
 
+class EngineIn(ma.Schema):
+    kind = Str(
+        required=True,
+        validate=validate.OneOf(engines.KINDS),
+        metadata={"description": "none (record only), command (a command template) or helm"},
+    )
+    config = fields.Dict(
+        keys=Str(),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "command: {command: [argv with {placeholders}], env, secret_env, "
+            "inherit_env, timeout, working_dir}; helm: {helm, kube_context, namespace, "
+            "chart_prefix, release_prefix, extra_args, env, secret_env, inherit_env, "
+            "timeout}. secret_env values are never shown again (***) and are scrubbed "
+            "from logs.",
+            "example": {"command": ["./deploy.sh", "{version}"], "timeout": 600},
+        },
+    )
+
+
 class DeploymentIn(ma.Schema):
     id = Name(
         load_default=None,
@@ -225,7 +246,22 @@ class DeploymentIn(ma.Schema):
         metadata={"description": "Idempotency key, e.g. the pipeline run id (default: generated)"},
     )
     environment = Name(required=True)
-    status = Str(required=True, validate=validate.OneOf(STATUSES))
+    execute = StrictBoolean(
+        load_default=False,
+        metadata={
+            "description": "Run it through the environment's engine: queued now (202), run "
+            "by a worker; leave out status and times"
+        },
+    )
+    dry_run = StrictBoolean(
+        load_default=False,
+        metadata={"description": "With execute: answer the engine's commands; write nothing"},
+    )
+    status = Str(
+        load_default=None,
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "How it ended (required unless execute)"},
+    )
     application = Name(
         load_default=None,
         allow_none=True,
@@ -420,6 +456,9 @@ class Inventory(ma.Schema):
 
 
 class EnvironmentDetail(Environment):
+    engine_config = fields.Dict(
+        allow_none=True, metadata={"description": "The engine's configuration, secrets as ***"}
+    )
     running = fields.List(fields.Nested(Inventory))
 
 
@@ -449,6 +488,57 @@ class ComponentRef(ma.Schema):
 
 class DeploymentDetail(Deployment):
     components = fields.List(fields.Nested(ComponentRef))
+    queued_at = Str(allow_none=True)
+    worker = Str(allow_none=True, metadata={"description": "The worker that ran it"})
+    heartbeat_at = Str(allow_none=True, metadata={"description": "Its worker's last heartbeat"})
+    exit_code = fields.Integer(allow_none=True)
+    reason = Str(allow_none=True, metadata={"description": "Why it ended as it did"})
+    cancel_requested = fields.Boolean()
+    log_size = fields.Integer(metadata={"description": "Characters of log the engine wrote"})
+    ahead = fields.List(
+        Str(),
+        metadata={
+            "description": "While queued: the deployments to the same environment that go "
+            "first (running, then queued in order)"
+        },
+    )
+
+
+class DeploymentRun(DeploymentDetail):
+    status_url = Str(metadata={"description": "Where to follow it"})
+    log_stream_url = Str(
+        metadata={"description": "Its log; ask again with offset=next_offset to stream"},
+    )
+
+
+class DryRun(ma.Schema):
+    engine = Str()
+    commands = fields.List(fields.List(Str()), metadata={"description": "argv of each command"})
+    env = fields.Dict(keys=Str(), values=Str(), metadata={"description": "Secrets as ***"})
+    timeout = fields.Float()
+    deployment = fields.Dict(metadata={"description": "The deployment file's content"})
+
+
+class LogArgs(ma.Schema):
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0),
+        metadata={"description": "First character wanted: the last answer's next_offset"},
+    )
+
+
+class DeploymentLog(ma.Schema):
+    id = Str()
+    status = Str()
+    done = fields.Boolean(metadata={"description": "The deployment has ended: stop streaming"})
+    start = fields.Integer(
+        metadata={
+            "description": f"Offset of the first character returned (the log keeps its last "
+            f"{LOG_KEEP} characters, so this can be later than the offset asked for)"
+        }
+    )
+    text = Str()
+    next_offset = fields.Integer()
 
 
 ComponentPage = page_of(Component, "ComponentPage")
@@ -458,6 +548,41 @@ ApplicationVersionPage = page_of(ApplicationVersionSummary, "ApplicationVersionP
 TeamPage = page_of(TeamSummary, "TeamPage")
 EnvironmentPage = page_of(EnvironmentSummary, "EnvironmentPage")
 DeploymentPage = page_of(Deployment, "DeploymentPage")
+
+
+class SyncArgs(ma.Schema):
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Report only; record nothing"}
+    )
+    all_namespaces = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Consider every namespace, not only the environment's"},
+    )
+    by = Str(load_default="sync", metadata={"description": "Who the recorded deployment is by"})
+
+
+class SyncReport(ma.Schema):
+    environment = Str()
+    containers = fields.Integer(metadata={"description": "Containers considered"})
+    in_sync = fields.List(fields.Dict(), metadata={"description": "{component, version}"})
+    moved = fields.List(
+        fields.Dict(),
+        metadata={"description": "{component, catalog, running, seen_in}: catalog says X, Y runs"},
+    )
+    conflicting = fields.List(
+        fields.Dict(), metadata={"description": "{component, running}: two versions at once"}
+    )
+    unknown = fields.List(
+        fields.Dict(), metadata={"description": "{workload, container, image} not in the catalog"}
+    )
+    ambiguous = fields.List(fields.Dict())
+    not_running = fields.List(
+        fields.Dict(), metadata={"description": "In the inventory, but no workload runs its image"}
+    )
+    deployment = Str(
+        allow_none=True, metadata={"description": "The deployment that recorded what moved"}
+    )
+    dry_run = fields.Boolean()
 
 
 # -- API tokens -------------------------------------------------------------------------

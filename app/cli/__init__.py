@@ -137,4 +137,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when imported.
-from app.cli import catalog, reports, sboms, server, tokens, transfer  # noqa: E402,F401
+from app.cli import catalog, deploying, reports, sboms, server, tokens, transfer  # noqa: E402,F401

@@ -14,7 +14,7 @@ from app.cli import Context, ci_env, cli, pass_context
 from app.cli.output import emit_page, emit_record, output_option
 from app.errors import Invalid
 from app.services import pages
-from app.services.deployments import STATUSES
+from app.services.deployments import ALL_STATUSES, STATUSES
 from app.services.environments import STAGES
 from app.services.model import KINDS
 
@@ -393,9 +393,27 @@ def team_set(state: Context, name: str, output: str, **fields: Any) -> None:
 
 
 # -- deployments ------------------------------------------------------------------------
-@cli.group()
+class _RunByDefault(click.Group):
+    """`mercator deploy APP VERSION ...` means `mercator deploy run APP VERSION ...`: a first
+    argument that names no subcommand starts `run` (an application named like a
+    subcommand is deployed with `deploy run`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@cli.group(cls=_RunByDefault)
 def deploy() -> None:
-    """Deployments: record them, list and show the history."""
+    """Deployments: run them through an environment's engine, record them, follow them.
+
+    \b
+    mercator deploy APP VERSION --to ENV [--wait] [--dry-run]   (= deploy run ...)
+    mercator deploy components C@V ... --to ENV [--wait]
+    mercator deploy record --to ENV ...      a deployment that happened elsewhere
+    mercator deploy list | show ID | log ID [-f] | cancel ID
+    """
 
 
 @deploy.command("record")
@@ -459,7 +477,7 @@ def deploy_record(
 @click.option("--environment", help="Only deployments to this environment.")
 @click.option("--app", "application", help="Only deployments of this application.")
 @click.option("--component", help="Only deployments that included this component.")
-@click.option("--status", type=click.Choice(STATUSES), help="Only this status.")
+@click.option("--status", type=click.Choice(ALL_STATUSES), help="Only this status.")
 @paging_options
 @output_option
 @pass_context

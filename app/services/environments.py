@@ -6,7 +6,7 @@ from typing import Any
 
 from app.errors import Invalid, NotFound
 from app.graph import Graph
-from app.services import naming, pages, views
+from app.services import engines, naming, pages, views
 from app.services.access import Actor
 
 STAGES = ("dev", "test", "staging", "prod")
@@ -45,11 +45,42 @@ def upsert(
     return get(graph, name), row["created"]
 
 
+def set_engine(
+    graph: Graph,
+    name: str,
+    kind: str,
+    config: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    """Give environment `name` a deployment engine: `none` (record only), `command` or
+    `helm`, with its configuration (checked; see `app.services.engines`). `actor` is
+    recorded as `updated_by`."""
+    checked = engines.check(kind, config)
+    rows = graph.write(
+        "environments/set_engine",
+        name=name,
+        engine=kind,
+        engine_config=engines.encode(checked),
+        updated_by=None if actor is None else actor.name,
+    )
+    if not rows:
+        raise NotFound(f"no environment named {name!r}", {"environment": name})
+    return get(graph, name)
+
+
 def get(graph: Graph, name: str) -> dict[str, Any]:
+    """The environment, what runs there, and its engine configuration with secrets hidden."""
     rows = graph.read("environments/get", name=name)
     if not rows:
         raise NotFound(f"no environment named {name!r}", {"environment": name})
-    return {**views.environment(rows[0]["props"]), "running": rows[0]["running"]}
+    props = rows[0]["props"]
+    config = engines.decode(props.get("engine_config")) if props.get("engine") else None
+    return {
+        **views.environment(props),
+        "engine_config": engines.redacted(config),
+        "running": rows[0]["running"],
+    }
 
 
 def list_environments(

@@ -1,6 +1,8 @@
 // Purpose: record a deployment to environment $environment: of application version
 //          ($application, $application_version) when given, else of the component
 //          versions in $components. The inventory is moved separately (deployments/move_runs).
+//          A deployment to be run by an engine is created with status 'queued' and no times
+//          yet: queued_at orders the environment's queue.
 // Parameters: $id, $environment, $status, $started_at, $finished_at (ISO 8601 or null),
 //             $by, $engine, $log_url, $recorded_by (strings or null), $application,
 //             $application_version (strings or null), $components (list of {component,
@@ -17,6 +19,7 @@ CREATE (d:Deployment {
   engine: $engine,
   log_url: $log_url,
   recorded_at: datetime(),
+  queued_at: CASE WHEN $status = 'queued' THEN datetime() END,
   recorded_by: $recorded_by
 })
 CREATE (d)-[:TO]->(e)

@@ -1,5 +1,6 @@
 // Purpose: the key of every record in the catalog, kind by kind, for a whole-catalog export
 //          (the records themselves are then read in chunks by the other transfer/ queries).
+//          Deployments still queued or running are not history yet and are left out.
 // Parameters: none
 // Returns: teams, components, applications, environments ([{name}]), component_versions
 //          ([{component, version}]), application_versions ([{application, version}]),
@@ -15,7 +16,9 @@ RETURN COLLECT { MATCH (t:Team) RETURN {name: t.name} } AS teams,
          MATCH (av:ApplicationVersion) RETURN {application: av.application, version: av.version}
        } AS application_versions,
        COLLECT { MATCH (e:Environment) RETURN {name: e.name} } AS environments,
-       COLLECT { MATCH (d:Deployment) RETURN {id: d.id} } AS deployments,
+       COLLECT {
+         MATCH (d:Deployment) WHERE NOT d.status IN ['queued', 'running'] RETURN {id: d.id}
+       } AS deployments,
        COLLECT {
          MATCH (e:Environment)-[:RUNS]->(v:ComponentVersion)
          RETURN {environment: e.name, component: v.component}

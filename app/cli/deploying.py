@@ -1,0 +1,448 @@
+"""Running deployments from the terminal: `mercator deploy APP VERSION --to ENV`, following
+one (`--wait`, `deploy log --follow`), cancelling, setting an environment's engine, and
+`mercator worker`.
+
+With --url everything goes through the API (its workers run the engine). Locally,
+`--wait` also runs the deployment in this process — claimed from the graph like any
+worker would, so a running API or `mercator worker` is never raced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+import click
+
+from app.cli import Context, ci_env, cli, pass_context
+from app.cli.catalog import _members, deploy, environment
+from app.cli.output import as_json, emit_record, output_option
+from app.errors import Invalid
+from app.services import engines
+from app.services.deployments import STATUSES
+
+#: Seconds between two looks at a followed deployment.
+FOLLOW_INTERVAL = 0.5
+
+
+@deploy.command("run")
+@click.argument("application")
+@click.argument("version")
+@click.option(
+    "--to", "environment_name", required=True, metavar="ENVIRONMENT", help="Where to deploy."
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Follow it to its end: status and log; exit 1 unless "
+    "it succeeds. Without --url, run it in this process.",
+)
+@click.option("--dry-run", is_flag=True, help="Print the engine's commands; run and write nothing.")
+@click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
+@click.option("--by", help="Who deploys [CI: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER].")
+@output_option
+@pass_context
+def deploy_run(
+    state: Context,
+    application: str,
+    version: str,
+    environment_name: str,
+    wait: bool,
+    dry_run: bool,
+    deployment_id: str | None,
+    by: str | None,
+    output: str,
+) -> None:
+    """Deploy VERSION of application APPLICATION to ENVIRONMENT through its engine.
+
+    The deployment is queued; a worker (the API's, `mercator worker`, or this command with
+    --wait) runs the environment's engine, one deployment per environment at a time. Only
+    a succeeded deployment moves the environment's inventory. Exit codes with --wait: 0
+    succeeded, 1 failed, cancelled or timed out.
+    """
+    body = {
+        "environment": environment_name,
+        "application": application,
+        "version": version,
+        "id": deployment_id,
+        "by": by or ci_env.deployer(),
+    }
+    _start(state, body, wait, dry_run, output)
+
+
+@deploy.command("components")
+@click.argument("members", nargs=-1, required=True, metavar="COMPONENT@VERSION...")
+@click.option("--to", "environment_name", required=True, metavar="ENVIRONMENT")
+@click.option("--app", "application", help="Application whose version the set is (or derives).")
+@click.option("--wait", is_flag=True, help="Follow it to its end (see `deploy run`).")
+@click.option("--dry-run", is_flag=True, help="Print the engine's commands; run and write nothing.")
+@click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
+@click.option("--by", help="Who deploys [CI: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER].")
+@output_option
+@pass_context
+def deploy_components(
+    state: Context,
+    members: tuple[str, ...],
+    environment_name: str,
+    application: str | None,
+    wait: bool,
+    dry_run: bool,
+    deployment_id: str | None,
+    by: str | None,
+    output: str,
+) -> None:
+    """Deploy a set of component versions to ENVIRONMENT through its engine."""
+    body = {
+        "environment": environment_name,
+        "application": application,
+        "components": _members(members),
+        "id": deployment_id,
+        "by": by or ci_env.deployer(),
+    }
+    _start(state, body, wait, dry_run, output)
+
+
+def _start(state: Context, body: dict[str, Any], wait: bool, dry_run: bool, output: str) -> None:
+    deployment, created = state.catalog.execute_deployment(body, dry_run)
+    if dry_run:
+        _print_plan(deployment, output)
+        return
+    if not created:
+        click.echo(
+            f"deployment {deployment['id']} exists already ({deployment['status']})", err=True
+        )
+    if not wait:
+        _say_queued(deployment)
+        emit_record(deployment, output)
+        return
+    status = follow(state, deployment["id"])
+    if status != "succeeded":
+        sys.exit(1)
+
+
+def _print_plan(plan: dict[str, Any], output: str) -> None:
+    if output == "json":
+        click.echo(as_json(plan))
+        return
+    click.echo(f"# engine {plan['engine']}, timeout {plan['timeout']:g} s; nothing was run")
+    for name, value in plan["env"].items():
+        if name.startswith("MERCATOR_") or value == engines.REDACTED:
+            click.echo(f"# {name}={value}")
+    for argv in plan["commands"]:
+        click.echo(" ".join(_quote(arg) for arg in argv))
+
+
+def _quote(argument: str) -> str:
+    import shlex
+
+    return shlex.quote(argument)
+
+
+def _say_queued(deployment: dict[str, Any]) -> None:
+    ahead = deployment.get("ahead") or []
+    behind = f", behind {', '.join(ahead)}" if ahead else ""
+    click.echo(f"deployment {deployment['id']}: {deployment['status']}{behind}", err=True)
+
+
+def follow(state: Context, deployment_id: str) -> str:
+    """Print a deployment's status changes (stderr) and log (stdout) until it ends; without
+    --url, also run it here when it is its turn. Ctrl-C cancels it. Returns its status."""
+    stop = threading.Event()
+    local = None
+    if not state.url:
+        local = threading.Thread(target=_run_here, args=(state, deployment_id, stop), daemon=True)
+        local.start()
+    offset, last = 0, None
+    try:
+        while True:
+            try:
+                deployment = state.catalog.get("deployments", deployment_id)
+                chunk = state.catalog.deployment_log(deployment_id, offset)
+            except KeyboardInterrupt:
+                _cancel_on_interrupt(state, deployment_id)
+                continue
+            if chunk["start"] > offset:
+                click.echo(f"[... {chunk['start'] - offset} characters dropped ...]", err=True)
+            click.echo(chunk["text"], nl=False)
+            offset = chunk["next_offset"]
+            described = _describe(deployment)
+            if described != last:
+                click.echo(f"deployment {deployment_id}: {described}", err=True)
+                last = described
+            if chunk["done"] and deployment["status"] in STATUSES:
+                return deployment["status"]
+            try:
+                time.sleep(FOLLOW_INTERVAL)
+            except KeyboardInterrupt:
+                _cancel_on_interrupt(state, deployment_id)
+    finally:
+        stop.set()
+        if local is not None:
+            local.join()
+
+
+def _describe(deployment: dict[str, Any]) -> str:
+    status = deployment["status"]
+    if status == "queued":
+        ahead = deployment.get("ahead") or []
+        return f"queued, behind {', '.join(ahead)}" if ahead else "queued"
+    if status == "running":
+        return f"running on {deployment.get('worker')}"
+    exit_code = deployment.get("exit_code")
+    details = [f"exit code {exit_code}"] if exit_code is not None else []
+    if deployment.get("reason") and status != "succeeded":
+        details.append(deployment["reason"])
+    return status + (f" ({'; '.join(details)})" if details else "")
+
+
+def _cancel_on_interrupt(state: Context, deployment_id: str) -> None:
+    click.echo(f"\ncancelling deployment {deployment_id} ...", err=True)
+    try:
+        state.catalog.cancel_deployment(deployment_id)
+    except Exception as exc:  # it may have ended meanwhile; keep following
+        click.echo(f"cancel: {exc}", err=True)
+
+
+def _run_here(state: Context, deployment_id: str, stop: threading.Event) -> None:
+    """Claim the deployment when it is its turn and run it, unless another worker does."""
+    from app.services.worker import Worker
+
+    worker = Worker(state.graph, state.settings.worker_settings())
+    while not stop.is_set():
+        worker.sweep()
+        if worker.claim(only=deployment_id):
+            worker.execute(deployment_id)
+            return
+        deployment = state.catalog.get("deployments", deployment_id)
+        if deployment["status"] != "queued":
+            return
+        stop.wait(worker.settings.poll_interval)
+
+
+@deploy.command("cancel")
+@click.argument("deployment_id", metavar="ID")
+@output_option
+@pass_context
+def deploy_cancel(state: Context, deployment_id: str, output: str) -> None:
+    """Cancel a queued deployment, or stop a running one (its processes are killed)."""
+    deployment = state.catalog.cancel_deployment(deployment_id)
+    if deployment["status"] == "running":
+        click.echo("cancel requested: its worker stops it at its next heartbeat", err=True)
+    emit_record(deployment, output)
+
+
+@deploy.command("log")
+@click.argument("deployment_id", metavar="ID")
+@click.option("--follow", "-f", "follow_it", is_flag=True, help="Keep printing until it ends.")
+@click.option("--offset", type=click.IntRange(0), default=0, help="From this character on.")
+@pass_context
+def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int) -> None:
+    """Print a deployment's engine log (only its last 1 MiB is kept)."""
+    while True:
+        chunk = state.catalog.deployment_log(deployment_id, offset)
+        click.echo(chunk["text"], nl=False)
+        offset = chunk["next_offset"]
+        if not follow_it or chunk["done"]:
+            return
+        time.sleep(FOLLOW_INTERVAL)
+
+
+@environment.command("set-engine")
+@click.argument("name")
+@click.argument("kind", type=click.Choice(engines.KINDS))
+@click.argument("command", nargs=-1)
+@click.option(
+    "--env",
+    "env_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A variable for the engine's processes (repeatable).",
+)
+@click.option(
+    "--secret-env",
+    "secret_pairs",
+    multiple=True,
+    metavar="NAME[=VALUE]",
+    help="A secret variable: passed to the engine, never shown, scrubbed from logs. "
+    "Without =VALUE, its value is read from this shell's variable NAME (kept out of "
+    "the shell history).",
+)
+@click.option(
+    "--inherit-env",
+    multiple=True,
+    metavar="NAME",
+    help="Pass this variable of the worker's environment through (e.g. KUBECONFIG).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    help=f"Seconds a deployment may run [default: {engines.DEFAULT_TIMEOUT}].",
+)
+@click.option("--working-dir", help="command: where the command runs.")
+@click.option("--kube-context", help="helm: kube context (default: the environment's cluster).")
+@click.option("--namespace", help="helm: namespace (default: the environment's namespace).")
+@click.option("--chart-prefix", help="helm: put before each chart, e.g. oci://registry/charts/.")
+@click.option("--release-prefix", help="helm: put before each release name (the component).")
+@click.option("--helm", "helm_binary", help="helm: the helm executable [default: helm].")
+@click.option("--config", "config_json", help="The whole configuration as JSON instead.")
+@output_option
+@pass_context
+def env_set_engine(
+    state: Context,
+    name: str,
+    kind: str,
+    command: tuple[str, ...],
+    env_pairs: tuple[str, ...],
+    secret_pairs: tuple[str, ...],
+    inherit_env: tuple[str, ...],
+    config_json: str | None,
+    output: str,
+    **options: Any,
+) -> None:
+    """Set environment NAME's deployment engine KIND: none, command or helm.
+
+    \b
+    command: COMMAND is the argv run for each deployment (put it after --), e.g.
+      mercator env set-engine staging command -- ./deploy.sh {application} {version}
+    Placeholders: {deployment_id} {application} {version} {environment} {stage}
+    {cluster} {namespace} {deployment_file}; the same reach it as MERCATOR_* variables,
+    and MERCATOR_DEPLOYMENT_FILE names a JSON file with the whole deployment.
+    helm: `helm upgrade --install` per component version with a chart.
+    """
+    if config_json is not None:
+        try:
+            config = json.loads(config_json)
+        except ValueError as exc:
+            raise Invalid(f"--config is not JSON: {exc}") from exc
+    else:
+        config = {key: value for key, value in options.items() if value is not None}
+        if "helm_binary" in config:
+            config["helm"] = config.pop("helm_binary")
+        if command:
+            config["command"] = list(command)
+        if env_pairs:
+            config["env"] = _pairs(env_pairs, "--env")
+        if secret_pairs:
+            config["secret_env"] = _pairs(secret_pairs, "--secret-env", from_environment=True)
+        if inherit_env:
+            config["inherit_env"] = list(inherit_env)
+    emit_record(state.catalog.set_engine(name, kind, config), output)
+
+
+def _pairs(pairs: tuple[str, ...], flag: str, from_environment: bool = False) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep and from_environment and key in os.environ:
+            value = os.environ[key]
+        elif not sep or not key:
+            raise Invalid(f"expected NAME=VALUE for {flag}, got {pair!r}")
+        found[key] = value
+    return found
+
+
+@cli.command()
+@click.option(
+    "--threads",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Deployments run at the same time (each environment runs one at a time).",
+)
+@pass_context
+def worker(state: Context, threads: int) -> None:
+    """Run queued deployments until stopped (SIGTERM or Ctrl-C ends them gracefully:
+    running deployments finish first).
+
+    Any number of workers and API processes share the queue in Neo4j; each deployment is
+    claimed by exactly one. Settings: MERCATOR_WORKER_POLL_INTERVAL,
+    MERCATOR_WORKER_HEARTBEAT_INTERVAL, MERCATOR_WORKER_STALE_AFTER.
+    """
+    from app.services.worker import WorkerPool
+
+    pool = WorkerPool(state.graph, threads, state.settings.worker_settings())
+    signal.signal(signal.SIGTERM, lambda *_: pool.stop_event.set())
+    pool.start()
+    click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
+    try:
+        pool.wait()
+    except KeyboardInterrupt:
+        click.echo("stopping after the running deployments", err=True)
+        pool.stop()
+
+
+@cli.group("sync")
+def sync_group() -> None:
+    """Reconcile the inventory with what really runs."""
+
+
+@sync_group.command("kubernetes")
+@click.option("--environment", "environment_name", required=True, metavar="ENVIRONMENT")
+@click.option(
+    "--file",
+    "document_file",
+    type=click.File("r"),
+    help="kubectl's JSON (`kubectl get deployments,statefulsets,daemonsets -A -o json`) "
+    "instead of running kubectl.",
+)
+@click.option("--context", help="kubectl context [default: the environment's cluster].")
+@click.option("--all-namespaces", is_flag=True, help="Not only the environment's namespace.")
+@click.option("--dry-run", is_flag=True, help="Report the drift; record nothing.")
+@click.option("--by", default="sync", show_default=True, help="Who the recorded deployment is by.")
+@output_option
+@pass_context
+def sync_kubernetes(
+    state: Context,
+    environment_name: str,
+    document_file,
+    context: str | None,
+    output: str,
+    **options: Any,
+) -> None:
+    """Match what the cluster runs to component versions (by digest, then repository and
+    tag), record what moved as a deployment by `sync`, and report drift: images unknown to
+    the catalog, components running two versions, catalog entries nothing runs."""
+    if document_file is not None:
+        document = json.load(document_file)
+    else:
+        if context is None:
+            context = state.catalog.get("environments", environment_name).get("cluster")
+        document = _kubectl(context)
+    report = state.catalog.sync_kubernetes(environment_name, document, **options)
+    if output == "json":
+        click.echo(as_json(report))
+        return
+    for moved in report["moved"]:
+        click.echo(
+            f"moved      {moved['component']}: catalog {moved['catalog'] or '-'}, "
+            f"runs {moved['running']}"
+        )
+    for item in report["conflicting"]:
+        click.echo(f"conflict   {item['component']}: runs {', '.join(item['running'])}")
+    for item in report["unknown"]:
+        click.echo(f"unknown    {item['workload']} {item['container']}: {item['image']}")
+    for item in report["not_running"]:
+        click.echo(f"not found  {item['component']} {item['version']}: no workload runs it")
+    click.echo(f"in sync    {len(report['in_sync'])} component(s)")
+    if report["deployment"]:
+        click.echo(f"recorded deployment {report['deployment']}", err=True)
+
+
+def _kubectl(context: str | None) -> Any:
+    import subprocess
+
+    argv = ["kubectl", "get", "deployments,statefulsets,daemonsets", "-A", "-o", "json"]
+    if context:
+        argv += ["--context", context]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise Invalid(f"cannot run kubectl: {exc}; give --file instead") from exc
+    if done.returncode != 0:
+        raise Invalid(f"kubectl failed: {done.stderr.strip()}", {"argv": argv})
+    return json.loads(done.stdout)

@@ -1,0 +1,197 @@
+"""Engine configurations and the exact commands they build (no process is started here)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from app.errors import Invalid
+from app.services import engines
+
+DEPLOYMENT = {
+    "id": "run-42",
+    "application": "shop",
+    "version": "1.0.8",
+    "by": "alice",
+    "environment": {"name": "prod", "stage": "prod", "cluster": "prod-eu-1", "namespace": "shop"},
+    "components": [
+        {
+            "component": "cart",
+            "version": "4.2.0",
+            "image": "reg/cart",
+            "digest": None,
+            "chart": None,
+            "chart_version": None,
+        },
+        {
+            "component": "payment",
+            "version": "1.5.1",
+            "image": "reg/pay,ment",
+            "digest": "sha256:abc",
+            "chart": "payment",
+            "chart_version": "0.5.0",
+        },
+    ],
+}
+WORKER_ENV = {
+    "PATH": "/usr/bin",
+    "HOME": "/root",
+    "MERCATOR_NEO4J_PASSWORD": "pw",
+    "KUBECONFIG": "/k",
+}
+
+
+def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
+    config = engines.check(
+        "helm",
+        {
+            "release_prefix": "shop-",
+            "chart_prefix": "oci://charts/",
+            "timeout": 90,
+            "extra_args": ["--atomic"],
+        },
+    )
+    plan = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", WORKER_ENV)
+    assert plan.commands == [
+        [
+            "helm",
+            "upgrade",
+            "--install",
+            "shop-payment",
+            "oci://charts/payment",
+            "--version",
+            "0.5.0",
+            "--kube-context",
+            "prod-eu-1",
+            "--namespace",
+            "shop",
+            "--set",
+            "image.repository=reg/pay\\,ment",
+            "--set",
+            "image.tag=1.5.1",
+            "--set",
+            "image.digest=sha256:abc",
+            "--wait",
+            "--timeout",
+            "90s",
+            "--atomic",
+        ]
+    ]
+    assert plan.timeout == 90
+
+
+def test_helm_takes_context_and_namespace_from_its_configuration_first():
+    config = engines.check("helm", {"kube_context": "other", "namespace": "ns", "helm": "/bin/h"})
+    (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
+    assert argv[0] == "/bin/h"
+    assert argv[argv.index("--kube-context") + 1] == "other"
+    assert argv[argv.index("--namespace") + 1] == "ns"
+    assert argv[argv.index("--timeout") + 1] == f"{engines.DEFAULT_TIMEOUT}s"
+
+
+def test_command_placeholders_fill_single_arguments_and_env_is_minimal():
+    config = engines.check(
+        "command",
+        {
+            "command": ["deploy", "--app={application}", "{version}", "{deployment_file}"],
+            "env": {"REGION": "eu"},
+            "secret_env": {"TOKEN": "t0k3n"},
+            "inherit_env": ["KUBECONFIG"],
+        },
+    )
+    plan = engines.plan("command", config, DEPLOYMENT, "/tmp/d.json", WORKER_ENV)
+    assert plan.commands == [["deploy", "--app=shop", "1.0.8", "/tmp/d.json"]]
+    assert plan.env == {
+        "PATH": "/usr/bin",
+        "HOME": "/root",
+        "KUBECONFIG": "/k",
+        "MERCATOR_DEPLOYMENT_ID": "run-42",
+        "MERCATOR_APPLICATION": "shop",
+        "MERCATOR_VERSION": "1.0.8",
+        "MERCATOR_ENVIRONMENT": "prod",
+        "MERCATOR_STAGE": "prod",
+        "MERCATOR_CLUSTER": "prod-eu-1",
+        "MERCATOR_NAMESPACE": "shop",
+        "MERCATOR_DEPLOYMENT_FILE": "/tmp/d.json",
+        "MERCATOR_COMPONENTS": "cart=4.2.0 payment=1.5.1",
+        "MERCATOR_BY": "alice",
+        "REGION": "eu",
+        "TOKEN": "t0k3n",
+    }
+    shown = plan.shown()
+    assert shown["env"]["TOKEN"] == "***" and "t0k3n" not in str(shown)
+
+
+def test_secrets_are_redacted_and_scrubbed():
+    config = {"command": ["x"], "secret_env": {"A": "short", "B": "shortest-secret"}}
+    assert engines.redacted(config)["secret_env"] == {"A": "***", "B": "***"}
+    assert config["secret_env"]["A"] == "short"  # the stored configuration is untouched
+    text = "token=shortest-secret and short"
+    assert engines.scrub(text, engines.secrets(config)) == "token=*** and ***"
+
+
+@pytest.mark.parametrize(
+    ("kind", "config", "field"),
+    [
+        ("ansible", {}, "kind"),
+        ("command", {}, "command"),
+        ("command", {"command": "deploy.sh {version}"}, "command"),
+        ("command", {"command": ["x"], "timeout": 0}, "timeout"),
+        ("command", {"command": ["x"], "timeout": "10"}, "timeout"),
+        ("command", {"command": ["x"], "env": {"BAD NAME": "v"}}, "env"),
+        ("command", {"command": ["x"], "secret_env": {"T": 5}}, "secret_env"),
+        ("helm", {"command": ["x"]}, "command"),
+        ("helm", {"extra_args": "--atomic"}, "extra_args"),
+        ("none", {"kube_context": "x"}, "kube_context"),
+    ],
+)
+def test_bad_configurations_are_refused_naming_the_field(kind, config, field):
+    with pytest.raises(Invalid) as raised:
+        engines.check(kind, config)
+    assert field in raised.value.details
+
+
+@pytest.mark.skipif(shutil.which("helm") is None, reason="no helm binary on this machine")
+def test_a_real_helm_accepts_every_flag_the_engine_uses():
+    config = engines.check("helm", {})
+    (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
+    usage = subprocess.run(["helm", "upgrade", "--help"], capture_output=True, text=True).stdout
+    for flag in (arg for arg in argv if arg.startswith("--")):
+        assert flag in usage
+
+
+def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):
+    from pathlib import Path
+
+    from app.services import runner
+
+    monkeypatch.setattr(runner, "BUFFER_LIMIT", 100_000)
+    script = Path(__file__).parent / "engine_scripts" / "deploy-loud.sh"
+    plan = engines.plan(
+        "command",
+        engines.check("command", {"command": [str(script)]}),
+        DEPLOYMENT,
+        "/f",
+        {"PATH": "/usr/bin:/bin"},
+    )
+    kept, dropped = [], []
+
+    def report(text: str, skipped: int = 0) -> bool:
+        kept.append(text)
+        dropped.append(skipped)
+        return False
+
+    assert runner.run(plan, report, interval=2.0) == runner.Outcome("succeeded", 0)
+    text = "".join(kept)
+    assert sum(dropped) > 0
+    assert sum(dropped) + len(text) == len(f"$ {script}\n") + 60_000 * 100 + len("loud end\n")
+    assert text.endswith("00059999 " + "x" * 90 + "\nloud end\n")
+
+
+def test_helm_with_no_chart_to_install_is_refused():
+    chartless = {**DEPLOYMENT, "components": DEPLOYMENT["components"][:1]}
+    with pytest.raises(Invalid) as raised:
+        engines.plan("helm", engines.check("helm", {}), chartless, "/f", {})
+    assert raised.value.details == {"components": ["cart"]}
