@@ -42,13 +42,14 @@ def test_readyz_reports_neo4j_reachable_and_schema_version(client):
 def test_readyz_applies_a_missing_schema_itself(client, raw_cypher):
     raw_cypher("MATCH (m:MercatorSchema) DELETE m")
     assert client.get("/readyz").status_code == 200
-    assert raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v") == [{"v": 1}]
+    recorded = raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v")
+    assert recorded == [{"v": schema.SCHEMA_VERSION}]
 
 
 def test_readyz_refuses_a_graph_written_by_a_newer_mercator(client, raw_cypher):
     raw_cypher("MATCH (m:MercatorSchema) SET m.version = 999")
     error = assert_error_shape(client.get("/readyz"), 503, "unavailable")
-    assert error["details"] == {"recorded": 999, "expected": 1}
+    assert error["details"] == {"recorded": 999, "expected": schema.SCHEMA_VERSION}
 
 
 def test_unreachable_neo4j_is_a_503_with_retry_after_not_a_traceback(settings):

@@ -16,6 +16,7 @@ from app.api import (
     health,
     packages,
     reports,
+    search,
     teams,
 )
 
@@ -53,6 +54,7 @@ def register_api(app: Flask) -> None:
         deployments.blp,
         reports.blp,
         packages.blp,
+        search.blp,
     ):
         api.register_blueprint(blueprint)
     _require_json_bodies(app)
