@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from app.cli import cli
+from app.graph import schema
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
@@ -58,7 +59,7 @@ def test_db_init_and_status(env, graph):
     runner = CliRunner()
     result = runner.invoke(cli, ["db", "init"], env=env)
     assert result.exit_code == 0, result.output
-    assert "schema version 1 applied" in result.output
+    assert f"schema version {schema.SCHEMA_VERSION} applied" in result.output
     status = runner.invoke(cli, ["db", "status"], env=env)
     assert status.exit_code == 0
     assert "component_version_key_unique" in status.output
