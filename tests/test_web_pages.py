@@ -270,3 +270,19 @@ def test_neo4j_down_is_a_503_page(settings):
     response = create_app(nowhere).test_client().get("/components/payment")
     assert response.status_code == 503 and response.mimetype == "text/html"
     assert "does not answer" in response.get_data(as_text=True)
+
+
+def test_pages_of_things_with_nothing_yet_say_so(client):
+    from tests.catalog import put_environment, register
+
+    register(client, "app-server", "1.0.0", dependencies=[{"component": "ghost"}])
+    put_environment(client, "qa", stage="test")
+    html = page(client, "/components/ghost")
+    assert "no version is registered" in html
+    assert "No owner recorded" in html
+    assert 'href="/components/app-server"' in html  # its only consumer
+    html = page(client, "/components/app-server/blast-radius")
+    assert "Nothing depends on app-server" in html
+    assert "No affected version runs anywhere now" in html
+    html = page(client, "/environments/qa")
+    assert "Nothing runs here yet" in html and "mercator deploy record --to qa" in html
