@@ -119,6 +119,8 @@ def map_of_blast_radius(radius: dict[str, Any]) -> Map:
             "environments": sorted(set(running.get(name, []))),
         }
     for place in radius["environments"]:
+        if place["component"] not in nodes:
+            continue  # a consumer beyond the listed ones (`limit`): not on the map either
         env_id = f"env:{place['environment']}"
         nodes.setdefault(
             env_id,
