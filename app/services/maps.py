@@ -15,7 +15,7 @@ from typing import Any
 
 from app.errors import Invalid, NotFound
 from app.graph import Graph
-from app.services import reports
+from app.services import components, reports
 
 FORMATS = ("json", "dot", "mermaid", "svg")
 MAX_MAP_DEPTH = 5
@@ -68,13 +68,13 @@ def blast_radius_map(
 ) -> Map:
     """The blast radius as a map: consumers (one node per component, with the affected
     versions), the paths that reach them, and the environments running them now."""
-    return map_of_blast_radius(reports.blast_radius(graph, component, version, depth))
+    return map_of_blast_radius(graph, reports.blast_radius(graph, component, version, depth))
 
 
-def map_of_blast_radius(radius: dict[str, Any]) -> Map:
+def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
     """The map of a blast radius already computed (`reports.blast_radius`), so a page that
-    shows both asks Neo4j once. Nodes carry their owner, their distance from the change and
-    the environments running them, for people to colour the map by."""
+    shows both computes it once. Nodes carry their kind, owner, distance from the change
+    and the environments running them, for people to colour the map by."""
     component, version = radius["component"], radius["version"]
     changed = f"{component} {version}" if version else component
     owners = {owned: team["team"] for team in radius["teams"] for owned in team["owns"]}
@@ -85,7 +85,7 @@ def map_of_blast_radius(radius: dict[str, Any]) -> Map:
         component: {
             "id": component,
             "label": changed,
-            "kind": None,
+            "kind": None,  # filled in below
             "owner": owners.get(component),
             "member": True,
             "highlight": True,
@@ -141,6 +141,9 @@ def map_of_blast_radius(radius: dict[str, Any]) -> Map:
             "range": f"runs {place['version']}",
             "highlight": False,
         }
+    kinds = components.kinds(graph, [n["id"] for n in nodes.values() if n["kind"] is None])
+    for name, kind in kinds.items():
+        nodes[name]["kind"] = kind
     return _sorted(
         {
             "title": f"blast radius of {changed}",

@@ -79,11 +79,12 @@ def component_page(name: str):
 def blast_radius_page(name: str):
     version = request.args.get("version") or None
     depth = _int_arg("depth", reports.DEFAULT_DEPTH)
-    radius = reports.blast_radius(graph(), name, version, depth)
+    g = graph()
+    radius = reports.blast_radius(g, name, version, depth)
     return render_template(
         "blast_radius.html",
         radius=radius,
-        graph_map=_linked(maps.map_of_blast_radius(radius)),
+        graph_map=_linked(maps.map_of_blast_radius(g, radius)),
         depths=range(1, reports.MAX_DEPTH + 1),
     )
 
