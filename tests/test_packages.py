@@ -327,20 +327,12 @@ def test_application_bom_exports_as_valid_cyclonedx_1_6(demo_shop):
 
 
 def test_register_can_attach_the_sbom_in_the_same_command(settings, graph, tmp_path):
-    env = {
-        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
-        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
-    }
+    env = {"MERCATOR_NEO4J_URI": settings.neo4j_uri,
+           "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password}
     path = tmp_path / "bom.json"
     path.write_bytes(cyclonedx((LOG4J_OLD, [LOG4J_API_OLD]), (LOG4J_API_OLD, [])))
-    result = CliRunner().invoke(
-        cli,
-        ["component", "register", "ads", "1.2.0", "--no-ci-env", "--sbom", str(path), "-o", "json"],
-        env=env,
-    )
+    result = CliRunner().invoke(cli, ["component", "register", "ads", "1.2.0", "--no-ci-env",
+                                      "--sbom", str(path), "-o", "json"], env=env)
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["sbom"] == {
-        "format": "CycloneDX",
-        "spec_version": "1.6",
-        "packages": 2,
-    }
+    assert json.loads(result.stdout)["sbom"] == {"format": "CycloneDX", "spec_version": "1.6",
+                                                 "packages": 2}
