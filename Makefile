@@ -9,6 +9,8 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 SIZE ?= medium
+#: The web catalog's built front-end files (npm ci + npm run build in web/).
+WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
 
 .PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
@@ -19,11 +21,12 @@ run: install
 	$(BIN)/mercator serve --host $(HOST) --port $(PORT)
 
 ## test: install, then run the whole test suite against a real Neo4j
-test: install system-deps
+test: system-deps install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes)
-install: $(VENV)/.installed
+## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes),
+## and the web catalog's front-end libraries from npm (redone when web/package-lock.json changes)
+install: $(VENV)/.installed $(WEB_ASSETS)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
@@ -32,7 +35,12 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## system-deps: Java, Maven and docker-compose (installed with apt-get when missing)
+$(WEB_ASSETS): web/package-lock.json web/build.mjs
+	@command -v npm >/dev/null || { echo "npm is needed to build the web catalog: scripts/ensure-system-deps installs it" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing)
 system-deps:
 	scripts/ensure-system-deps
 
@@ -60,7 +68,7 @@ bench: install system-deps
 ## clean: stop the local servers and remove the virtualenv and local data
 clean:
 	-test -x $(BIN)/mercator && $(BIN)/mercator neo4j stop
-	rm -rf $(VENV) .mercator .pytest_cache
+	rm -rf $(VENV) .mercator .pytest_cache web/node_modules app/web/static/vendor
 
 ## load: mixed load on a running service (URL, SECONDS), every acknowledged write counted
 ## afterwards in its Neo4j (MERCATOR_NEO4J_* settings); JSON on stdout

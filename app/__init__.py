@@ -24,7 +24,8 @@ def version() -> str:
 
 
 def create_app(config: Settings | None = None) -> Flask:
-    """Build the Flask app: one Neo4j driver per process, the API blueprints, one error shape.
+    """Build the Flask app: one Neo4j driver per process, the API blueprints, one error shape,
+    and the web catalog's pages at `/`.
 
     `config` defaults to `Settings.from_env()`. The schema is applied here when Neo4j is
     reachable; when it is not, the app starts anyway and `/readyz` answers 503 until it is.
@@ -34,6 +35,7 @@ def create_app(config: Settings | None = None) -> Flask:
     from app.errors import Unavailable
     from app.graph import Graph
     from app.services import database
+    from app.web import register_web
 
     settings = config or Settings.from_env()
     flask_app = Flask(__name__)
@@ -43,6 +45,7 @@ def create_app(config: Settings | None = None) -> Flask:
     flask_app.extensions[GRAPH_KEY] = graph
     atexit.register(graph.close)
     register_api(flask_app)
+    register_web(flask_app)
     if settings.apply_schema_on_start:
         try:
             database.init_schema(graph)

@@ -33,6 +33,7 @@ from app.services import (
     registration,
     reports,
     sbom_export,
+    search,
     sync,
     teams,
 )
@@ -188,6 +189,9 @@ class LocalCatalog:
     def sbom(self, component: str, version: str) -> dict[str, Any]:
         return packages.get(self.graph, component, version)
 
+    def search(self, text: str, limit: int) -> dict[str, Any]:
+        return search.by_name(self.graph, text, limit)
+
 
 #: How an HTTP error status reads as a domain error.
 _ERROR_OF_STATUS = {
@@ -299,6 +303,9 @@ class RemoteCatalog:
 
     def sbom(self, component: str, version: str) -> dict[str, Any]:
         return self._call("GET", f"/components/{_q(component)}/versions/{_q(version)}/sbom")[0]
+
+    def search(self, text: str, limit: int) -> dict[str, Any]:
+        return self._call("GET", "/search", params={"q": text, "limit": limit})[0]
 
     def _call(
         self,

@@ -131,3 +131,19 @@ def test_cli_draws_maps(diamond, settings):
     assert result.exit_code == 0 and result.stdout.startswith("graph LR")
     result = CliRunner().invoke(cli, ["report", "map", "app", "shop", "1.0.2"], env=env)
     assert result.exit_code == 0 and '"top" -> "left"' in result.stdout
+
+
+def test_blast_radius_map_of_a_limited_radius_has_no_edge_to_a_missing_node(graph):
+    from app import demo
+    from app.client import LocalCatalog
+    from app.services import maps, reports
+
+    demo.load(LocalCatalog(graph))
+    radius = reports.blast_radius(graph, "payment", limit=1)  # checkout only; frontend cut
+    graph_map = maps.map_of_blast_radius(graph, radius)
+    ids = {n["id"] for n in graph_map["nodes"]}
+    assert "frontend" not in ids and "checkout" in ids
+    kinds = {n["id"]: n["kind"] for n in graph_map["nodes"]}
+    assert kinds["checkout"] == "service" and kinds["env:prod"] == "environment"
+    for edge in graph_map["edges"]:
+        assert edge["source"] in ids and edge["target"] in ids, edge

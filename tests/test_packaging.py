@@ -1,4 +1,5 @@
-"""What ships: the wheel carries the Cypher and the Neo4j manifest; compose stays valid."""
+"""What ships: the wheel carries the Cypher, the Neo4j manifest and the web catalog's files
+(templates, CSS, and the front-end build `make install` made); compose stays valid."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.graph import cypher
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_wheel_ships_every_cypher_file_and_the_neo4j_manifest(tmp_path):
+def test_wheel_ships_cypher_the_neo4j_manifest_and_the_web_catalog(tmp_path):
     subprocess.run(
         [
             sys.executable,
@@ -34,6 +35,13 @@ def test_wheel_ships_every_cypher_file_and_the_neo4j_manifest(tmp_path):
     for query in cypher.names():
         assert f"app/cypher/{query}.cypher" in names
     assert "app/neo4j/pom.xml" in names
+    assert {
+        "app/web/templates/base.html",
+        "app/web/static/style.css",
+        "app/web/static/map.js",
+    } <= names
+    # built by `make install` and ignored by git, shipped all the same
+    assert "app/web/static/vendor/cytoscape.min.js" in names
 
 
 def test_docker_compose_file_is_valid():

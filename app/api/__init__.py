@@ -18,6 +18,7 @@ from app.api import (
     openapi,
     packages,
     reports,
+    search,
     teams,
     text,
     tokens,
@@ -66,6 +67,7 @@ def register_api(app: Flask) -> None:
         reports.blp,
         packages.blp,
         tokens.blp,
+        search.blp,
     ):
         api.register_blueprint(blueprint)
     _limit_bodies(app)

@@ -2,7 +2,9 @@
 
 Domain errors from the services, HTTP errors raised by Flask or webargs (404, 405, 413,
 415, validation) and unexpected exceptions all end here, so a client parses one shape and
-never sees an HTML page or a traceback.
+never sees an HTML page or a traceback. Requests outside the API and the probes come from
+people's browsers: when the web catalog registered an error page renderer
+(`ERROR_PAGE_KEY`), they get a page from it with the same status instead.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Flask, jsonify
+from flask import Flask, current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import (
@@ -40,6 +42,11 @@ STATUS_OF: dict[type[MercatorError], int] = {
 #: Seconds a client should wait before retrying after a 503.
 RETRY_AFTER_SECONDS = 5
 
+#: Where an error page renderer ``(status, code, message) -> HTML`` is kept on the app.
+ERROR_PAGE_KEY = "mercator.error_page"
+#: Paths that always answer errors as JSON, whatever else the app serves.
+JSON_PATHS = ("/api", "/healthz", "/readyz")
+
 
 class ErrorBodySchema(ma.Schema):
     code = ma.fields.String(
@@ -59,8 +66,18 @@ class ErrorSchema(ma.Schema):
 def error_response(
     status: int, code: str, message: str, details: Any = None, headers: dict | None = None
 ):
+    page = _error_page()
+    if page is not None:
+        return page(status, code, message), status, headers or {}
     body = {"error": {"code": code, "message": message, "details": details}}
     return jsonify(body), status, headers or {}
+
+
+def _error_page():
+    """The error page renderer, when this request is a person's (not the API's)."""
+    if not has_request_context() or request.path.startswith(JSON_PATHS):
+        return None
+    return current_app.extensions.get(ERROR_PAGE_KEY)
 
 
 def _status_of(error: MercatorError) -> int:

@@ -517,3 +517,21 @@ def demo_load(state: Context) -> None:
     from app import demo as demo_world
 
     demo_world.load(state.catalog, say=click.echo)
+
+
+@cli.command("search")
+@click.argument("text")
+@click.option(
+    "--limit", type=int, default=20, show_default=True, help="At most this many of each kind."
+)
+@output_option
+@pass_context
+def search_catalog(state: Context, text: str, limit: int, output: str) -> None:
+    """Find components, applications, environments, teams and packages whose name contains
+    TEXT (as typed; case counts)."""
+    found = state.catalog.search(text, limit)
+    if output == "json":
+        emit_record(found, output)
+        return
+    rows = [{"kind": kind, **hit} for kind, hits in found["results"].items() for hit in hits]
+    emit_page({"items": rows}, ("kind", "name", "detail", "key"), output)

@@ -73,3 +73,8 @@ def get_version(graph: Graph, name: str, version: str) -> dict[str, Any]:
     shaped = views.component_version(row["props"], row["previous"], row["dependencies"])
     shaped["running"] = row["running"]
     return shaped
+
+
+def kinds(graph: Graph, names: list[str]) -> dict[str, str | None]:
+    """The kind of each of the named components that exists (one index seek each)."""
+    return {row["name"]: row["kind"] for row in graph.read("components/kinds", names=names)}

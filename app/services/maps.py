@@ -15,7 +15,7 @@ from typing import Any
 
 from app.errors import Invalid, NotFound
 from app.graph import Graph
-from app.services import reports
+from app.services import components, reports
 
 FORMATS = ("json", "dot", "mermaid", "svg")
 MAX_MAP_DEPTH = 5
@@ -68,21 +68,37 @@ def blast_radius_map(
 ) -> Map:
     """The blast radius as a map: consumers (one node per component, with the affected
     versions), the paths that reach them, and the environments running them now."""
-    radius = reports.blast_radius(graph, component, version, depth)
+    return map_of_blast_radius(graph, reports.blast_radius(graph, component, version, depth))
+
+
+def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
+    """The map of a blast radius already computed (`reports.blast_radius`), so a page that
+    shows both computes it once. Nodes carry their kind, owner, distance from the change
+    and the environments running them, for people to colour the map by."""
+    component, version = radius["component"], radius["version"]
     changed = f"{component} {version}" if version else component
+    owners = {owned: team["team"] for team in radius["teams"] for owned in team["owns"]}
+    running: dict[str, list[str]] = {}
+    for place in radius["environments"]:
+        running.setdefault(place["component"], []).append(place["environment"])
     nodes = {
         component: {
             "id": component,
             "label": changed,
-            "kind": None,
+            "kind": None,  # filled in below
+            "owner": owners.get(component),
             "member": True,
             "highlight": True,
+            "distance": 0,
+            "environments": sorted(set(running.get(component, []))),
         }
     }
     versions: dict[str, list[str]] = {}
+    distances: dict[str, int] = {}
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for consumer in radius["consumers"]:
         versions.setdefault(consumer["component"], []).append(consumer["version"])
+        distances.setdefault(consumer["component"], consumer["distance"])
         hops = [component] + [step.split("@")[0] for step in consumer["path"][1:]]
         for dependency, dependent in zip(hops, hops[1:], strict=False):
             edges[(dependent, dependency)] = {
@@ -96,10 +112,15 @@ def blast_radius_map(
             "id": name,
             "label": f"{name} ({', '.join(found)})",
             "kind": None,
+            "owner": owners.get(name),
             "member": False,
             "highlight": False,
+            "distance": distances[name],
+            "environments": sorted(set(running.get(name, []))),
         }
     for place in radius["environments"]:
+        if place["component"] not in nodes:
+            continue  # a consumer beyond the listed ones (`limit`): not on the map either
         env_id = f"env:{place['environment']}"
         nodes.setdefault(
             env_id,
@@ -107,8 +128,11 @@ def blast_radius_map(
                 "id": env_id,
                 "label": place["environment"],
                 "kind": "environment",
+                "owner": None,
                 "member": False,
                 "highlight": False,
+                "distance": None,
+                "environments": [place["environment"]],
             },
         )
         edges[(env_id, place["component"])] = {
@@ -117,6 +141,9 @@ def blast_radius_map(
             "range": f"runs {place['version']}",
             "highlight": False,
         }
+    kinds = components.kinds(graph, [n["id"] for n in nodes.values() if n["kind"] is None])
+    for name, kind in kinds.items():
+        nodes[name]["kind"] = kind
     return _sorted(
         {
             "title": f"blast radius of {changed}",

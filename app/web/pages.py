@@ -1,0 +1,230 @@
+"""The catalog's pages: each route asks the services (as the API does) and renders one
+template. Reading only — registering and deploying stay with pipelines and the API."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+
+from app.api.context import graph
+from app.errors import Invalid
+from app.services import (
+    applications,
+    components,
+    deployments,
+    environments,
+    maps,
+    packages,
+    reports,
+    search,
+    teams,
+    times,
+)
+from app.web import bp
+
+#: Rows in the lists of the home page and the list pages.
+PAGE = 50
+#: Versions offered in the "compare" forms.
+MAX_CHOICES = 500
+
+
+@bp.get("/")
+def index():
+    g = graph()
+    return render_template(
+        "index.html",
+        components=components.list_components(g, limit=PAGE),
+        applications=applications.list_applications(g, limit=PAGE),
+        environments=environments.list_environments(g, limit=PAGE),
+        teams=teams.list_teams(g, limit=PAGE),
+    )
+
+
+@bp.get("/search")
+def search_page():
+    text = request.args.get("q", "").strip()
+    if not text:
+        return redirect(url_for("web.index"))
+    return render_template("search.html", found=search.by_name(graph(), text))
+
+
+@bp.get("/components")
+def component_list():
+    offset = _int_arg("offset", 0)
+    found = components.list_components(
+        graph(), prefix=request.args.get("prefix") or None, offset=offset, limit=PAGE
+    )
+    return render_template("list.html", kind="components", page=found)
+
+
+@bp.get("/components/<name>")
+def component_page(name: str):
+    g = graph()
+    component = components.get(g, name)
+    selected = request.args.get("version") or component["latest_version"]
+    neighbourhood = maps.component_map(g, name, depth=_int_arg("depth", 1))
+    return render_template(
+        "component.html",
+        component=component,
+        owner=teams.get(g, component["owner"]) if component["owner"] else None,
+        versions=components.list_versions(g, name, offset=_int_arg("offset", 0), limit=PAGE),
+        selected=selected,
+        bom=reports.bom_component_version(g, name, selected) if selected else None,
+        whereabouts=reports.where_runs(g, name),
+        consumers=sorted({e["source"] for e in neighbourhood["edges"] if e["target"] == name}),
+        graph_map=_linked(neighbourhood),
+    )
+
+
+@bp.get("/components/<name>/blast-radius")
+def blast_radius_page(name: str):
+    version = request.args.get("version") or None
+    depth = _int_arg("depth", reports.DEFAULT_DEPTH)
+    g = graph()
+    radius = reports.blast_radius(g, name, version, depth)
+    return render_template(
+        "blast_radius.html",
+        radius=radius,
+        graph_map=_linked(maps.map_of_blast_radius(g, radius)),
+        depths=range(1, reports.MAX_DEPTH + 1),
+    )
+
+
+@bp.get("/applications")
+def application_list():
+    found = applications.list_applications(
+        graph(),
+        prefix=request.args.get("prefix") or None,
+        offset=_int_arg("offset", 0),
+        limit=PAGE,
+    )
+    return render_template("list.html", kind="applications", page=found)
+
+
+@bp.get("/applications/<name>")
+def application_page(name: str):
+    g = graph()
+    return render_template(
+        "application.html",
+        application=applications.get(g, name),
+        versions=applications.list_versions(g, name, offset=_int_arg("offset", 0), limit=PAGE),
+    )
+
+
+@bp.get("/applications/<name>/versions/<version>")
+def application_version_page(name: str, version: str):
+    g = graph()
+    current = applications.get_version(g, name, version)
+    previous = current["previous"]
+    compare_from = request.args.get("from") or None
+    compare_to = request.args.get("to") or version
+    return render_template(
+        "application_version.html",
+        application=applications.get(g, name),
+        current=current,
+        bom=reports.bom_application_version(g, name, version),
+        graph_map=_linked(maps.application_version_map(g, name, version)),
+        predecessor_diff=(
+            reports.diff_application_versions(g, name, previous, version) if previous else None
+        ),
+        choices=[
+            v["version"] for v in applications.list_versions(g, name, limit=MAX_CHOICES)["items"]
+        ],
+        compare_from=compare_from,
+        compare_to=compare_to,
+        comparison=(
+            reports.diff_application_versions(g, name, compare_from, compare_to)
+            if compare_from
+            else None
+        ),
+    )
+
+
+@bp.get("/environments")
+def environment_list():
+    found = environments.list_environments(
+        graph(),
+        prefix=request.args.get("prefix") or None,
+        offset=_int_arg("offset", 0),
+        limit=PAGE,
+    )
+    return render_template("list.html", kind="environments", page=found)
+
+
+@bp.get("/environments/<name>")
+def environment_page(name: str):
+    g = graph()
+    at = request.args.get("at") or None
+    other = request.args.get("compare") or None
+    environment = environments.get(g, name)
+    return render_template(
+        "environment.html",
+        environment=environment,
+        at=at,
+        inventory=reports.inventory(g, name, _utc(at)),
+        deployments=deployments.list_deployments(g, environment=name, limit=10)["items"],
+        others=[
+            e["name"]
+            for e in environments.list_environments(g, limit=MAX_CHOICES)["items"]
+            if e["name"] != name
+        ],
+        other=other,
+        comparison=reports.diff_environments(g, name, other) if other else None,
+    )
+
+
+@bp.get("/teams")
+def team_list():
+    found = teams.list_teams(
+        graph(), prefix=request.args.get("prefix") or None, offset=_int_arg("offset", 0), limit=PAGE
+    )
+    return render_template("list.html", kind="teams", page=found)
+
+
+@bp.get("/teams/<name>")
+def team_page(name: str):
+    return render_template("team.html", team=teams.get(graph(), name))
+
+
+@bp.get("/packages")
+def package_search():
+    """Packages by name and optional version range ("log4j-core", "<2.17.1")."""
+    name = request.args.get("name", "").strip()
+    if not name:
+        return redirect(url_for("web.index"))
+    radius = packages.blast_radius(
+        graph(), name=name, version_range=request.args.get("range") or None
+    )
+    return render_template("package.html", radius=radius, title=name)
+
+
+@bp.get("/packages/<path:purl>")
+def package_page(purl: str):
+    radius = packages.blast_radius(graph(), purl=purl)
+    return render_template("package.html", radius=radius, title=purl)
+
+
+def _linked(graph_map: maps.Map) -> maps.Map:
+    """The map with each node's page, for the interactive map to open on click."""
+    for node in graph_map["nodes"]:
+        if node["id"].startswith("env:"):
+            node["url"] = url_for("web.environment_page", name=node["id"][len("env:") :])
+        else:
+            node["url"] = url_for("web.component_page", name=node["id"])
+    return graph_map
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise Invalid(f"{name} must be a whole number", {name: [raw]}) from None
+
+
+def _utc(at: str | None) -> str | None:
+    """A time from the page's date-time field, which has no zone: read as UTC."""
+    if at is None or times.parse(at) is not None:
+        return at
+    return f"{at}Z" if at.count(":") >= 2 else f"{at}:00Z"

@@ -1,0 +1,5 @@
+// Purpose: find environments by any part of their name (the web catalog's search box) with an index seek.
+// Parameters: none
+// Returns: nothing (schema change; idempotent thanks to IF NOT EXISTS)
+// :param {}
+CREATE TEXT INDEX environment_name_text IF NOT EXISTS FOR (e:Environment) ON (e.name)

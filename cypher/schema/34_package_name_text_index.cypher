@@ -1,0 +1,5 @@
+// Purpose: find packages by any part of their name (the web catalog's search box) with an index seek.
+// Parameters: none
+// Returns: nothing (schema change; idempotent thanks to IF NOT EXISTS)
+// :param {}
+CREATE TEXT INDEX package_name_text IF NOT EXISTS FOR (p:Package) ON (p.name)

@@ -1,0 +1,301 @@
+"""The web catalog's pages, through Flask's test client, on the demo shop in a real Neo4j."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+
+from app import create_app, demo
+from app.client import LocalCatalog
+from app.graph import cypher
+
+
+@pytest.fixture
+def shop(client, graph):
+    """The demo shop, loaded as `mercator demo load` does."""
+    demo.load(LocalCatalog(graph))
+    return client
+
+
+def page(client, path: str, status: int = 200) -> str:
+    response = client.get(path)
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def map_data(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html, re.S)
+    assert found, "the page has no map"
+    return json.loads(found.group(1))
+
+
+def test_an_empty_catalog_says_how_to_fill_it(client):
+    html = page(client, "/")
+    assert "The catalog is empty" in html
+    assert "mercator demo load" in html
+    assert "mercator component register" in html
+
+
+def test_home_lists_what_the_demo_holds(shop):
+    html = page(shop, "/")
+    for name in ("payment", "checkout", "shop", "prod", "payments"):
+        assert f">{name}</a>" in html
+    assert 'href="/components/payment"' in html
+    assert "The catalog is empty" not in html
+
+
+def test_every_page_has_a_skip_link_a_search_box_and_no_outside_resources(shop):
+    html = page(shop, "/components/payment")
+    assert '<a class="skip-link" href="#main">' in html
+    assert '<main id="main"' in html
+    assert 'role="search"' in html
+    # scripts and stylesheets come from this server, never a CDN
+    assert not re.search(r'src="(https?:)?//', html)
+    assert not re.search(r'<link[^>]+href="(https?:)?//', html)
+
+
+def test_search_finds_every_kind_of_thing_by_part_of_its_name(shop):
+    html = page(shop, "/search?q=pay")
+    assert 'href="/components/payment"' in html
+    assert 'href="/teams/payments"' in html
+    html = page(shop, "/search?q=log4j")
+    assert "/packages/pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1" in html
+    html = page(shop, "/search?q=prod")
+    assert 'href="/environments/prod"' in html
+    assert 'href="/applications/shop"' in page(shop, "/search?q=hop")
+
+
+def test_search_without_a_match_says_what_to_try(shop):
+    html = page(shop, "/search?q=zzz-nothing")
+    assert "Nothing is named like" in html
+
+
+def test_an_empty_search_goes_back_home(shop):
+    response = shop.get("/search?q=+")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/")
+
+
+def test_the_search_query_seeks_text_indexes_and_scans_no_label(settings, graph):
+    import neo4j
+
+    driver = neo4j.GraphDatabase.driver(
+        settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password)
+    )
+    try:
+        _, summary, _ = driver.execute_query(
+            "EXPLAIN " + cypher.load("search/by_name"),
+            {"text": "pay", "limit": 20},
+            database_=settings.neo4j_database,
+        )
+    finally:
+        driver.close()
+    operators = []
+
+    def walk(plan: dict) -> None:
+        operators.append(plan["operatorType"])
+        for child in plan.get("children", []):
+            walk(child)
+
+    walk(summary.plan)
+    assert sum("NodeIndexContainsScan" in op for op in operators) == 5, operators
+    assert not [op for op in operators if "LabelScan" in op or "AllNodesScan" in op]
+
+
+def test_component_page_answers_owner_versions_dependencies_and_whereabouts(shop):
+    html = page(shop, "/components/payment")
+    # owner with contacts
+    assert 'href="/teams/payments"' in html
+    assert "payments@shop.example" in html and "payments-oncall" in html
+    # versions newest first, with git and image details
+    assert html.index(">1.5.1</a>") < html.index(">1.5.0</a>") < html.index(">1.4.2</a>")
+    assert "registry.shop.example/shop/payment" in html
+    # dependencies of the latest version, and who uses it
+    assert 'href="/components/currency"' in html and "&gt;=2.0.0 &lt;3.0.0" in html
+    used_by = html[html.index('id="consumers-title"') :]
+    assert 'href="/components/checkout"' in used_by[: used_by.index("</section>")]
+    # where each version runs now and ran before
+    where = html[html.index('id="where-title"') :]
+    assert 'href="/environments/prod"' in where
+    assert "deployment demo-3" in where  # 1.4.2 reached prod before 1.5.0 replaced it
+    # packages of the selected version
+    assert "Packages of 1.5.1" in html
+    assert 'href="/components/payment/blast-radius"' in html
+
+
+def test_component_page_shows_the_packages_of_the_version_picked(shop):
+    html = page(shop, "/components/ads?version=1.1.0")
+    assert "Packages of 1.1.0" in html
+    assert "/packages/pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1" in html
+
+
+def test_blast_radius_page_says_what_breaks_where_it_runs_and_whom_to_call(shop):
+    html = page(shop, "/components/payment/blast-radius")
+    call = html[html.index('id="call-title"') : html.index('id="where-title"')]
+    assert 'href="/teams/payments"' in call and "payments-oncall" in call
+    assert 'href="/teams/storefront"' in call
+    where = html[html.index('id="where-title"') : html.index('id="apps-title"')]
+    for environment in ("dev", "staging", "prod"):
+        assert f'href="/environments/{environment}"' in where
+    assert 'href="/applications/shop/versions/1.0.3"' in html  # what prod runs
+    graph_map = map_data(html)
+    nodes = {n["id"]: n for n in graph_map["nodes"]}
+    assert nodes["payment"]["highlight"] is True
+    assert nodes["env:prod"]["url"] == "/environments/prod"
+    assert nodes["checkout"]["url"] == "/components/checkout"
+    assert nodes["checkout"]["owner"] == "payments"
+    assert ("checkout", "payment") in {
+        (e["source"], e["target"]) for e in graph_map["edges"] if e["highlight"]
+    }
+
+
+def test_blast_radius_of_a_version_honours_ranges_and_depth(shop):
+    html = page(shop, "/components/currency/blast-radius?version=2.4.0&depth=1")
+    assert "within 1 hop," in html
+    consumers = html[html.index('id="consumers-title"') :]
+    assert 'href="/components/payment"' in consumers
+    assert 'href="/components/frontend"' in consumers  # depends on any currency
+    assert "checkout@" in consumers
+
+
+def test_application_version_page_has_bom_map_predecessor_diff_and_compare(shop):
+    html = page(shop, "/applications/shop/versions/1.0.8")
+    assert "Bill of materials" in html and "(13 components)" in html
+    assert {n["id"] for n in map_data(html)["nodes"]} >= {"payment", "checkout", "frontend"}
+    since = html[html.index('id="prev-title"') : html.index('id="compare-title"')]
+    assert 'href="/applications/shop/versions/1.0.7"' in since
+    assert "1.5.0 → <strong>1.5.1</strong>" in since  # 1.0.8 is payment 1.5.1
+    compared = page(shop, "/applications/shop/versions/1.0.8?from=1.0.0&to=1.0.8")
+    result = compared[compared.index('id="compare-title"') :]
+    assert "1.0.0 → 1.0.8" in result
+    assert "1.4.2 → <strong>1.5.1</strong>" in result
+
+
+def test_environment_page_now_at_a_past_time_and_compared(shop):
+    html = page(shop, "/environments/prod")
+    assert "What runs here now" in html
+    assert 'href="/components/payment?version=1.5.0"' in html
+    before = page(shop, "/environments/prod?at=2020-01-01T00:00")
+    assert "What ran here at 2020-01-01 00:00 UTC" in before
+    assert "Nothing had been deployed here by then" in before
+    back = page(shop, "/environments/prod?at=2026-10-10T00:00")
+    assert 'href="/components/payment?version=1.4.2"' in back
+    compared = page(shop, "/environments/prod?compare=dev")
+    result = compared[compared.index('id="compare-title"') :]
+    assert "<td>1.5.0</td><td>1.5.1</td>" in result
+
+
+def test_team_page_lists_contacts_and_what_it_owns(shop):
+    html = page(shop, "/teams/payments")
+    assert "payments@shop.example" in html and "#payments" in html
+    assert 'href="/components/checkout"' in html
+
+
+def test_package_page_says_who_contains_it(shop):
+    html = page(shop, "/packages/pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1")
+    assert 'href="/components/ads?version=1.1.0"' in html
+    assert 'href="/components/catalog?version=3.4.0"' in html
+    by_range = page(shop, "/packages?name=log4j-core&range=%3C2.17.1")
+    assert 'href="/components/catalog?version=3.4.0"' in by_range
+    assert 'href="/components/catalog?version=3.5.0"' not in by_range  # has the fixed one
+
+
+def test_list_pages_page_and_filter(shop):
+    html = page(shop, "/components?prefix=pay")
+    assert 'href="/components/payment"' in html and 'href="/components/checkout"' not in html
+    assert "No components starting with" in page(shop, "/components?prefix=zzz")
+    for path in ("/applications", "/environments", "/teams"):
+        page(shop, path)
+
+
+def test_svg_export_is_drawn_by_the_server(shop):
+    for path in (
+        "/components/payment/blast-radius.svg",
+        "/components/payment/map.svg",
+        "/applications/shop/versions/1.0.8/map.svg",
+    ):
+        response = shop.get(path)
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
+        assert "<svg" in response.get_data(as_text=True)
+
+
+def test_map_pages_load_the_map_script_from_this_server(shop):
+    html = page(shop, "/components/payment/blast-radius")
+    assert '<script src="/assets/vendor/cytoscape.min.js">' in html
+    script = shop.get("/assets/vendor/cytoscape.min.js")
+    assert script.status_code == 200 and b"cytoscape" in script.data
+
+
+def test_a_missing_front_end_build_says_how_to_build_it(shop, monkeypatch, tmp_path):
+    import app.web
+
+    monkeypatch.setattr(app.web, "CYTOSCAPE", tmp_path / "missing.js")
+    html = page(shop, "/components/payment/blast-radius")
+    assert "The interactive map is not built on this server" in html
+    assert "make install" in html
+    assert 'href="/components/payment/blast-radius.svg?depth=5"' in html
+    assert "cytoscape.min.js" not in html
+
+
+def test_errors_are_pages_for_people_and_json_for_the_api(shop):
+    html = page(shop, "/no/such/page", 404)
+    assert "Not found" in html and "search box" in html
+    html = page(shop, "/components/nope", 404)
+    assert "no component named &#39;nope&#39;" in html
+    html = page(shop, "/components/payment/blast-radius?depth=99", 400)
+    assert "bad blast radius parameters" in html
+    api = shop.get("/api/v1/components/nope")
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+def test_an_unexpected_error_is_a_page_without_internals(app):
+    @app.route("/boom-page")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.config["TESTING"] = False
+    response = app.test_client().get("/boom-page")
+    assert response.status_code == 500 and response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "Something went wrong" in text and "secret internals" not in text
+
+
+def test_neo4j_down_is_a_503_page(settings):
+    nowhere = replace(settings, neo4j_uri="bolt://127.0.0.1:9", retry_time=0.0)
+    response = create_app(nowhere).test_client().get("/components/payment")
+    assert response.status_code == 503 and response.mimetype == "text/html"
+    assert "does not answer" in response.get_data(as_text=True)
+
+
+def test_pages_of_things_with_nothing_yet_say_so(client):
+    from tests.catalog import put_environment, register
+
+    register(client, "app-server", "1.0.0", dependencies=[{"component": "ghost"}])
+    put_environment(client, "qa", stage="test")
+    html = page(client, "/components/ghost")
+    assert "no version is registered" in html
+    assert "No owner recorded" in html
+    assert 'href="/components/app-server"' in html  # its only consumer
+    html = page(client, "/components/app-server/blast-radius")
+    assert "Nothing depends on app-server" in html
+    assert "No affected version runs anywhere now" in html
+    html = page(client, "/environments/qa")
+    assert "Nothing runs here yet" in html and "mercator deploy record --to qa" in html
+
+
+def test_the_web_catalog_is_closed_while_reads_need_a_token(settings, graph):
+    flask_app = create_app(replace(settings, reads_need_token=True))
+    closed = flask_app.test_client()
+    try:
+        for path in ("/", "/components", "/search?q=pay"):
+            response = closed.get(path)
+            assert response.status_code == 403, path
+            assert response.mimetype == "text/html"
+            assert "needs a token for reads" in response.get_data(as_text=True)
+    finally:
+        flask_app.extensions["mercator.graph"].close()
