@@ -65,6 +65,10 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
         problems["finished_at"] = ["must not be before started_at"]
     if problems:
         raise Invalid("the deployment is invalid", problems)
+    request["started_at"], request["finished_at"] = (
+        times.parsed_text(started),
+        times.parsed_text(finished),
+    )
     if components:
         request["members"] = applications.members_from_list(components)
     request["id"] = data.get("id") or str(uuid.uuid4())

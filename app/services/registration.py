@@ -126,7 +126,7 @@ def _register(tx: Tx, reg: Registration) -> dict[str, Any]:
         "components/create_version",
         component=reg.component,
         props=reg.properties(),
-        created_at=reg.created_at,
+        created_at=times.canonical(reg.created_at) if reg.created_at else None,
         dependencies=dependency_edges(reg.dependencies),
     )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg))
