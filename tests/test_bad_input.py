@@ -403,3 +403,26 @@ def test_a_wrong_method_is_answered_with_the_allowed_ones(client):
     assert response.status_code == 405
     assert set(response.headers["Allow"].split(", ")) >= {"GET"}
     assert response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_times_are_those_neo4j_can_store_and_give_back(client):
+    """Python reads times Neo4j cannot (an offset beyond ±18:00 or with seconds; an
+    instant before year 1 in UTC) and spellings it does not (a space for the T)."""
+    for created_at in (
+        "2026-01-01T00:00:00+18:23",
+        "2026-01-01T00:00:00+05:30:15",
+        "0001-01-01T00:00:00+01:00",
+    ):
+        body = {"version": "1.0.0", "created_at": created_at}
+        response = client.post("/api/v1/components/c/versions", json=body)
+        assert response.status_code == 400, created_at
+        assert "created_at" in response.get_json()["error"]["details"]
+        client.put("/api/v1/environments/prod", json={})
+        inventory = client.get(
+            "/api/v1/environments/prod/inventory", query_string={"at": created_at}
+        )
+        assert inventory.status_code == 400, created_at
+    body = {"version": "1.0.0", "created_at": "2026-01-01 10:04:00+00:00"}
+    assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
+    stored = client.get("/api/v1/components/c/versions/1.0.0").get_json()["created_at"]
+    assert stored == "2026-01-01T10:04:00Z"

@@ -214,20 +214,20 @@ def _wait_until_ready(http: requests.Session, api: str, timeout: float = 60) -> 
 
 
 # -- SIGKILL mid-import -----------------------------------------------------------------
-IMPORT_BATCH = 100
+IMPORT_BATCH = 50
 
 
 def _catalog_document() -> dict[str, Any]:
     """A generated catalog large enough that its import takes dozens of transactions."""
     size = replace(
         generate.SIZES["small"],
-        components=100,
-        component_versions=3000,
-        applications=10,
-        versions_per_application=20,
-        components_per_application=10,
-        environments=4,
-        deployments=400,
+        components=60,
+        component_versions=1500,
+        applications=6,
+        versions_per_application=10,
+        components_per_application=8,
+        environments=3,
+        deployments=150,
     )
     return generate.generate(size)
 

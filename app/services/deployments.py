@@ -73,6 +73,10 @@ def _validated(data: dict[str, Any], execute: bool = False) -> dict[str, Any]:
         _check_times(request, problems)
     if problems:
         raise Invalid("the deployment is invalid", problems)
+    request["started_at"], request["finished_at"] = (
+        times.parsed_text(started),
+        times.parsed_text(finished),
+    )
     if components:
         request["members"] = applications.members_from_list(components)
     request["id"] = data.get("id") or str(uuid.uuid4())

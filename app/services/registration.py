@@ -136,7 +136,7 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
         "components/create_version",
         component=reg.component,
         props={**reg.properties(), **({"registered_by": by} if by else {})},
-        created_at=reg.created_at,
+        created_at=times.canonical(reg.created_at) if reg.created_at else None,
         dependencies=dependency_edges(reg.dependencies),
     )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))

@@ -240,7 +240,7 @@ def inventory(graph: Graph, environment: str, at: str | None = None) -> dict[str
         "reports/inventory_at",
         f"no environment named {environment!r}",
         environment=environment,
-        at=at,
+        at=times.canonical(at),
     )
 
 
