@@ -27,8 +27,9 @@ MAX_EXAMPLES = int(os.environ.get("MERCATOR_FUZZ_EXAMPLES", "60"))
 #: document allows may rightly be refused with a 400 naming the field: version range
 #: grammar, one version per component in a list, "an application version or component
 #: versions", the content of an SBOM, "a purl or a name", a token's expiry in the future,
-#: an engine's configuration (its keys depend on its kind), a kubectl document, and times Neo4j can hold (zone offsets within ±18:00, years 1 to 9999 in UTC: narrower
-#: than RFC 3339's date-time).
+#: an engine's configuration (its keys depend on its kind), a kubectl document, and times
+#: Neo4j can hold (zone offsets within ±18:00, years 1 to 9999 in UTC: narrower than
+#: RFC 3339's date-time).
 #: Every other check still applies.
 RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/components/{name}/versions",

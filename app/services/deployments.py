@@ -73,10 +73,6 @@ def _validated(data: dict[str, Any], execute: bool = False) -> dict[str, Any]:
         _check_times(request, problems)
     if problems:
         raise Invalid("the deployment is invalid", problems)
-    request["started_at"], request["finished_at"] = (
-        times.parsed_text(started),
-        times.parsed_text(finished),
-    )
     if components:
         request["members"] = applications.members_from_list(components)
     request["id"] = data.get("id") or str(uuid.uuid4())
@@ -94,6 +90,9 @@ def _check_times(request: dict[str, Any], problems: dict[str, list[str]]) -> Non
         problems["finished_at"] = [times.PROBLEM]
     if started and finished and finished < started:
         problems["finished_at"] = ["must not be before started_at"]
+    if started and finished:  # in the one form Neo4j is sent
+        request["started_at"] = times.parsed_text(started)
+        request["finished_at"] = times.parsed_text(finished)
 
 
 def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, bool]:
