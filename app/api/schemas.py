@@ -137,13 +137,19 @@ class RegistrationIn(ma.Schema):
     )
     description = _opt("What the component does")
     repository_url = _opt("Where its source lives")
-    image = _opt(
-        "Container image (repository)", metadata={"example": "registry.example.com/shop/payment"}
+    image = Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=model.INDEXED_TEXT_MAX),
+        metadata={
+            "description": "Container image (repository)",
+            "example": "registry.example.com/shop/payment",
+        },
     )
     digest = Str(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=model.DIGEST_MAX),
+        validate=validate.Length(max=model.INDEXED_TEXT_MAX),
         metadata={"description": "Image digest", "example": "sha256:4f1c..."},
     )
     git_repository = _opt("Git repository URL")

@@ -19,9 +19,12 @@ IMMUTABLE_FIELDS = (
     "chart_version",
 )
 
-#: Longest image digest taken (characters). Digests are indexed, and Neo4j refuses to index
-#: a string beyond about 8 KB; a real one (``sha512:`` and 128 hex digits) is far shorter.
-DIGEST_MAX = 1024
+#: Longest image or digest taken (characters). Both are indexed (deployment sync looks
+#: versions up by them), and Neo4j refuses to index a string beyond about 8 KB; a real
+#: digest (``sha512:`` and 128 hex digits) or image repository is far shorter.
+INDEXED_TEXT_MAX = 1024
+#: The component version fields held to INDEXED_TEXT_MAX.
+INDEXED_FIELDS = ("image", "digest")
 
 #: Prefix of the node properties that hold a version's free key-value attributes, so they
 #: show as `attr.region: eu` in Neo4j Browser and can be matched in Cypher.
@@ -65,8 +68,8 @@ def attribute_value_problem(value: Any) -> str | None:
     return "must be a string, a 64-bit integer, a finite number or a boolean"
 
 
-def digest_problem(value: Any) -> str | None:
-    """Why `value` cannot be stored as a digest."""
-    if isinstance(value, str) and len(value) > DIGEST_MAX:
-        return f"must be at most {DIGEST_MAX} characters"
+def indexed_text_problem(value: Any) -> str | None:
+    """Why `value` cannot be stored in an indexed field (image, digest)."""
+    if isinstance(value, str) and len(value) > INDEXED_TEXT_MAX:
+        return f"must be at most {INDEXED_TEXT_MAX} characters"
     return None

@@ -55,7 +55,8 @@ class Registration:
 
         problem("component", naming.name_problem(data.get("component")))
         problem("version", naming.version_problem(data.get("version")))
-        problem("digest", model.digest_problem(data.get("digest")))
+        for indexed in model.INDEXED_FIELDS:
+            problem(indexed, model.indexed_text_problem(data.get(indexed)))
         kind = data.get("kind")
         if kind is not None and kind not in KINDS:
             problem("kind", f"must be one of {', '.join(KINDS)}")

@@ -327,6 +327,7 @@ def _attributes_problems(value: Any, path: str) -> list[Problem]:
 
 
 TEXT = Field(_rule(_text_problem))
+INDEXED_TEXT = Field(_rule(lambda value: _text_problem(value) or model.indexed_text_problem(value)))
 TIME = Field(_rule(lambda value: None if times.parse(value) else times.PROBLEM))
 NAME = Field(_rule(naming.name_problem))
 REQUIRED_NAME = Field(NAME.check, required=True)
@@ -366,7 +367,7 @@ SPECS: dict[str, dict[str, Field]] = {
         "component": REQUIRED_NAME,
         "version": REQUIRED_VERSION,
         **{name: TEXT for name in IMMUTABLE_FIELDS},
-        "digest": Field(_rule(lambda value: _text_problem(value) or model.digest_problem(value))),
+        **{name: INDEXED_TEXT for name in model.INDEXED_FIELDS},
         "build_url": TEXT,
         "created_at": TIME,
         "registered_by": TEXT,

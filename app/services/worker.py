@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 _LONG_LINE = 65536
 
 
+#: Longest wait between a worker's attempts while Neo4j keeps failing (seconds).
+MAX_BACKOFF = 60.0
+
+
 @dataclass(frozen=True)
 class WorkerSettings:
     #: Seconds between looks at the queue when it was empty.
@@ -148,6 +152,7 @@ class Worker:
     def serve(self, stop: threading.Event) -> None:
         """Sweep now and then, claim and run deployments, until `stop` is set."""
         swept = 0.0
+        failures = 0
         while not stop.is_set():
             try:
                 if time.monotonic() - swept >= self.settings.stale_after / 4:
@@ -155,12 +160,21 @@ class Worker:
                     swept = time.monotonic()
                 if self.run_next() is None:
                     stop.wait(self.settings.poll_interval)
+                failures = 0
             except MercatorError as exc:  # Neo4j away: wait and try again
+                failures += 1
                 log.warning("worker %s: %s", self.id, exc.message)
-                stop.wait(self.settings.poll_interval)
+                stop.wait(self._backoff(failures))
             except Exception:  # a worker thread must outlive any one bad deployment
+                failures += 1
                 log.exception("worker %s: unexpected error", self.id)
-                stop.wait(self.settings.poll_interval)
+                stop.wait(self._backoff(failures))
+
+    def _backoff(self, failures: int) -> float:
+        """Seconds to wait after `failures` failed rounds in a row: doubling up to a minute,
+        so a Neo4j that is down, or refuses the password, is not hammered (Neo4j locks an
+        account out for a while after a few refused logins, which would stop the API too)."""
+        return min(self.settings.poll_interval * 2 ** (failures - 1), MAX_BACKOFF)
 
 
 class _LogSink:
