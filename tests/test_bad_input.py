@@ -144,15 +144,17 @@ SLOTS = [
         lambda client, value, n: _version(client, n)["created_at"],
     ),
     *[_registration_text(f, _component) for f in ("description", "repository_url")],
-    Slot(  # free text, but indexed, so of bounded length
-        "digest",
-        lambda client, value, n: _register(client, n, digest=value),
-        lambda client, value, n: _version(client, n)["digest"],
-    ),
+    *[
+        Slot(  # free text, but indexed, so of bounded length
+            f,
+            lambda client, value, n, f=f: _register(client, n, **{f: value}),
+            lambda client, value, n, f=f: _version(client, n)[f],
+        )
+        for f in ("image", "digest")
+    ],
     *[
         _registration_text(f, _version)
         for f in (
-            "image",
             "git_repository",
             "git_commit",
             "git_branch",
