@@ -56,7 +56,7 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
                  "package_blast_radius", "diff_environments"):
         assert result["reports"][name]["api"]["calls"] == 3, name
         assert f"| {name} |" in page
-    assert result["registration"]["concurrent"]["registrations"] == 8
+    assert result["registration"]["concurrent"]["calls"] == 8
     assert all(peak > 0 for peak in result["memory"]["api_workers_peak_mib"])
     assert result["machine"]["cores"] >= 1 and result["run"]["load_average_1m"]["max"] >= 0
     assert result["versions"]["postgresql"].split(".")[0].isdigit()
