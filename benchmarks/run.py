@@ -75,7 +75,16 @@ def main() -> None:
     log(f"generating the {args.size} catalog")
     document = generate(size)
 
-    settings = BENCH_SETTINGS
+    settings = dataclasses.replace(
+        BENCH_SETTINGS,
+        neo4j_uri=f"bolt://127.0.0.1:{args.bolt_port}",
+        local=dataclasses.replace(
+            BENCH_SETTINGS.local,
+            home=Path(args.neo4j_home).resolve(),
+            bolt_port=args.bolt_port,
+            http_port=args.http_port,
+        ),
+    )
     server = None
     if args.neo4j_uri:
         settings = Settings(
@@ -85,7 +94,7 @@ def main() -> None:
             query_timeout=600.0,
         )
     else:
-        server = LocalServer(BENCH_SETTINGS, echo=log)
+        server = LocalServer(settings, echo=log)
         server.start()
     graph = Graph.from_settings(settings)
     driver = neo4j.GraphDatabase.driver(
@@ -93,7 +102,7 @@ def main() -> None:
         auth=(settings.neo4j_user, settings.neo4j_password),
         notifications_min_severity="OFF",
     )
-    neo4j_pid = _pid_of(server)
+    neo4j_pid = _pid_of(server, settings)
     cluster = postgres.Cluster(Path(args.postgres_home).resolve(), args.postgres_port)
     result: dict[str, Any] = {"size_name": args.size, "size": dataclasses.asdict(size)}
     try:
@@ -172,6 +181,13 @@ def _arguments() -> argparse.Namespace:
         "--neo4j-uri", help="use this (emptied!) Neo4j instead of starting the benchmark's own"
     )
     parser.add_argument("--neo4j-user", default="neo4j")
+    parser.add_argument(
+        "--neo4j-home",
+        default=str(BENCH_SETTINGS.local.home),
+        help="home of the benchmark's own Neo4j (another one runs a second size alongside)",
+    )
+    parser.add_argument("--bolt-port", type=int, default=BENCH_SETTINGS.local.bolt_port)
+    parser.add_argument("--http-port", type=int, default=BENCH_SETTINGS.local.http_port)
     parser.add_argument("--neo4j-password", default=BENCH_SETTINGS.neo4j_password)
     parser.add_argument("--postgres-home", default=str(REPO / ".mercator" / "bench-postgres"))
     parser.add_argument("--postgres-port", type=int, default=17432)
@@ -308,10 +324,10 @@ def _reports(graph, driver, api: Api, neo4j_pid, samples, args) -> tuple[dict, d
     return results, peaks
 
 
-def _pid_of(server: LocalServer | None) -> int | None:
+def _pid_of(server: LocalServer | None, settings: Settings) -> int | None:
     if server is None:
         return None
-    pid_file = BENCH_SETTINGS.local.home / "run" / "neo4j.pid"
+    pid_file = settings.local.home / "run" / "neo4j.pid"
     return int(pid_file.read_text().strip()) if pid_file.exists() else None
 
 
