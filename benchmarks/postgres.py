@@ -158,34 +158,39 @@ SELECT cv.id, cv.component, cv.version, cv.version_key AS key, min(w.distance) A
 IMPACT_APPLICATIONS = """
 WITH including AS (
   SELECT DISTINCT av.id, av.application, av.version
-    FROM includes i JOIN application_version av ON av.id = i.application_version
-   WHERE i.component_version = ANY(%(ids)s)),
+    FROM unnest(%(ids)s::integer[]) AS affected(id)
+    JOIN includes i ON i.component_version = affected.id
+    JOIN application_version av ON av.id = i.application_version),
 deployed_now AS (
   SELECT DISTINCT ON (av.application, d.environment) av.application, d.environment, av.version
     FROM (SELECT DISTINCT application FROM including) apps
     JOIN application_version av ON av.application = apps.application
     JOIN deployment d ON d.application_version = av.id AND d.status = 'succeeded'
-   ORDER BY av.application, d.environment, d.finished_at DESC)
-SELECT * FROM (
-  SELECT i.application, i.version, i.version = a.latest_version AS latest, a.owner,
-         ARRAY(SELECT dn.environment FROM deployed_now dn
-                WHERE dn.application = i.application AND dn.version = i.version)
-           AS deployed_in
-    FROM including i JOIN application a ON a.name = i.application) x
- WHERE latest OR cardinality(deployed_in) > 0
+   ORDER BY av.application, d.environment, d.finished_at DESC),
+deployed AS (
+  SELECT application, version, array_agg(environment) AS environments
+    FROM deployed_now GROUP BY application, version)
+SELECT i.application, i.version, i.version = a.latest_version AS latest,
+       coalesce(dp.environments, '{}') AS deployed_in
+  FROM including i JOIN application a ON a.name = i.application
+  LEFT JOIN deployed dp ON dp.application = i.application AND dp.version = i.version
+ WHERE i.version = a.latest_version OR dp.environments IS NOT NULL
 """
 
 IMPACT_ENVIRONMENTS = """
 SELECT e.name AS environment, e.stage, cv.component, cv.version
-  FROM runs r JOIN environment e ON e.name = r.environment
+  FROM unnest(%(ids)s::integer[]) AS affected(id)
+  JOIN runs r ON r.component_version = affected.id
+  JOIN environment e ON e.name = r.environment
   JOIN component_version cv ON cv.id = r.component_version
- WHERE r.component_version = ANY(%(ids)s)
 """
 
 IMPACT_TEAMS = """
 SELECT t.name AS team, t.email, t.chat, t.pager, array_agg(DISTINCT o.owned) AS owns
   FROM (SELECT c.owner, c.name AS owned FROM component c
-         WHERE c.name IN (SELECT component FROM component_version WHERE id = ANY(%(ids)s))
+         WHERE c.name IN (SELECT cv.component
+                            FROM unnest(%(ids)s::integer[]) AS affected(id)
+                            JOIN component_version cv ON cv.id = affected.id)
         UNION
         SELECT a.owner, a.name FROM application a WHERE a.name = ANY(%(applications)s)) o
   JOIN team t ON t.name = o.owner

@@ -59,6 +59,10 @@ SBOMS = {"small": (2_000, 50, 500), "medium": (100_000, 200, 10_000),
          "large": (1_000_000, 1_000, 10_000)}
 
 
+#: The phases of a run, in order; each one's result is kept as it finishes.
+PHASES = ("floor", "import", "sbom", "postgres", "reports", "registration")
+
+
 class AnswersDiffer(RuntimeError):
     """Neo4j and PostgreSQL disagree: comparing their times would be meaningless."""
 
@@ -104,60 +108,70 @@ def main() -> None:
     )
     neo4j_pid = _pid_of(server, settings)
     cluster = postgres.Cluster(Path(args.postgres_home).resolve(), args.postgres_port)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now(UTC).date().isoformat()}-{args.size}"
+    partial = out / f"{name}.partial.json"
     result: dict[str, Any] = {"size_name": args.size, "size": dataclasses.asdict(size)}
+    if args.resume and partial.exists():
+        result = json.loads(partial.read_text())
+        log(f"resuming after {', '.join(k for k in result if k in PHASES)}")
+
+    def phase(key: str, measure) -> None:
+        """Run a phase unless an interrupted run already did; keep its result on disk."""
+        if key in result:
+            return
+        result[key] = measure()
+        partial.write_text(json.dumps(result, indent=2))
+
     try:
         with memory.Sampler({"neo4j": [neo4j_pid] if neo4j_pid else []}, interval=2) as whole:
             database.init_schema(graph)
-            log("emptying the graph")
-            database.reset(graph)
-            log("UNWIND floor")
-            result["floor"] = write_floor(driver, document)
-            log(f"floor: {result['floor']['seconds']} s; emptying the graph")
-            database.reset(graph)
-            log("Mercator import")
-            result["import"] = import_document(graph, driver, document, args.batch_size)
+            phase("floor", lambda: _fresh(graph) and write_floor(driver, document))
+            log(f"floor: {result['floor']['seconds']} s")
+            phase(
+                "import",
+                lambda: _fresh(graph)
+                and import_document(graph, driver, document, args.batch_size),
+            )
             log(f"import: {result['import']['seconds']} s")
-            log(f"SBOMs up to {contains} CONTAINS edges")
-            result["sbom"] = sbom.measure(graph, driver, contains, per_sbom, big_sbom)
+            phase("sbom", lambda: sbom.measure(graph, driver, contains, per_sbom, big_sbom))
             samples = report_bench.sample(driver)
-            log("PostgreSQL")
-            cluster.start()
-            with cluster.connect() as conn:
-                result["postgres_load"] = postgres.load(conn, document, driver)
-                result["comparison"] = compare(graph, driver, conn, samples, args)
-            cluster.stop()
+            phase("postgres", lambda: _postgres(cluster, graph, driver, document, samples, args))
             with Api(settings) as api:
-                result["reports"], result["memory"] = _reports(
-                    graph, driver, api, neo4j_pid, samples, args
-                )
+                phase("reports", lambda: _reports(graph, driver, api, neo4j_pid, samples, args))
                 log("registrations")
                 components = sorted({v["component"] for v in document["component_versions"]})
-                result["registration"] = registration.measure(
-                    api.base,
-                    random.Random(3).sample(components, min(200, len(components))),
-                    args.registrations,
-                    args.registrations * 2,
-                    args.clients,
+                phase(
+                    "registration",
+                    lambda: registration.measure(
+                        api.base,
+                        random.Random(3).sample(components, min(200, len(components))),
+                        args.registrations,
+                        args.registrations * 2,
+                        args.clients,
+                    ),
                 )
-        result["memory"]["neo4j_whole_run_peak_rss_mib"] = memory.mib(whole.peak_rss_kb["neo4j"])
+        result["reports"]["memory"]["neo4j_whole_run_peak_rss_mib"] = memory.mib(
+            whole.peak_rss_kb["neo4j"]
+        )
         result["run"] = {
             "started": datetime.fromtimestamp(started, UTC).isoformat(timespec="seconds"),
             "seconds": round(time.time() - started),
             "load_average_1m": memory.load_summary(whole.loads),
+            "resumed": args.resume,
         }
         result["machine"] = _machine()
-        result["versions"] = _versions(graph, cluster_version=result["comparison"]["postgres"])
+        result["versions"] = _versions(graph, result["postgres"]["comparison"]["postgres"])
     finally:
         cluster.stop()
         driver.close()
         graph.close()
         if server:
             server.stop()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC).date().isoformat()}-{args.size}"
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     (out / f"{name}.md").write_text(render(result))
+    partial.unlink(missing_ok=True)
     log(f"wrote {out / name}.json and .md")
 
 
@@ -191,10 +205,35 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--neo4j-password", default=BENCH_SETTINGS.neo4j_password)
     parser.add_argument("--postgres-home", default=str(REPO / ".mercator" / "bench-postgres"))
     parser.add_argument("--postgres-port", type=int, default=17432)
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue today's interrupted run of this size (its Neo4j still holds the "
+        "catalog): phases kept in <out>/<date>-<size>.partial.json are not redone",
+    )
     return parser.parse_args()
 
 
+def _fresh(graph: Graph) -> bool:
+    log("emptying the graph")
+    database.reset(graph)
+    return True
+
+
 # -- Neo4j against PostgreSQL --------------------------------------------------------------
+def _postgres(cluster, graph, driver, document, samples, args) -> dict[str, Any]:
+    log("PostgreSQL: load, check the answers, time")
+    cluster.start()
+    try:
+        with cluster.connect() as conn:
+            return {
+                "load": postgres.load(conn, document, driver),
+                "comparison": compare(graph, driver, conn, samples, args),
+            }
+    finally:
+        cluster.stop()
+
+
 def compare(graph: Graph, driver: neo4j.Driver, conn, samples: dict, args) -> dict[str, Any]:
     """Same answers first (on `args.check` inputs per report), then the times of both on
     the same inputs, calls interleaved so that the machine's load hits both alike."""
@@ -301,7 +340,7 @@ def _pg_version(conn) -> str:
 
 
 # -- reports and memory ---------------------------------------------------------------------
-def _reports(graph, driver, api: Api, neo4j_pid, samples, args) -> tuple[dict, dict]:
+def _reports(graph, driver, api: Api, neo4j_pid, samples, args) -> dict[str, dict]:
     """The reports through the API and raw, with the peak memory of the API's processes
     (gunicorn master and workers) and of Neo4j while they run."""
     workers = memory.children(api.process.pid)
@@ -321,7 +360,7 @@ def _reports(graph, driver, api: Api, neo4j_pid, samples, args) -> tuple[dict, d
         "neo4j_sampled_peak_rss_mib": memory.mib(sampler.peak_rss_kb["neo4j"]),
         "load_average_1m_during_reports": memory.load_summary(sampler.loads),
     }
-    return results, peaks
+    return {"latency": results, "memory": peaks}
 
 
 def _pid_of(server: LocalServer | None, settings: Settings) -> int | None:

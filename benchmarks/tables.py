@@ -38,11 +38,14 @@ def render(r: dict[str, Any]) -> str:
         lines.append(f"| {name} | {x['seconds']} | {x['component_versions_per_second']:,} | "
                      f"{x['edges_per_second']:,} |")
     ratio = r["floor"]["seconds"] and r["import"]["seconds"] / r["floor"]["seconds"]
+    per_kind = ", ".join(
+        f"{k} {v['per_second']:,}" for k, v in r["import"].get("per_kind", {}).items()
+    )
     lines += [
         "",
-        f"Mercator's import takes {ratio:.1f}x the floor's time. Per kind (records/s): "
-        + ", ".join(f"{k} {v['per_second']:,}" for k, v in r["import"]["per_kind"].items())
-        + ".",
+        f"Mercator's import takes {ratio:.1f}x the floor's time."
+        + (f" Per kind (records/s): {per_kind}." if per_kind else "")
+        + (f" ({r['import']['note']})" if "note" in r["import"] else ""),
         "",
         "## Reports: API against raw (ms)",
         "",
@@ -53,10 +56,10 @@ def render(r: dict[str, Any]) -> str:
         "| report | API p50 / p95 / p99 | raw p50 / p95 / p99 | API/raw | calls |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, x in r["reports"].items():
+    for name, x in r["reports"]["latency"].items():
         lines.append(f"| {name} | {_ms(x['api'])} | {_ms(x['raw'])} | {x['ratio_p50']} | "
                      f"{x['api']['calls']} |")
-    comparison = r["comparison"]
+    comparison = r["postgres"]["comparison"]
     lines += [
         "",
         "## Neo4j against PostgreSQL (ms)",
@@ -65,8 +68,8 @@ def render(r: dict[str, Any]) -> str:
         "the service, breadth first); PostgreSQL: one SQL statement per BOM, recursive SQL "
         "and three impact statements per blast radius. Answers were compared as sets before "
         f"timing: **answers matched: {comparison['answers_matched']}**. PostgreSQL load: "
-        f"COPY {r['postgres_load']['copy_seconds']} s, indexes "
-        f"{r['postgres_load']['index_seconds']} s.",
+        f"COPY {r['postgres']['load']['copy_seconds']} s, indexes "
+        f"{r['postgres']['load']['index_seconds']} s.",
         "",
         "| report | Neo4j p50 / p95 / p99 | PostgreSQL p50 / p95 / p99 | Neo4j/PG | checked |",
         "|---|---:|---:|---:|---:|",
@@ -74,17 +77,12 @@ def render(r: dict[str, Any]) -> str:
     for name, x in comparison["reports"].items():
         lines.append(f"| {name} | {_ms(x['neo4j'])} | {_ms(x['postgres'])} | "
                      f"{x['neo4j_over_postgres_p50']} | {x['answers_checked']} |")
-    s, reg, mem = r["sbom"], r["registration"], r["memory"]
+    s, reg, mem = r["sbom"], r["registration"], r["reports"]["memory"]
     lines += [
         "",
         "## SBOMs",
         "",
-        f"One {s['attach_big_packages']:,}-package CycloneDX SBOM attached in "
-        f"{s['attach_big_seconds']} s; {s['bulk_attaches']:,} SBOMs of "
-        f"{s['bulk_packages_per_version']} packages in {s['bulk_seconds']} s "
-        f"({s['contains_edges_per_second']:,} CONTAINS edges/s). Package blast radius "
-        f"(in-process): by purl {_ms(s['package_blast_radius_by_purl'])} ms, by name and range "
-        f"{_ms(s['package_blast_radius_by_name_range'])} ms (p50 / p95 / p99).",
+        _sboms(s),
         "",
         "## Registration (HTTP, gunicorn, each derives application versions)",
         "",
@@ -106,6 +104,19 @@ def render(r: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _sboms(s: dict[str, Any]) -> str:
+    if "attach_big_seconds" not in s:
+        return f"{s['contains_edges']:,} CONTAINS edges. {s.get('note', '')}"
+    return (
+        f"One {s['attach_big_packages']:,}-package CycloneDX SBOM attached in "
+        f"{s['attach_big_seconds']} s; {s['bulk_attaches']:,} SBOMs of "
+        f"{s['bulk_packages_per_version']} packages in {s['bulk_seconds']} s "
+        f"({s['contains_edges_per_second']:,} CONTAINS edges/s). Package blast radius "
+        f"(in-process): by purl {_ms(s['package_blast_radius_by_purl'])} ms, by name and range "
+        f"{_ms(s['package_blast_radius_by_name_range'])} ms (p50 / p95 / p99)."
+    )
 
 
 def _ms(x: dict[str, float]) -> str:

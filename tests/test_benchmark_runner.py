@@ -38,7 +38,7 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
     result = json.loads(written.read_text())
     page = written.with_suffix(".md").read_text()
 
-    comparison = result["comparison"]
+    comparison = result["postgres"]["comparison"]
     assert comparison["answers_matched"] is True
     assert set(comparison["reports"]) == {
         "bom_application_version", "bom_component_version", "blast_radius_depth_1",
@@ -50,14 +50,14 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
     # The same catalog was written by the floor and by Mercator: same relationships.
     assert result["import"]["relationships"] == result["floor"]["relationships"] > 0
     assert result["import"]["export_holds_every_record"] is True
-    assert result["postgres_load"]["rows"]["component_version"] == 100
+    assert result["postgres"]["load"]["rows"]["component_version"] == 100
 
     for name in ("bom_application_version", "blast_radius_depth_6", "inventory_at",
                  "package_blast_radius", "diff_environments"):
-        assert result["reports"][name]["api"]["calls"] == 3, name
+        assert result["reports"]["latency"][name]["api"]["calls"] == 3, name
         assert f"| {name} |" in page
     assert result["registration"]["concurrent"]["calls"] == 8
-    assert all(peak > 0 for peak in result["memory"]["api_workers_peak_mib"])
+    assert all(peak > 0 for peak in result["reports"]["memory"]["api_workers_peak_mib"])
     assert result["machine"]["cores"] >= 1 and result["run"]["load_average_1m"]["max"] >= 0
     assert result["versions"]["postgresql"].split(".")[0].isdigit()
 
