@@ -57,13 +57,12 @@ neo4j-status: install
 lint: install
 	$(BIN)/ruff check app tests
 
-## bench: load a generated catalog (SIZE=small|medium|large) and measure import, reports,
-## SBOMs and registration on their own Neo4j (see benchmarks/README.md); results as JSON
+## bench: the whole benchmark at SIZE=small|medium|large (see benchmarks/README.md): UNWIND
+## floor and Mercator's import, SBOMs, PostgreSQL comparison, reports (API vs raw) with peak
+## memory, registration; writes benchmarks/results/<date>-<size>.json and .md
+BENCH_ARGS ?=
 bench: install system-deps
-	$(BIN)/python benchmarks/import_catalog.py --size $(SIZE) > benchmarks/results/latest-import-$(SIZE).json
-	$(BIN)/python benchmarks/reports.py --calls 20 > benchmarks/results/latest-reports-$(SIZE).json
-	$(BIN)/python benchmarks/sbom.py --contains 100000 > benchmarks/results/latest-sbom-$(SIZE).json
-	$(BIN)/python benchmarks/registration.py > benchmarks/results/latest-registration.json
+	$(BIN)/python benchmarks/run.py --size $(SIZE) $(BENCH_ARGS)
 
 ## clean: stop the local servers and remove the virtualenv and local data
 clean:

@@ -2,8 +2,9 @@
 
 Starts its own Neo4j (`.mercator/bench-neo4j`, ports 17887/17674) and `mercator serve`
 (gunicorn, 2 workers x 4 threads), seeds a catalog of applications sharing components,
-then times registrations of new component versions — each of which derives new versions
-of the applications holding the component — from 1 client and from 8 concurrent clients.
+then times registrations of new component versions (p50/p95/p99) — each of which derives
+new versions of the applications holding the component — from 1 client and from 8
+concurrent clients.
 
     .venv/bin/python benchmarks/registration.py [--single 300] [--concurrent 800]
 """
@@ -13,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +24,9 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from common import Api, summary  # noqa: E402
 
 from app.config import LocalServerSettings, Settings  # noqa: E402
 from app.localserver import LocalServer  # noqa: E402
@@ -56,7 +58,6 @@ def main() -> None:
     )
     server = LocalServer(settings, echo=lambda message: print(message, file=sys.stderr))
     server.start()
-    port = _free_port()
     env = {
         **os.environ,
         "MERCATOR_NEO4J_URI": settings.neo4j_uri,
@@ -69,66 +70,33 @@ def main() -> None:
         cwd=REPO,
         capture_output=True,
     )
-    token = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "token",
-            "create",
-            "--scope",
-            "admin",
-            "--expires",
-            "1d",
-            "--name",
-            f"bench-{int(time.time())}",
-        ],
-        env=env,
-        check=True,
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    api = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-        ],
-        env=env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        _wait(f"http://127.0.0.1:{port}/readyz")
-        _seed(base, token)
-        single = _single_client(base, token, args.single)
-        concurrent = _concurrent(base, token, args.concurrent, args.clients)
-        print(json.dumps({"single_client": single, "concurrent": concurrent}, indent=2))
+        with Api(settings) as api:
+            _seed(api)
+            components = [f"svc-{c}" for c in range(COMPONENTS)]
+            print(
+                json.dumps(
+                    measure(api, components, args.single, args.concurrent, args.clients),
+                    indent=2,
+                )
+            )
     finally:
-        api.terminate()
-        api.wait(30)
         server.stop()
 
 
-def _session(token: str) -> requests.Session:
-    """An HTTP session that sends the benchmark's API token (writes need one)."""
-    http = requests.Session()
-    http.headers["Authorization"] = f"Bearer {token}"
-    return http
+def measure(
+    api: Api, components: list[str], single: int, concurrent: int, clients: int
+) -> dict[str, dict]:
+    """New versions of `components` (round robin) from one client, then from `clients`
+    concurrent clients: latency p50/p95/p99 and registrations per second."""
+    return {
+        "single_client": _single_client(api, components, single),
+        "concurrent": _concurrent(api, components, concurrent, clients),
+    }
 
 
-def _seed(base: str, token: str) -> None:
-    http = _session(token)
+def _seed(api: Api) -> None:
+    base, http = api.base, api.session()
     for c in range(COMPONENTS):
         http.post(
             f"{base}/components/svc-{c}/versions", json={"version": "1.0.0"}
@@ -159,17 +127,26 @@ def _register(http: requests.Session, base: str, component: str, version: str) -
     return elapsed
 
 
-def _single_client(base: str, token: str, count: int) -> dict[str, float]:
-    http = _session(token)
-    latencies = [_register(http, base, f"svc-{i % COMPONENTS}", f"2.{i}.0") for i in range(count)]
-    return _summary(latencies, sum(latencies))
+def _single_client(api: Api, components: list[str], count: int) -> dict[str, float]:
+    base, http = api.base, api.session()
+    started = time.perf_counter()
+    latencies = [
+        _register(http, base, components[i % len(components)], f"902.{i}.0")
+        for i in range(count)
+    ]
+    return _summary(latencies, time.perf_counter() - started)
 
 
-def _concurrent(base: str, token: str, count: int, clients: int) -> dict[str, float]:
+def _concurrent(api: Api, components: list[str], count: int, clients: int) -> dict[str, float]:
+    base = api.base
+
     def worker(client: int) -> list[float]:
-        http = _session(token)
+        http = api.session()
         return [
-            _register(http, base, f"svc-{(client + clients * i) % COMPONENTS}", f"3.{client}.{i}")
+            _register(
+                http, base, components[(client + clients * i) % len(components)],
+                f"903.{client}.{i}",
+            )
             for i in range(count // clients)
         ]
 
@@ -180,31 +157,7 @@ def _concurrent(base: str, token: str, count: int, clients: int) -> dict[str, fl
 
 
 def _summary(latencies: list[float], wall: float) -> dict[str, float]:
-    ordered = sorted(latencies)
-    return {
-        "registrations": len(ordered),
-        "median_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
-        "per_second": round(len(ordered) / wall, 1),
-    }
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} never became ready")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return {**summary(latencies), "per_second": round(len(latencies) / wall, 1)}
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Uses the benchmark Neo4j (`.mercator/bench-neo4j`, ports 17887/17674) with whate
 catalog it holds — load one first with `import_catalog.py` — or `--demo` to reset it and
 load the demo shop. Starts `mercator serve` (gunicorn, 2 workers x 4 threads) and, for
 each report, makes `--calls` calls with inputs sampled from the catalog: median and p95
-per path, and their ratio (Mercator's own overhead: HTTP, validation, shaping, JSON).
+per path (p50/p95/p99), and their ratio (Mercator's own overhead: HTTP, validation,
+shaping, JSON). `run.py` calls `measure` as one phase of the whole benchmark.
 
     .venv/bin/python benchmarks/reports.py [--demo] [--calls 50]
 """
@@ -13,12 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import neo4j
@@ -28,28 +26,35 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from common import Api, log, summary, timed  # noqa: E402
 from import_catalog import BENCH_SETTINGS  # noqa: E402
-from registration import _free_port, _wait  # noqa: E402
 
 from app import demo  # noqa: E402
 from app.client import LocalCatalog  # noqa: E402
 from app.graph import Graph, cypher  # noqa: E402
 from app.localserver import LocalServer  # noqa: E402
-from app.services import database, reports  # noqa: E402
+from app.services import database, packages, reports  # noqa: E402
 
 SAMPLE = {
     "versions": "MATCH (c:Component) WHERE c.latest_version IS NOT NULL "
-    "WITH c, rand() AS r ORDER BY r LIMIT 200 "
     "MATCH (c)-[:HAS_VERSION]->(v:ComponentVersion) "
+    "WITH c, v ORDER BY v.seq "
     "WITH c, collect(v.version) AS vs "
-    "RETURN c.name AS component, vs[0] AS version, vs[-1] AS other",
-    "app_versions": "MATCH (a:Application) WITH a, rand() AS r ORDER BY r LIMIT 200 "
+    "RETURN c.name AS component, vs[0] AS version, vs[-1] AS other ORDER BY component",
+    "app_versions": "MATCH (a:Application) "
     "MATCH (av:ApplicationVersion {application: a.name}) "
+    "WITH a, av ORDER BY av.seq "
     "WITH a, collect(av.version) AS vs "
-    "RETURN a.name AS application, vs[0] AS version, vs[-1] AS other",
-    "environments": "MATCH (e:Environment) RETURN e.name AS environment",
+    "RETURN a.name AS application, vs[0] AS version, vs[-1] AS other ORDER BY application",
+    "environments": "MATCH (e:Environment) RETURN e.name AS environment ORDER BY environment",
     "time_span": "MATCH (d:Deployment) RETURN toString(min(d.finished_at)) AS first, "
     "toString(max(d.finished_at)) AS last",
+    # The most depended-on components, each at its oldest version (ranges admit it).
+    "hubs": "MATCH (c:Component)<-[d:DEPENDS_ON]-() WITH c, count(d) AS n "
+    "ORDER BY n DESC, c.name LIMIT 5 "
+    "MATCH (c)-[:HAS_VERSION]->(v:ComponentVersion {seq: 1}) "
+    "RETURN c.name AS component, v.version AS version",
+    "packages": "MATCH (p:Package) RETURN p.purl AS purl, p.name AS name ORDER BY purl LIMIT 500",
 }
 
 
@@ -60,6 +65,28 @@ def cases(rng: random.Random, samples: dict) -> dict[str, list[tuple[str, dict, 
     out: dict[str, list[tuple[str, dict, dict]]] = {}
     for _ in range(200):
         v, a = rng.choice(versions), rng.choice(apps)
+        if samples["hubs"]:
+            h = rng.choice(samples["hubs"])
+            out.setdefault("blast_radius_hub_depth_6", []).append(
+                (
+                    f"/components/{h['component']}/blast-radius",
+                    {"version": h["version"], "depth": 6},
+                    {"component": h["component"], "version": h["version"], "depth": 6,
+                     "limit": 1000},
+                )
+            )
+        if samples["packages"]:
+            p = rng.choice(samples["packages"])
+            out.setdefault("package_blast_radius", []).append(
+                ("/packages/blast-radius", {"purl": p["purl"]}, {"purl": p["purl"]})
+            )
+            out.setdefault("package_blast_radius_by_name", []).append(
+                (
+                    "/packages/blast-radius",
+                    {"name": p["name"], "range": "<5"},
+                    {"name": p["name"], "version_range": "<5"},
+                )
+            )
         e, f = rng.choice(envs)["environment"], rng.choice(envs)["environment"]
         at = span["first"] if rng.random() < 0.2 else span["last"]
         out.setdefault("bom_application_version", []).append(
@@ -148,9 +175,63 @@ QUERY_OF = {
         "where_runs",
     )
 }
-#: The blast radius is several queries (one per hop, then its impact) run by the service:
-#: its "raw" side is that service function in-process, straight on the driver.
-IN_PROCESS = {f"blast_radius_depth_{d}" for d in (1, 3, 6)}
+#: The blast radii are several queries (one per hop, then their impact) run by a service:
+#: their "raw" side is that service function in-process, straight on the driver.
+IN_PROCESS = {
+    **{f"blast_radius_depth_{d}": reports.blast_radius for d in (1, 3, 6)},
+    "blast_radius_hub_depth_6": reports.blast_radius,
+    "package_blast_radius": packages.blast_radius,
+    "package_blast_radius_by_name": packages.blast_radius,
+}
+
+
+def sample(driver: neo4j.Driver) -> dict[str, list[dict]]:
+    """Inputs drawn from the catalog: versions, application versions, environments, the
+    span of the deployment history, the hubs (most depended-on components), packages."""
+    return {
+        key: [r.data() for r in driver.execute_query(query, routing_="r").records]
+        for key, query in SAMPLE.items()
+    }
+
+
+#: Reports that take seconds each on a large catalog get fewer calls.
+HEAVY = {"blast_radius_hub_depth_6"}
+
+
+def measure(
+    graph: Graph,
+    driver: neo4j.Driver,
+    base: str,
+    calls: int,
+    samples: dict,
+    heavy_calls: int = 5,
+    seed: int = 11,
+) -> dict[str, dict]:
+    """Each report `calls` times (`heavy_calls` for the heaviest) through the API and raw,
+    p50/p95/p99 and the API/raw ratio of the medians."""
+    http = requests.Session()
+    results = {}
+    for name, inputs in cases(random.Random(seed), samples).items():
+        inputs = inputs[: heavy_calls if name in HEAVY else calls]
+        if not inputs:
+            continue
+        log(f"report {name}: {len(inputs)} calls each way")
+        if name in IN_PROCESS:
+            service = IN_PROCESS[name]
+            raw = [timed(lambda p=p, s=service: s(graph, **p)) for _, _, p in inputs]
+        else:
+            query = cypher.load(QUERY_OF[name])
+            raw = [
+                timed(lambda p=p, q=query: driver.execute_query(q, p, routing_="r"))
+                for _, _, p in inputs
+            ]
+        via_api = [timed(lambda u=u, q=q: _get(http, base + u, q)) for u, q, _ in inputs]
+        results[name] = {
+            "api": summary(via_api),
+            "raw": summary(raw),
+            "ratio_p50": round(statistics.median(via_api) / statistics.median(raw), 2),
+        }
+    return results
 
 
 def main() -> None:
@@ -165,73 +246,23 @@ def main() -> None:
     driver = neo4j.GraphDatabase.driver(
         BENCH_SETTINGS.neo4j_uri, auth=(BENCH_SETTINGS.neo4j_user, BENCH_SETTINGS.neo4j_password)
     )
-    port = _free_port()
-    env = {
-        **os.environ,
-        "MERCATOR_NEO4J_URI": BENCH_SETTINGS.neo4j_uri,
-        "MERCATOR_NEO4J_PASSWORD": BENCH_SETTINGS.neo4j_password,
-        "MERCATOR_QUERY_TIMEOUT": "600",
-    }
-    api = None
     try:
         database.init_schema(graph)
         if args.demo:
             database.reset(graph)
             demo.load(LocalCatalog(graph))
-        samples = {
-            key: [r.data() for r in driver.execute_query(query).records]
-            for key, query in SAMPLE.items()
-        }
+        samples = sample(driver)
         size = driver.execute_query("MATCH (v:ComponentVersion) RETURN count(v) AS n").records[0][
             "n"
         ]
-        api = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-            ],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        _wait(f"http://127.0.0.1:{port}/readyz")
-        base = f"http://127.0.0.1:{port}/api/v1"
-        http = requests.Session()
-        results = {}
-        for name, inputs in cases(random.Random(11), samples).items():
-            inputs = inputs[: args.calls]
-            if name in IN_PROCESS:
-                raw = [_time(lambda p=p: reports.blast_radius(graph, **p)) for _, _, p in inputs]
-            else:
-                query = cypher.load(QUERY_OF[name])
-                raw = [
-                    _time(lambda p=p, q=query: driver.execute_query(q, p, routing_="r"))
-                    for _, _, p in inputs
-                ]
-            via_api = [_time(lambda u=u, q=q: _get(http, base + u, q)) for u, q, _ in inputs]
-            results[name] = {
-                "api": _summary(via_api),
-                "raw": _summary(raw),
-                "ratio_median": round(statistics.median(via_api) / statistics.median(raw), 2),
-            }
+        with Api(BENCH_SETTINGS) as api:
+            results = measure(graph, driver, api.base, args.calls, samples)
         print(
             json.dumps(
                 {"component_versions": size, "calls": args.calls, "reports": results}, indent=2
             )
         )
     finally:
-        if api:
-            api.terminate()
-            api.wait(30)
         driver.close()
         graph.close()
         server.stop()
@@ -241,20 +272,6 @@ def _get(http: requests.Session, url: str, params: dict) -> None:
     response = http.get(url, params=params, timeout=600)
     if response.status_code != 200:
         raise RuntimeError(f"{url} {params}: {response.status_code} {response.text[:300]}")
-
-
-def _time(call) -> float:
-    started = time.perf_counter()
-    call()
-    return time.perf_counter() - started
-
-
-def _summary(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    return {
-        "median_ms": round(statistics.median(ordered) * 1000, 1),
-        "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
-    }
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from common import summary, timed  # noqa: E402
 from import_catalog import BENCH_SETTINGS  # noqa: E402
 
 from app.graph import Graph  # noqa: E402
@@ -71,90 +71,94 @@ def main() -> None:
     parser.add_argument("--contains", type=int, default=1_000_000)
     parser.add_argument("--packages-per-version", type=int, default=200)
     args = parser.parse_args()
-    rng = random.Random(5)
     server = LocalServer(BENCH_SETTINGS, echo=lambda message: print(message, file=sys.stderr))
     server.start()
     graph = Graph.from_settings(BENCH_SETTINGS)
+    driver = neo4j.GraphDatabase.driver(
+        BENCH_SETTINGS.neo4j_uri, auth=(BENCH_SETTINGS.neo4j_user, BENCH_SETTINGS.neo4j_password)
+    )
     try:
-        targets = _sample(
-            "MATCH (v:ComponentVersion) WHERE v.sbom_digest IS NULL "
-            "RETURN v.component AS c, v.version AS v LIMIT $n",
-            n=args.contains // args.packages_per_version + 1,
-        )
-        big = document(rng.sample(range(POOL), 10_000))
-        started = time.perf_counter()
-        packages.attach(
-            graph,
-            targets[0]["c"],
-            targets[0]["v"],
-            big,
-            "application/vnd.cyclonedx+json",
-            replace=True,
-        )
-        attach_10k = time.perf_counter() - started
-        weights = [1 / (1 + i) ** 0.8 for i in range(POOL)]
-        started = time.perf_counter()
-        for target in targets[1:]:
-            chosen = sorted(set(rng.choices(range(POOL), weights, k=args.packages_per_version)))
-            packages.attach(
-                graph,
-                target["c"],
-                target["v"],
-                document(chosen),
-                "application/vnd.cyclonedx+json",
-                replace=True,
-            )
-        bulk = time.perf_counter() - started
-        contains = _sample("MATCH ()-[c:CONTAINS]->() RETURN count(c) AS n")[0]["n"]
-        by_purl = [
-            _time(lambda n=n: packages.blast_radius(graph, purl=purl(n)))
-            for n in rng.sample(range(200), 20)
-        ]
-        by_name = [
-            _time(
-                lambda n=n: packages.blast_radius(graph, name=f"artifact-{n}", version_range="<5")
-            )
-            for n in rng.sample(range(200), 20)
-        ]
         print(
-            json.dumps(
-                {
-                    "attach_10k_packages_seconds": round(attach_10k, 2),
-                    "bulk_attaches": len(targets) - 1,
-                    "bulk_seconds": round(bulk, 1),
-                    "contains_edges": contains,
-                    "package_blast_radius_by_purl_ms": _summary(by_purl),
-                    "package_blast_radius_by_name_range_ms": _summary(by_name),
-                },
-                indent=2,
-            )
+            json.dumps(measure(graph, driver, args.contains, args.packages_per_version), indent=2)
         )
     finally:
+        driver.close()
         graph.close()
         server.stop()
 
 
-def _sample(query: str, **params) -> list[dict]:
-    """Ad-hoc Cypher of the benchmark itself, straight through the driver."""
-    with neo4j.GraphDatabase.driver(
-        BENCH_SETTINGS.neo4j_uri,
-        auth=(BENCH_SETTINGS.neo4j_user, BENCH_SETTINGS.neo4j_password),
-    ) as driver:
-        return [record.data() for record in driver.execute_query(query, params).records]
-
-
-def _time(call) -> float:
+def measure(
+    graph: Graph, driver: neo4j.Driver, contains: int, per_version: int, big: int = 10_000
+) -> dict:
+    """Attach one `big`-package SBOM, then SBOMs until about `contains` CONTAINS edges;
+    time the package blast radius by purl and by name and range (a generated package's
+    name is the last path segment of its purl)."""
+    rng = random.Random(5)
+    targets = _sample(
+        driver,
+        "MATCH (v:ComponentVersion) WHERE v.sbom_digest IS NULL "
+        "WITH v ORDER BY v.created_at LIMIT $n RETURN v.component AS c, v.version AS v",
+        # Skewed draws repeat packages, so an SBOM holds fewer than `per_version`: take
+        # more versions than needed and stop at `contains` edges.
+        n=2 * (contains // per_version) + 1,
+    )
     started = time.perf_counter()
-    call()
-    return time.perf_counter() - started
-
-
-def _summary(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
+    packages.attach(
+        graph,
+        targets[0]["c"],
+        targets[0]["v"],
+        document(rng.sample(range(POOL), big)),
+        "application/vnd.cyclonedx+json",
+        replace=True,
+    )
+    attach_big = time.perf_counter() - started
+    weights = [1 / (1 + i) ** 0.8 for i in range(POOL)]
+    started = time.perf_counter()
+    attached, edges = 0, big
+    for target in targets[1:]:
+        if edges >= contains:
+            break
+        chosen = sorted(set(rng.choices(range(POOL), weights, k=per_version)))
+        attached, edges = attached + 1, edges + len(chosen)
+        packages.attach(
+            graph,
+            target["c"],
+            target["v"],
+            document(chosen),
+            "application/vnd.cyclonedx+json",
+            replace=True,
+        )
+    bulk = time.perf_counter() - started
+    edges = _sample(driver, "MATCH ()-[c:CONTAINS]->() RETURN count(c) AS n")[0]["n"]
+    held = _sample(
+        driver, "MATCH (p:Package) WITH p ORDER BY p.purl LIMIT 2000 RETURN p.purl AS purl"
+    )
+    chosen = [h["purl"] for h in rng.sample(held, min(20, len(held)))]
+    by_purl = [timed(lambda p=p: packages.blast_radius(graph, purl=p)) for p in chosen]
+    by_name = [
+        timed(
+            lambda p=p: packages.blast_radius(
+                graph, name=p.split("/")[-1].split("@")[0], version_range="<5"
+            )
+        )
+        for p in chosen
+    ]
     return {
-        "median": round(statistics.median(ordered) * 1000, 1),
-        "p95": round(ordered[max(0, int(len(ordered) * 0.95) - 1)] * 1000, 1),
+        "attach_big_packages": big,
+        "attach_big_seconds": round(attach_big, 2),
+        "bulk_attaches": attached,
+        "bulk_packages_per_version": per_version,
+        "bulk_seconds": round(bulk, 1),
+        "contains_edges": edges,
+        "contains_edges_per_second": round(edges / max(bulk + attach_big, 1e-9)),
+        "package_blast_radius_by_purl": summary(by_purl),
+        "package_blast_radius_by_name_range": summary(by_name),
     }
+
+
+def _sample(driver: neo4j.Driver, query: str, **params) -> list[dict]:
+    """Ad-hoc Cypher of the benchmark itself, straight through the driver."""
+    return [record.data() for record in driver.execute_query(query, params).records]
 
 
 if __name__ == "__main__":

@@ -9,12 +9,19 @@
 //          environments ([{environment, stage, component, version}]),
 //          teams ([{team, email, chat, pager, owns}])
 // :param {affected: [{component: 'payment', version: '1.5.0'}, {component: 'checkout', version: '5.0.0'}]}
+// A named version is one seek of the (component, version) key — not a walk over all of its
+// component's versions, which a hub's thousands of affected versions would multiply.
 CALL () {
   UNWIND $affected AS a
-  MATCH (:Component {name: a.component})-[:HAS_VERSION]->(cv:ComponentVersion)
-  WHERE a.version IS NULL OR cv.version = a.version
-  RETURN collect(cv) AS versions
+  MATCH (cv:ComponentVersion {component: a.component, version: a.version})
+  RETURN collect(cv) AS named
 }
+CALL () {
+  UNWIND [a IN $affected WHERE a.version IS NULL | a.component] AS name
+  MATCH (:Component {name: name})-[:HAS_VERSION]->(cv:ComponentVersion)
+  RETURN collect(cv) AS every
+}
+WITH named + every AS versions
 CALL (versions) {
   OPTIONAL CALL (versions) {
     UNWIND versions AS cv
