@@ -186,6 +186,8 @@ def test_megabytes_of_output_keep_the_last_mebibyte_and_stream_by_offset(shop, g
     assert "00059999 " in whole["text"] and "00000000 " not in whole["text"]
     tail = shop.get(f"/api/v1/deployments/{queued['id']}/log?offset={whole['next_offset'] - 9}")
     assert tail.get_json()["text"] == "loud end\n"
+    beyond = shop.get(f"/api/v1/deployments/{queued['id']}/log?offset={2**64}")
+    assert beyond.status_code == 400 and "offset" in beyond.get_json()["error"]["details"]
 
 
 def test_a_second_deployment_to_a_busy_environment_waits_its_turn(shop, graph):

@@ -14,7 +14,7 @@ from marshmallow import fields, validate
 from app.api import openapi
 from app.services import engines, model, naming, pages, semver
 from app.services.access import SCOPES
-from app.services.deployments import ALL_STATUSES, LOG_KEEP, STATUSES
+from app.services.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 from app.services.environments import STAGES
 from app.services.model import KINDS
 
@@ -528,7 +528,7 @@ class DryRun(ma.Schema):
 class LogArgs(ma.Schema):
     offset = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0),
+        validate=validate.Range(min=0, max=LOG_OFFSET_MAX),
         metadata={"description": "First character wanted: the last answer's next_offset"},
     )
 

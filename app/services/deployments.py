@@ -261,8 +261,10 @@ def log(graph: Graph, deployment_id: str, offset: int = 0) -> dict[str, Any]:
     (later than `offset` when the beginning was dropped). `done` is true once the
     deployment has ended, so a client streams until then.
     """
-    if offset < 0:
-        raise Invalid("offset must not be negative", {"offset": [offset]})
+    if not 0 <= offset <= LOG_OFFSET_MAX:
+        raise Invalid(
+            "the log offset is invalid", {"offset": [f"must be between 0 and {LOG_OFFSET_MAX}"]}
+        )
     row = graph.read_tx(lambda tx: tx.single("deployments/log", id=deployment_id, offset=offset))
     if row is None:
         raise NotFound(f"no deployment with id {deployment_id!r}", {"id": deployment_id})
@@ -336,6 +338,9 @@ def _refuse_different(
 RUN_FIELDS = ("queued_at", "worker", "heartbeat_at", "exit_code", "reason")
 #: Characters of a deployment's log kept in the graph: the last 1 MiB of ASCII output.
 LOG_KEEP = 1024 * 1024
+#: Largest log offset asked for: Neo4j's integers are 64-bit (a larger one would fail the
+#: query, not the check), and no log reaches it.
+LOG_OFFSET_MAX = 2**62
 
 
 def get(graph: Graph, deployment_id: str) -> dict[str, Any]:
