@@ -16,7 +16,8 @@ class SearchArgs(ma.Schema):
     q = fields.String(
         required=True,
         validate=validate.Length(min=1, max=search.MAX_TEXT),
-        metadata={"description": "Part of a name, as typed (case counts)"},
+        # At least one character that is not white space: the search trims it off.
+        metadata={"description": "Part of a name, as typed (case counts)", "pattern": r"\S"},
     )
     limit = fields.Integer(
         load_default=search.DEFAULT_LIMIT,
