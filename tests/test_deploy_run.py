@@ -484,3 +484,12 @@ def test_an_export_holds_finished_deployments_and_no_engine_secrets(shop, graph)
     staging = next(e for e in document["environments"] if e["name"] == "staging")
     assert staging["engine"] == "command"
     assert shop.get(f"/api/v1/deployments/{queued['id']}").get_json()["status"] == "queued"
+
+
+def test_a_worker_backs_off_while_neo4j_keeps_failing(graph):
+    """Neo4j locks an account out after a few refused logins: a worker facing a down Neo4j
+    or a wrong password must not retry at its polling pace."""
+    worker = Worker(graph, WorkerSettings(poll_interval=1.0))
+    waits = [worker._backoff(failures) for failures in range(1, 10)]
+    assert waits[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert waits[-1] == 60.0 and max(waits) == 60.0

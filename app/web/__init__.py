@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
+from app.api.context import settings
 from app.errors import Forbidden
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -36,8 +37,6 @@ def register_web(app: Flask) -> None:
 def _open_only_when_reads_are():
     """Pages carry no token, so while reads need one (MERCATOR_READS_NEED_TOKEN) the
     catalog for people is closed rather than an open back door to what the API guards."""
-    from app.api.context import settings
-
     if settings().reads_need_token:
         raise Forbidden(
             "the web catalog is off: this Mercator needs a token for reads; "

@@ -47,13 +47,17 @@ def search_page():
     return render_template("search.html", found=search.by_name(graph(), text))
 
 
+def _list_page(kind: str, list_them) -> str:
+    """A page of `kind` by name, filtered by the `prefix` the list's form sends."""
+    found = list_them(
+        graph(), prefix=request.args.get("prefix") or None, offset=_int_arg("offset", 0), limit=PAGE
+    )
+    return render_template("list.html", kind=kind, page=found)
+
+
 @bp.get("/components")
 def component_list():
-    offset = _int_arg("offset", 0)
-    found = components.list_components(
-        graph(), prefix=request.args.get("prefix") or None, offset=offset, limit=PAGE
-    )
-    return render_template("list.html", kind="components", page=found)
+    return _list_page("components", components.list_components)
 
 
 @bp.get("/components/<name>")
@@ -91,13 +95,7 @@ def blast_radius_page(name: str):
 
 @bp.get("/applications")
 def application_list():
-    found = applications.list_applications(
-        graph(),
-        prefix=request.args.get("prefix") or None,
-        offset=_int_arg("offset", 0),
-        limit=PAGE,
-    )
-    return render_template("list.html", kind="applications", page=found)
+    return _list_page("applications", applications.list_applications)
 
 
 @bp.get("/applications/<name>")
@@ -117,37 +115,34 @@ def application_version_page(name: str, version: str):
     previous = current["previous"]
     compare_from = request.args.get("from") or None
     compare_to = request.args.get("to") or version
+    predecessor_diff = (
+        reports.diff_application_versions(g, name, previous, version) if previous else None
+    )
+    if compare_from == previous and compare_to == version:
+        comparison = predecessor_diff  # the form's default pair: already computed
+    elif compare_from:
+        comparison = reports.diff_application_versions(g, name, compare_from, compare_to)
+    else:
+        comparison = None
     return render_template(
         "application_version.html",
         application=applications.get(g, name),
         current=current,
         bom=reports.bom_application_version(g, name, version),
         graph_map=_linked(maps.application_version_map(g, name, version)),
-        predecessor_diff=(
-            reports.diff_application_versions(g, name, previous, version) if previous else None
-        ),
+        predecessor_diff=predecessor_diff,
         choices=[
             v["version"] for v in applications.list_versions(g, name, limit=MAX_CHOICES)["items"]
         ],
         compare_from=compare_from,
         compare_to=compare_to,
-        comparison=(
-            reports.diff_application_versions(g, name, compare_from, compare_to)
-            if compare_from
-            else None
-        ),
+        comparison=comparison,
     )
 
 
 @bp.get("/environments")
 def environment_list():
-    found = environments.list_environments(
-        graph(),
-        prefix=request.args.get("prefix") or None,
-        offset=_int_arg("offset", 0),
-        limit=PAGE,
-    )
-    return render_template("list.html", kind="environments", page=found)
+    return _list_page("environments", environments.list_environments)
 
 
 @bp.get("/environments/<name>")
@@ -174,10 +169,7 @@ def environment_page(name: str):
 
 @bp.get("/teams")
 def team_list():
-    found = teams.list_teams(
-        graph(), prefix=request.args.get("prefix") or None, offset=_int_arg("offset", 0), limit=PAGE
-    )
-    return render_template("list.html", kind="teams", page=found)
+    return _list_page("teams", teams.list_teams)
 
 
 @bp.get("/teams/<name>")
