@@ -30,11 +30,11 @@ def create_app(config: Settings | None = None) -> Flask:
     `config` defaults to `Settings.from_env()`. The schema is applied here when Neo4j is
     reachable; when it is not, the app starts anyway and `/readyz` answers 503 until it is.
     """
+    from app.admin import database
     from app.api import register_api
-    from app.api.context import GRAPH_KEY, SETTINGS_KEY
     from app.errors import Unavailable
     from app.graph import Graph
-    from app.services import database
+    from app.http.context import GRAPH_KEY, SETTINGS_KEY
     from app.web import register_web
 
     settings = config or Settings.from_env()
@@ -52,7 +52,7 @@ def create_app(config: Settings | None = None) -> Flask:
         except Unavailable as exc:
             log.warning("schema not applied at start (%s); /readyz will retry", exc.message)
     if settings.worker_threads > 0:
-        from app.services.worker import WorkerPool
+        from app.deploy.worker import WorkerPool
 
         pool = WorkerPool(graph, settings.worker_threads, settings.worker_settings()).start()
         flask_app.extensions[WORKERS_KEY] = pool

@@ -114,7 +114,7 @@ class Settings:
 
     def worker_settings(self):
         """How this process's deployment workers poll, beat and judge others abandoned."""
-        from app.services.worker import WorkerSettings
+        from app.deploy.worker import WorkerSettings
 
         return WorkerSettings(
             poll_interval=self.worker_poll_interval,

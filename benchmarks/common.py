@@ -112,8 +112,8 @@ class Api:
 
 def admin_token(settings: Settings) -> str:
     """A new admin token in the benchmark's Neo4j, made as `mercator token create` does."""
+    from app.access import tokens
     from app.graph import Graph
-    from app.services import tokens
 
     graph = Graph.from_settings(settings)
     try:

@@ -26,15 +26,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from app.admin import database  # noqa: E402
+from app.catalog import environments, registration  # noqa: E402
 from app.config import Settings  # noqa: E402
+from app.deploy import deployments  # noqa: E402
+from app.deploy.worker import WorkerPool, WorkerSettings  # noqa: E402
 from app.graph import Graph  # noqa: E402
-from app.services import (  # noqa: E402
-    database,
-    deployments,
-    environments,
-    registration,
-)
-from app.services.worker import WorkerPool, WorkerSettings  # noqa: E402
 
 
 def main() -> None:
@@ -79,7 +76,7 @@ def _queue(graph: Graph, count: int, environment_count: int, workers: int) -> di
     pool = WorkerPool(graph, workers, WorkerSettings(poll_interval=0.05, heartbeat_interval=0.2))
     started = time.perf_counter()
     pool.start()
-    while graph.read("deployments/claimable", limit=1) or _running(graph):
+    while graph.read("deploy/claimable", limit=1) or _running(graph):
         time.sleep(0.05)
     run_seconds = time.perf_counter() - started
     pool.stop()
@@ -111,7 +108,7 @@ def _loud(graph: Graph, megabytes: int) -> dict:
     queued = deployments.enqueue(
         graph, {"environment": "loud", "application": "shop", "version": "1.0.0"}
     )[0]
-    from app.services.worker import Worker
+    from app.deploy.worker import Worker
 
     worker = Worker(graph, WorkerSettings(heartbeat_interval=1.0))
     started = time.perf_counter()
@@ -131,7 +128,7 @@ def _loud(graph: Graph, megabytes: int) -> dict:
 def _running(graph: Graph) -> bool:
     return bool(
         graph.read(
-            "deployments/list",
+            "deploy/list",
             environment=None,
             application=None,
             component=None,

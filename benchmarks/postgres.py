@@ -25,8 +25,8 @@ from typing import Any
 import neo4j
 import psycopg
 
-from app.services import semver
-from app.services.registration import Registration
+from app.catalog.registration import Registration
+from app.core import semver
 
 SCHEMA = """
 CREATE TABLE team (name text PRIMARY KEY, email text, chat text, pager text);

@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from common import Api, summary  # noqa: E402
 
 from app.config import LocalServerSettings, Settings  # noqa: E402
-from app.localserver import LocalServer  # noqa: E402
+from app.graph.local_neo4j import LocalServer  # noqa: E402
 
 APPLICATIONS = 20
 COMPONENTS = 200

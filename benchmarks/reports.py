@@ -29,11 +29,15 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from common import Api, log, summary, timed  # noqa: E402
 from import_catalog import BENCH_SETTINGS  # noqa: E402
 
-from app import demo  # noqa: E402
-from app.client import LocalCatalog  # noqa: E402
+from app.admin import (  # noqa: E402
+    database,  # noqa: E402
+    demo,  # noqa: E402
+)
+from app.cli.catalogs import LocalCatalog  # noqa: E402
 from app.graph import Graph, cypher  # noqa: E402
-from app.localserver import LocalServer  # noqa: E402
-from app.services import database, packages, reports  # noqa: E402
+from app.graph.local_neo4j import LocalServer  # noqa: E402
+from app.reports import reports  # noqa: E402
+from app.sbom import packages  # noqa: E402
 
 SAMPLE = {
     "versions": "MATCH (c:Component) WHERE c.latest_version IS NOT NULL "

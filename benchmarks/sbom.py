@@ -28,8 +28,8 @@ from common import summary, timed  # noqa: E402
 from import_catalog import BENCH_SETTINGS  # noqa: E402
 
 from app.graph import Graph  # noqa: E402
-from app.localserver import LocalServer  # noqa: E402
-from app.services import packages  # noqa: E402
+from app.graph.local_neo4j import LocalServer  # noqa: E402
+from app.sbom import packages  # noqa: E402
 
 POOL = 50_000
 

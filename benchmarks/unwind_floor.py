@@ -17,7 +17,7 @@ from typing import Any
 
 import neo4j
 
-from app.services.registration import Registration, dependency_edges
+from app.catalog.registration import Registration, dependency_edges
 
 BATCH = 5_000
 

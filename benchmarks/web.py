@@ -35,10 +35,12 @@ from generate import SIZES, generate  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.admin import database  # noqa: E402
+from app.catalog import components  # noqa: E402
 from app.config import LocalServerSettings, Settings  # noqa: E402
 from app.graph import Graph  # noqa: E402
-from app.localserver import LocalServer  # noqa: E402
-from app.services import components, database, transfer  # noqa: E402
+from app.graph.local_neo4j import LocalServer  # noqa: E402
+from app.transfer import catalog_file as transfer  # noqa: E402
 
 SETTINGS = Settings(
     neo4j_uri="bolt://127.0.0.1:19887",
@@ -69,7 +71,7 @@ def log(message: str) -> None:
 
 def load_catalog(graph: Graph, size_name: str, deployments: int, reload: bool) -> dict:
     size = dataclasses.replace(SIZES[size_name], deployments=deployments)
-    held = graph.read("search/by_name", text="svc-", limit=1)
+    held = graph.read("catalog/search_by_name", text="svc-", limit=1)
     versions = sum(c["version_count"] for c in _all_components(graph)) if held else 0
     if versions == size.component_versions and not reload:
         log(f"catalog already holds {versions} component versions; not reloading")

@@ -15,9 +15,10 @@ from dataclasses import replace
 import pytest
 
 from app import create_app
+from app.access import tokens
+from app.admin import database
 from app.config import Settings
 from app.graph import Graph
-from app.services import database, tokens
 from tests.headers import api_headers
 from tests.neo4j_for_tests import neo4j_for_tests
 

@@ -2,7 +2,7 @@
 
 1. `MERCATOR_TEST_NEO4J_URI` (with `_USER` / `_PASSWORD`): a server someone already runs.
 2. testcontainers' `Neo4jContainer`, when a Docker engine answers.
-3. The project's own local server (`app.localserver`, the code behind
+3. The project's own local server (`app.graph.local_neo4j`, the code behind
    `mercator neo4j start`) on its own ports and data folder, stopped at the end.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.config import LocalServerSettings, Settings
-from app.localserver import LocalServer
+from app.graph.local_neo4j import LocalServer
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "mercator-test-password"

@@ -14,8 +14,8 @@ import requests
 from openapi_spec_validator import validate
 
 from app import create_app
-from app.services import tokens
-from app.services.access import SCOPES
+from app.access import tokens
+from app.access.scopes import SCOPES
 from tests.catalog import put_environment, register
 from tests.test_http_basics import assert_error_shape
 from tests.test_packages import CDX, cyclonedx

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 import pytest
 
-from app.services import naming
-from app.services.model import is_text
+from app.core import naming
+from app.core.properties import is_text
 from tests.catalog import counts
 
 HOSTILE = [

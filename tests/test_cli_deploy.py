@@ -238,7 +238,7 @@ def test_a_killed_worker_process_leaves_its_deployment_to_be_marked_abandoned(
     import signal
     import time
 
-    from app.services.worker import Worker, WorkerSettings
+    from app.deploy.worker import Worker, WorkerSettings
     from tests.catalog import put_environment, register
 
     put_environment(client, "qa", stage="test")

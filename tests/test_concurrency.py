@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from app.services import naming
+from app.core import naming
 
 PIPELINES = 8
 ROUNDS = 6

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app import WORKERS_KEY, create_app
-from app.services.worker import Worker, WorkerSettings
+from app.deploy.worker import Worker, WorkerSettings
 from tests.catalog import counts, put_environment, register
 from tests.test_http_basics import assert_error_shape
 
@@ -258,7 +258,7 @@ def test_two_workers_racing_never_run_a_deployment_twice(shop, settings, graph):
 def _unfinished(graph) -> bool:
     return any(
         graph.read(
-            "deployments/list",
+            "deploy/list",
             environment=None,
             application=None,
             component=None,
@@ -472,7 +472,7 @@ def test_engine_none_records_through_the_queue(shop, graph):
 
 
 def test_an_export_holds_finished_deployments_and_no_engine_secrets(shop, graph):
-    from app.services import transfer
+    from app.transfer import catalog_file as transfer
 
     script_engine(shop, "deploy-ok.sh", secret_env={"DEPLOY_TOKEN": SECRET})
     finished = execute(shop)

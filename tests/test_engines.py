@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
+from app.deploy import engines
 from app.errors import Invalid
-from app.services import engines
 
 DEPLOYMENT = {
     "id": "run-42",
@@ -165,7 +165,7 @@ def test_a_real_helm_accepts_every_flag_the_engine_uses():
 def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):
     from pathlib import Path
 
-    from app.services import runner
+    from app.deploy import runner
 
     monkeypatch.setattr(runner, "BUFFER_LIMIT", 100_000)
     script = Path(__file__).parent / "engine_scripts" / "deploy-loud.sh"

@@ -19,8 +19,9 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.cli import cli
 from app.config import Settings
-from app.localserver import LocalServer
-from app.services import pages, reports
+from app.core import paging
+from app.graph.local_neo4j import LocalServer
+from app.reports import reports
 from tests.catalog import register
 from tests.test_http_basics import assert_error_shape
 from tests.test_packages import CDX, cyclonedx
@@ -34,8 +35,8 @@ from tests.test_packages import CDX, cyclonedx
         ("/api/v1/components/api/map?depth=50", "depth", 5),
         ("/api/v1/components/api/blast-radius?limit=50000", "limit", reports.MAX_CONSUMER_LIMIT),
         ("/api/v1/packages/blast-radius?name=x&limit=50000", "limit", reports.MAX_CONSUMER_LIMIT),
-        ("/api/v1/components?limit=5000", "limit", pages.MAX_LIMIT),
-        ("/api/v1/deployments?limit=5000", "limit", pages.MAX_LIMIT),
+        ("/api/v1/components?limit=5000", "limit", paging.MAX_LIMIT),
+        ("/api/v1/deployments?limit=5000", "limit", paging.MAX_LIMIT),
     ],
 )
 def test_asking_for_more_than_a_limit_is_a_400_naming_it(client, path, field, maximum):

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from app import create_app
-from app.localserver import LocalServer, LocalServerError
+from app.graph.local_neo4j import LocalServer, LocalServerError
 from tests.neo4j_for_tests import local_test_settings
 
 

@@ -134,9 +134,9 @@ def test_cli_draws_maps(diamond, settings):
 
 
 def test_blast_radius_map_of_a_limited_radius_has_no_edge_to_a_missing_node(graph):
-    from app import demo
-    from app.client import LocalCatalog
-    from app.services import maps, reports
+    from app.admin import demo
+    from app.cli.catalogs import LocalCatalog
+    from app.reports import maps, reports
 
     demo.load(LocalCatalog(graph))
     radius = reports.blast_radius(graph, "payment", limit=1)  # checkout only; frontend cut

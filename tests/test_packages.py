@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from app import demo
+from app.admin import demo
 from app.cli import cli
-from app.client import LocalCatalog
+from app.cli.catalogs import LocalCatalog
 from tests.catalog import counts, register
 from tests.test_http_basics import assert_error_shape
 

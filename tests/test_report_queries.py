@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from app import demo
-from app.client import LocalCatalog
+from app.admin import database, demo
+from app.cli.catalogs import LocalCatalog
 from app.graph import cypher
-from app.services import database
 
 REPORTS = cypher.names("reports")
 #: Labels that grow with the estate: starting a report with a scan of one is a bug.

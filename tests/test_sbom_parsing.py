@@ -1,4 +1,4 @@
-"""Reading SBOMs (app/services/sbom.py): real CycloneDX ones generated from this project's
+"""Reading SBOMs (app/services/parsing.py): real CycloneDX ones generated from this project's
 own environment by cyclonedx-py, hand-written SPDX 2.3 ones, and the ways a file can be
 wrong. No Neo4j here."""
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import Invalid
-from app.services import sbom
-from app.services.sbom import MAX_BYTES, MAX_PACKAGES, Package, parse
+from app.sbom import parsing
+from app.sbom.parsing import MAX_BYTES, MAX_PACKAGES, Package, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def as_bytes(document: object) -> bytes:
     return json.dumps(document).encode()
 
 
-def by_purl(result: sbom.Sbom) -> dict[str, Package]:
+def by_purl(result: parsing.Sbom) -> dict[str, Package]:
     return {package.purl: package for package in result.packages}
 
 
@@ -312,8 +312,8 @@ def test_schemas_compile_without_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    for spec in sbom.CYCLONEDX_VERSIONS:
-        validate = sbom.compile_schema(spec)
+    for spec in parsing.CYCLONEDX_VERSIONS:
+        validate = parsing.compile_schema(spec)
         validate(cyclonedx(spec=spec))
 
 
@@ -460,14 +460,14 @@ def test_non_utf8_is_refused():
     "document", [{"hello": "world"}, [], "CycloneDX", {"bomFormat": "SWID"}, None]
 )
 def test_other_json_is_refused(document):
-    assert invalid(as_bytes(document)).message == sbom.NOT_AN_SBOM
+    assert invalid(as_bytes(document)).message == parsing.NOT_AN_SBOM
 
 
 def test_payload_over_the_limit_is_refused_before_parsing(monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("an oversized payload was parsed")
 
-    monkeypatch.setattr(sbom.json, "loads", no_parsing)
+    monkeypatch.setattr(parsing.json, "loads", no_parsing)
     error = invalid(b"{" + b" " * MAX_BYTES + b"}")
     assert str(MAX_BYTES) in error.message
 
@@ -519,7 +519,7 @@ def generated(count: int) -> bytes:
 
 
 def test_the_largest_accepted_sbom_parses_whole():
-    """Speed is measured in benchmarks/sbom.py; here, that 100,000 packages read whole."""
+    """Speed is measured in benchmarks/parsing.py; here, that 100,000 packages read whole."""
     result = parse(generated(MAX_PACKAGES))
     assert len(result.packages) == MAX_PACKAGES
     assert ("pkg:maven/com.example/lib0@1.0.0?type=jar",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from neo4j.exceptions import ConstraintError
 
+from app.admin import database
 from app.graph import schema
-from app.services import database
 
 EXPECTED_CONSTRAINTS = {
     "team_name_unique",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from app import demo
-from app.client import LocalCatalog
+from app.admin import demo
+from app.cli.catalogs import LocalCatalog
 from tests.test_cli_catalog import mercator  # noqa: F401  (the CLI fixture, local and remote)
 from tests.test_http_basics import assert_error_shape
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.naming import next_version
-from app.services.semver import Range, RangeError, version_key
+from app.core.naming import next_version
+from app.core.semver import Range, RangeError, version_key
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app import demo
+from app.admin import demo
 from app.cli import cli
-from app.client import LocalCatalog
-from app.services.sync import parse_image
+from app.cli.catalogs import LocalCatalog
+from app.deploy.kubernetes_sync import parse_image
 from tests.catalog import counts
 from tests.test_http_basics import assert_error_shape
 

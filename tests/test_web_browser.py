@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from app import demo
-from app.client import LocalCatalog
+from app.admin import demo
+from app.cli.catalogs import LocalCatalog
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "web"

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from app import create_app, demo
-from app.client import LocalCatalog
+from app import create_app
+from app.admin import demo
+from app.cli.catalogs import LocalCatalog
 from app.graph import cypher
 
 
@@ -88,7 +89,7 @@ def test_the_search_query_seeks_text_indexes_and_scans_no_label(settings, graph)
     )
     try:
         _, summary, _ = driver.execute_query(
-            "EXPLAIN " + cypher.load("search/by_name"),
+            "EXPLAIN " + cypher.load("catalog/search_by_name"),
             {"text": "pay", "limit": 20},
             database_=settings.neo4j_database,
         )

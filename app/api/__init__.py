@@ -10,6 +10,7 @@ from flask import Flask, request, send_from_directory
 from app.api import (
     applications,
     auth,
+    body_guard,
     components,
     deployments,
     environments,
@@ -20,15 +21,14 @@ from app.api import (
     reports,
     search,
     teams,
-    text,
     tokens,
 )
-from app.api.context import SETTINGS_KEY
-from app.services import sbom
+from app.http.context import SETTINGS_KEY
+from app.sbom import parsing
 
 API_PREFIX = "/api/v1"
 #: Endpoints whose bodies may be larger than MERCATOR_MAX_BODY_BYTES, with their own limit.
-LARGER_BODIES = {"packages.attach_sbom": sbom.MAX_BYTES}
+LARGER_BODIES = {"packages.attach_sbom": parsing.MAX_BYTES}
 #: Swagger UI's files ship inside the flask-swagger-ui wheel; served from here, not a CDN.
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
@@ -72,7 +72,7 @@ def register_api(app: Flask) -> None:
         api.register_blueprint(blueprint)
     _limit_bodies(app)
     _require_json_bodies(app)
-    text.register(app)
+    body_guard.register(app)
 
     @app.route(f"{API_PREFIX}/docs/assets/<path:filename>")
     def swagger_assets(filename: str):

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import applications
+from app.catalog import applications
+from app.http.context import graph
 
 blp = Blueprint(
     "applications",

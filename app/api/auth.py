@@ -19,10 +19,10 @@ from typing import Any
 from flask import Flask, g, request
 from flask_smorest import Blueprint
 
-from app.api.context import graph, settings
+from app.access import tokens
+from app.access.scopes import SCOPE_MEANING, Actor
 from app.config import Settings
-from app.services import tokens
-from app.services.access import SCOPE_MEANING, Actor
+from app.http.context import graph, settings
 
 SECURITY_SCHEME = "bearerAuth"
 _ACTOR_KEY = "mercator_actor"

@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import components, registration
+from app.catalog import components, registration
+from app.http.context import graph
 
 blp = Blueprint(
     "components",

@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
+from app.deploy import deployments
 from app.errors import Invalid
-from app.services import deployments
+from app.http.context import graph
 
 blp = Blueprint(
     "deployments",

@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import environments, sync
+from app.catalog import environments
+from app.deploy import kubernetes_sync
+from app.http.context import graph
 
 blp = Blueprint(
     "environments", __name__, url_prefix="/api/v1/environments", description="Where things run"
@@ -76,4 +77,4 @@ def sync_kubernetes(args, name):
     unknown to the catalog, components running two versions and catalog entries nothing
     runs are reported, not recorded.
     """
-    return sync.kubernetes(graph(), name, request.get_json(), **args, actor=actor())
+    return kubernetes_sync.kubernetes(graph(), name, request.get_json(), **args, actor=actor())

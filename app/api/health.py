@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest import Blueprint
 
-from app.api.context import graph
-from app.services import health
+from app.admin import health
+from app.http.context import graph
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
 

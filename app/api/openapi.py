@@ -19,7 +19,7 @@ from typing import Any
 
 from apispec import BasePlugin
 
-from app.services import naming
+from app.core import naming
 
 #: Operations that answer without asking Neo4j.
 NO_DATABASE = {"/healthz"}

@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 
 from app.api import report_schemas as schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import packages, sbom, sbom_export
+from app.http.context import graph
+from app.sbom import export, packages, parsing
 
 blp = Blueprint(
     "packages",
@@ -23,7 +23,7 @@ _SBOM_BODY = {
     "requestBody": {
         "required": True,
         "description": (
-            f"The SBOM: CycloneDX JSON 1.4-1.6 or SPDX 2.3 JSON, at most {sbom.MAX_BYTES} bytes"
+            f"The SBOM: CycloneDX JSON 1.4-1.6 or SPDX 2.3 JSON, at most {parsing.MAX_BYTES} bytes"
         ),
         "content": {
             media: {"schema": {"type": "object"}}
@@ -98,5 +98,5 @@ def package_blast_radius(args):
 def application_sbom(name, version):
     """The application version's bill of materials as one CycloneDX 1.6 JSON document:
     its component versions, each with the packages of its SBOM nested inside."""
-    document = sbom_export.application_version_cyclonedx(graph(), name, version)
+    document = export.application_version_cyclonedx(graph(), name, version)
     return Response(json.dumps(document, indent=2), mimetype="application/vnd.cyclonedx+json")

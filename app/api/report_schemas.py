@@ -6,7 +6,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas import rule
-from app.services import maps, reports, semver
+from app.core import semver
+from app.reports import maps, reports
 
 Str = fields.String
 Int = fields.Integer

@@ -6,8 +6,8 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from app.api import report_schemas as schemas
-from app.api.context import graph
-from app.services import maps, reports
+from app.http.context import graph
+from app.reports import maps, reports
 
 blp = Blueprint(
     "reports",

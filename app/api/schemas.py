@@ -11,12 +11,13 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from app.access.scopes import SCOPES
 from app.api import openapi
-from app.services import engines, model, naming, pages, semver
-from app.services.access import SCOPES
-from app.services.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
-from app.services.environments import STAGES
-from app.services.model import KINDS
+from app.catalog.environments import STAGES
+from app.core import naming, paging, properties, semver
+from app.core.properties import KINDS
+from app.deploy import engines
+from app.deploy.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 
 Str = fields.String
 
@@ -69,13 +70,13 @@ def _opt(description: str, metadata: dict | None = None) -> fields.String:
 class PagingArgs(ma.Schema):
     offset = fields.Integer(
         load_default=0,
-        validate=validate.Range(min=0, max=pages.MAX_OFFSET),
+        validate=validate.Range(min=0, max=paging.MAX_OFFSET),
         metadata={"description": "Items to skip"},
     )
     limit = fields.Integer(
-        load_default=pages.DEFAULT_LIMIT,
-        validate=validate.Range(min=1, max=pages.MAX_LIMIT),
-        metadata={"description": f"Page size (at most {pages.MAX_LIMIT})"},
+        load_default=paging.DEFAULT_LIMIT,
+        validate=validate.Range(min=1, max=paging.MAX_LIMIT),
+        metadata={"description": f"Page size (at most {paging.MAX_LIMIT})"},
     )
 
 
@@ -115,7 +116,7 @@ class DependencyIn(ma.Schema):
     )
 
 
-#: What an attribute value may be (`model.attribute_value_problem`), as JSON Schema.
+#: What an attribute value may be (`properties.attribute_value_problem`), as JSON Schema.
 ATTRIBUTE_VALUE = [
     {"type": "string"},
     {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
@@ -140,7 +141,7 @@ class RegistrationIn(ma.Schema):
     image = Str(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=model.INDEXED_TEXT_MAX),
+        validate=validate.Length(max=properties.INDEXED_TEXT_MAX),
         metadata={
             "description": "Container image (repository)",
             "example": "registry.example.com/shop/payment",
@@ -149,7 +150,7 @@ class RegistrationIn(ma.Schema):
     digest = Str(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=model.INDEXED_TEXT_MAX),
+        validate=validate.Length(max=properties.INDEXED_TEXT_MAX),
         metadata={"description": "Image digest", "example": "sha256:4f1c..."},
     )
     git_repository = _opt("Git repository URL")

@@ -6,8 +6,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from app.api.context import graph
-from app.services import search
+from app.catalog import search
+from app.http.context import graph
 
 blp = Blueprint("search", __name__, url_prefix="/api/v1/search", description="Search by name")
 

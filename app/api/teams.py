@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import teams
+from app.catalog import teams
+from app.http.context import graph
 
 blp = Blueprint("teams", __name__, url_prefix="/api/v1/teams", description="Owner teams")
 

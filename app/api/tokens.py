@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from app.access import tokens
 from app.api import schemas
 from app.api.auth import actor, requires
-from app.api.context import graph
-from app.services import tokens
+from app.http.context import graph
 
 blp = Blueprint(
     "tokens", __name__, url_prefix="/api/v1/tokens", description="API tokens (admin scope)"

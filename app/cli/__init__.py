@@ -23,7 +23,7 @@ from app.errors import (
     Unauthorized,
     Unavailable,
 )
-from app.localserver import LocalServerError
+from app.graph.local_neo4j import LocalServerError
 
 #: Exit codes of domain errors; 1 stays "something unexpected", 2 is click's usage error.
 EXIT_CODE_OF: dict[type[MercatorError], int] = {
@@ -79,7 +79,7 @@ class Context:
 
     @property
     def catalog(self):
-        from app.client import LocalCatalog, RemoteCatalog
+        from app.cli.catalogs import LocalCatalog, RemoteCatalog
 
         if self.url:
             return RemoteCatalog(self.url, self.token)
@@ -137,4 +137,12 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when imported.
-from app.cli import catalog, deploying, reports, sboms, server, tokens, transfer  # noqa: E402,F401
+from app.cli import (  # noqa: E402,F401
+    admin,  # noqa: E402,F401
+    catalog,
+    deploying,
+    reports,
+    sboms,
+    tokens,
+    transfer,
+)

@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
+from app.catalog.environments import STAGES
 from app.cli import Context, ci_env, cli, pass_context
 from app.cli.output import emit_page, emit_record, output_option
+from app.core import paging
+from app.core.properties import KINDS
+from app.deploy.deployments import ALL_STATUSES, STATUSES
 from app.errors import Invalid
-from app.services import pages
-from app.services.deployments import ALL_STATUSES, STATUSES
-from app.services.environments import STAGES
-from app.services.model import KINDS
 
 
 def paging_options(function):
@@ -26,8 +26,8 @@ def paging_options(function):
     )(function)
     return click.option(
         "--limit",
-        type=click.IntRange(1, pages.MAX_LIMIT),
-        default=pages.DEFAULT_LIMIT,
+        type=click.IntRange(1, paging.MAX_LIMIT),
+        default=paging.DEFAULT_LIMIT,
         show_default=True,
         help="Items per page.",
     )(function)
@@ -514,7 +514,7 @@ def demo_load(state: Context) -> None:
     Loading it again changes nothing. Then try: `mercator env show prod`,
     `mercator app versions shop`, `mercator component show payment`.
     """
-    from app import demo as demo_world
+    from app.admin import demo as demo_world
 
     demo_world.load(state.catalog, say=click.echo)
 

@@ -22,9 +22,9 @@ import click
 from app.cli import Context, ci_env, cli, pass_context
 from app.cli.catalog import _members, deploy, environment
 from app.cli.output import as_json, emit_record, output_option
+from app.deploy import engines
+from app.deploy.deployments import STATUSES
 from app.errors import Invalid
-from app.services import engines
-from app.services.deployments import STATUSES
 
 #: Seconds between two looks at a followed deployment.
 FOLLOW_INTERVAL = 0.5
@@ -210,7 +210,7 @@ def _cancel_on_interrupt(state: Context, deployment_id: str) -> None:
 
 def _run_here(state: Context, deployment_id: str, stop: threading.Event) -> None:
     """Claim the deployment when it is its turn and run it, unless another worker does."""
-    from app.services.worker import Worker
+    from app.deploy.worker import Worker
 
     worker = Worker(state.graph, state.settings.worker_settings())
     while not stop.is_set():
@@ -363,7 +363,7 @@ def worker(state: Context, threads: int) -> None:
     claimed by exactly one. Settings: MERCATOR_WORKER_POLL_INTERVAL,
     MERCATOR_WORKER_HEARTBEAT_INTERVAL, MERCATOR_WORKER_STALE_AFTER.
     """
-    from app.services.worker import WorkerPool
+    from app.deploy.worker import WorkerPool
 
     pool = WorkerPool(state.graph, threads, state.settings.worker_settings())
     signal.signal(signal.SIGTERM, lambda *_: pool.stop_event.set())

@@ -12,8 +12,8 @@ import click
 
 from app.cli import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, table
-from app.services import maps
-from app.services import reports as report_rules
+from app.reports import maps
+from app.reports import reports as report_rules
 
 FORMATS = ("table", "json", "csv")
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from app.cli import Context, cli, pass_context
-from app.services import transfer
+from app.transfer import catalog_file as transfer
 
 
 @cli.command("export")

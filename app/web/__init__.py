@@ -9,8 +9,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask
 
-from app.api.context import settings
 from app.errors import Forbidden
+from app.http.context import settings
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: The map library, built by `make install`; pages say how to build it when it is missing.

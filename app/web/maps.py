@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Response, request
 
-from app.api.context import graph
-from app.services import maps, reports
+from app.http.context import graph
+from app.reports import maps, reports
 from app.web import bp
 
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from app.api.context import graph
+from app.catalog import applications, components, environments, search, teams
+from app.core import times
+from app.deploy import deployments
 from app.errors import Invalid
-from app.services import (
-    applications,
-    components,
-    deployments,
-    environments,
-    maps,
-    packages,
-    reports,
-    search,
-    teams,
-    times,
-)
+from app.http.context import graph
+from app.reports import maps, reports
+from app.sbom import packages
 from app.web import bp
 
 #: Rows in the lists of the home page and the list pages.

@@ -1,6 +1,6 @@
 // Purpose: import new deployments into the history, with the times the document gives: TO
 //          their environment, OF their application version or else their component versions
-//          (all imported before). The inventory is imported separately (deployments/move_runs).
+//          (all imported before). The inventory is imported separately (deploy/move_runs).
 // Parameters: $rows (list of {id, environment, status, started_at, finished_at, recorded_at
 //             (ISO 8601; recorded_at null = now), recorded_by, by, engine, log_url (strings
 //             or null),

@@ -1,0 +1,80 @@
+"""Reading components and their versions (registration is in `registration`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.core import paging, records
+from app.core.properties import KINDS
+from app.errors import Invalid, NotFound
+from app.graph import Graph
+
+
+def list_components(
+    graph: Graph,
+    prefix: str | None = None,
+    kind: str | None = None,
+    owner: str | None = None,
+    environment: str | None = None,
+    offset: int = 0,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    if kind is not None and kind not in KINDS:
+        raise Invalid(f"kind must be one of {', '.join(KINDS)}", {"kind": [kind]})
+    return paging.page(
+        lambda skip, take: graph.read(
+            "catalog/component_list",
+            prefix=prefix,
+            kind=kind,
+            owner=owner,
+            environment=environment,
+            offset=skip,
+            limit=take,
+        ),
+        lambda row: records.component(row["props"], row["owner"]),
+        offset,
+        limit,
+    )
+
+
+def get(graph: Graph, name: str) -> dict[str, Any]:
+    rows = graph.read("catalog/component_get", name=name)
+    if not rows:
+        raise NotFound(f"no component named {name!r}", {"component": name})
+    row = rows[0]
+    return {
+        **records.component(row["props"], row["owner"]),
+        "dependencies": row["dependencies"],
+        "running": row["running"],
+    }
+
+
+def list_versions(
+    graph: Graph, name: str, offset: int = 0, limit: int = paging.DEFAULT_LIMIT
+) -> dict[str, Any]:
+    get(graph, name)  # 404 for an unknown component rather than an empty page
+    return paging.page(
+        lambda skip, take: graph.read(
+            "catalog/component_versions", component=name, offset=skip, limit=take
+        ),
+        lambda row: records.component_version(row["props"], row["previous"]),
+        offset,
+        limit,
+    )
+
+
+def get_version(graph: Graph, name: str, version: str) -> dict[str, Any]:
+    rows = graph.read("catalog/component_version", component=name, version=version)
+    if not rows:
+        raise NotFound(
+            f"no version {version!r} of component {name!r}", {"component": name, "version": version}
+        )
+    row = rows[0]
+    shaped = records.component_version(row["props"], row["previous"], row["dependencies"])
+    shaped["running"] = row["running"]
+    return shaped
+
+
+def kinds(graph: Graph, names: list[str]) -> dict[str, str | None]:
+    """The kind of each of the named components that exists (one index seek each)."""
+    return {row["name"]: row["kind"] for row in graph.read("catalog/component_kinds", names=names)}

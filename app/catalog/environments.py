@@ -1,0 +1,101 @@
+"""Environments: where things run, and what runs there now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.access.scopes import Actor
+from app.core import naming, paging, records
+from app.deploy import engines
+from app.errors import Invalid, NotFound
+from app.graph import Graph
+
+STAGES = ("dev", "test", "staging", "prod")
+
+
+def upsert(
+    graph: Graph,
+    name: str,
+    stage: str | None = None,
+    cluster: str | None = None,
+    namespace: str | None = None,
+    engine: str | None = None,
+    description: str | None = None,
+    *,
+    actor: Actor | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Create the environment or update its details; returns (environment, created).
+    `actor` is recorded as `updated_by`."""
+    problems = {}
+    if naming.name_problem(name):
+        problems["name"] = [naming.name_problem(name)]
+    if stage is not None and stage not in STAGES:
+        problems["stage"] = [f"must be one of {', '.join(STAGES)}"]
+    if problems:
+        raise Invalid("the environment is invalid", problems)
+    row = graph.write(
+        "catalog/environment_upsert",
+        name=name,
+        stage=stage,
+        cluster=cluster,
+        namespace=namespace,
+        engine=engine,
+        description=description,
+        updated_by=None if actor is None else actor.name,
+    )[0]
+    return get(graph, name), row["created"]
+
+
+def set_engine(
+    graph: Graph,
+    name: str,
+    kind: str,
+    config: dict[str, Any] | None = None,
+    *,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    """Give environment `name` a deployment engine: `none` (record only), `command` or
+    `helm`, with its configuration (checked; see `app.deploy.engines`). `actor` is
+    recorded as `updated_by`."""
+    checked = engines.check(kind, config)
+    rows = graph.write(
+        "catalog/environment_set_engine",
+        name=name,
+        engine=kind,
+        engine_config=engines.encode(checked),
+        updated_by=None if actor is None else actor.name,
+    )
+    if not rows:
+        raise NotFound(f"no environment named {name!r}", {"environment": name})
+    return get(graph, name)
+
+
+def get(graph: Graph, name: str) -> dict[str, Any]:
+    """The environment, what runs there, and its engine configuration with secrets hidden."""
+    rows = graph.read("catalog/environment_get", name=name)
+    if not rows:
+        raise NotFound(f"no environment named {name!r}", {"environment": name})
+    props = rows[0]["props"]
+    config = engines.decode(props.get("engine_config")) if props.get("engine") else None
+    return {
+        **records.environment(props),
+        "engine_config": engines.redacted(config),
+        "running": rows[0]["running"],
+    }
+
+
+def list_environments(
+    graph: Graph,
+    prefix: str | None = None,
+    stage: str | None = None,
+    offset: int = 0,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    return paging.page(
+        lambda skip, take: graph.read(
+            "catalog/environment_list", prefix=prefix, stage=stage, offset=skip, limit=take
+        ),
+        lambda row: {**records.environment(row["props"]), "running_count": row["running"]},
+        offset,
+        limit,
+    )

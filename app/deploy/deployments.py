@@ -1,0 +1,388 @@
+"""Recording deployments, which is what builds each environment's inventory.
+
+A deployment is of an application version, or of a set of component versions (which, when
+it names an application, is matched to that application's version with exactly that set,
+or derives a new one). Every deployment stays in the history; a succeeded one moves the
+environment's `RUNS` edges to the deployed versions, a failed one moves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Any
+
+from app.access.scopes import Actor
+from app.catalog import applications
+from app.core import naming, paging, records, times
+from app.deploy import engines
+from app.errors import Conflict, Invalid, NotFound
+from app.graph import Graph, Tx
+
+#: How a deployment can end; a recorded deployment has one of these.
+STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
+#: Every status, with those of a deployment an engine is still to run or running.
+ALL_STATUSES = ("queued", "running", *STATUSES)
+#: Deployment ids are chosen by the caller (an idempotency key, e.g. the pipeline run) or
+#: generated; they appear in URLs, so they follow the name rules.
+ID_RULES = naming.name_problem
+
+
+def record(
+    graph: Graph, data: dict[str, Any], *, actor: Actor | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Record a finished deployment; returns (deployment, created).
+
+    `data`: environment, status, and either application + version, or components
+    ([{component, version}], optionally with application to match or derive a version);
+    optional id, started_at, finished_at, by, engine, log_url. Recording the same id with
+    the same content again is a no-op.
+
+    `actor` (who records it) is kept as `recorded_by`. A token limited to some components
+    may record only deployments whose every component version is within its limits — for
+    an application version, every component of that version.
+    """
+    request = _validated(data)
+    deployment_id, created = graph.write_tx(lambda tx: _record(tx, request, actor))
+    return get(graph, deployment_id), created
+
+
+def _validated(data: dict[str, Any], execute: bool = False) -> dict[str, Any]:
+    """The request checked; `execute`: to be run by the engine (no status or times given)."""
+    problems: dict[str, list[str]] = {}
+    request = dict(data)
+    if naming.name_problem(data.get("environment")):
+        problems["environment"] = [naming.name_problem(data.get("environment"))]
+    if execute:
+        for given in ("status", "started_at", "finished_at", "log_url"):
+            if data.get(given) is not None:
+                problems[given] = ["set by the engine's run; leave it out with execute"]
+    elif data.get("status") not in STATUSES:
+        problems["status"] = [f"must be one of {', '.join(STATUSES)}"]
+    if data.get("id") is not None and ID_RULES(data["id"]):
+        problems["id"] = [ID_RULES(data["id"])]
+    application, version = data.get("application"), data.get("version")
+    components = data.get("components")
+    if application is not None and naming.name_problem(application):
+        problems["application"] = [naming.name_problem(application)]
+    if version is not None and application is None:
+        problems["application"] = ["required with version"]
+    if version is not None and components:
+        problems["components"] = ["give an application version or components, not both"]
+    if version is None and not components:
+        problems["components"] = ["give an application and version, or component versions"]
+    if not execute:
+        _check_times(request, problems)
+    if problems:
+        raise Invalid("the deployment is invalid", problems)
+    if components:
+        request["members"] = applications.members_from_list(components)
+    request["id"] = data.get("id") or str(uuid.uuid4())
+    return request
+
+
+def _check_times(request: dict[str, Any], problems: dict[str, list[str]]) -> None:
+    now = times.now()
+    request["started_at"] = request.get("started_at") or now
+    request["finished_at"] = request.get("finished_at") or now
+    started, finished = times.parse(request["started_at"]), times.parse(request["finished_at"])
+    if started is None:
+        problems["started_at"] = [times.PROBLEM]
+    if finished is None:
+        problems["finished_at"] = [times.PROBLEM]
+    if started and finished and finished < started:
+        problems["finished_at"] = ["must not be before started_at"]
+    if started and finished:  # in the one form Neo4j is sent
+        request["started_at"] = times.parsed_text(started)
+        request["finished_at"] = times.parsed_text(finished)
+
+
+def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, bool]:
+    environment = request["environment"]
+    _lock_environment(tx, environment)
+    existing = tx.single("deploy/get", id=request["id"])
+    application, version, members = _target(tx, request, actor)
+    if existing is not None:
+        _refuse_different(request, existing, application, version, members)
+        return request["id"], False
+    _create(tx, request, application, version, members, actor)
+    if request["status"] == "succeeded":
+        move_inventory(tx, environment, request["id"], request["finished_at"], members)
+    return request["id"], True
+
+
+def _lock_environment(tx: Tx, environment: str) -> dict[str, Any]:
+    locked = tx.single("catalog/environment_lock", name=environment)
+    if locked is None:
+        raise NotFound(
+            f"no environment named {environment!r}; create it first", {"environment": environment}
+        )
+    return locked
+
+
+def _target(
+    tx: Tx, request: dict[str, Any], actor: Actor | None
+) -> tuple[str | None, str | None, dict[str, str]]:
+    """(application, application version, {component: version}) the request deploys; a set
+    of component versions with an application matches or derives that application's version.
+    A token limited to some components may deploy only versions within its limits."""
+    application, version = request.get("application"), request.get("version")
+    if version is not None:
+        found = tx.single("catalog/application_version_exists", application=application, version=version)
+        if found is None:
+            raise NotFound(
+                f"no version {version!r} of application {application!r}",
+                {"application": application, "version": version},
+            )
+        members = {m["component"]: m["version"] for m in found["components"]}
+        _check_limits(tx, actor, members)
+    else:
+        members = request["members"]
+        applications.check_members_exist(tx, members)
+        _check_limits(tx, actor, members)
+        if application is not None:
+            by = None if actor is None else actor.name
+            version = _matching_or_derived_version(tx, application, members, by)
+    return application, version, members
+
+
+def _create(
+    tx: Tx,
+    request: dict[str, Any],
+    application: str | None,
+    version: str | None,
+    members: dict[str, str],
+    actor: Actor | None,
+) -> None:
+    tx.single(
+        "deploy/create",
+        id=request["id"],
+        environment=request["environment"],
+        status=request["status"],
+        started_at=request.get("started_at"),
+        finished_at=request.get("finished_at"),
+        by=request.get("by"),
+        engine=request.get("engine"),
+        log_url=request.get("log_url"),
+        recorded_by=None if actor is None else actor.name,
+        application=application,
+        application_version=version,
+        components=[{"component": c, "version": v} for c, v in sorted(members.items())],
+    )
+
+
+def move_inventory(
+    tx: Tx, environment: str, deployment_id: str, since: str, members: dict[str, str]
+) -> None:
+    """The one rule by which a succeeded deployment — recorded or run — moves `RUNS`."""
+    tx.run(
+        "deploy/move_runs",
+        environment=environment,
+        deployment=deployment_id,
+        since=since,
+        components=[{"component": c, "version": v} for c, v in sorted(members.items())],
+    )
+
+
+def enqueue(
+    graph: Graph, data: dict[str, Any], dry_run: bool = False, *, actor: Actor | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Queue a deployment for the environment's engine; returns (deployment, created).
+
+    Same request as `record` without status and times. A worker runs it when it is first
+    in its environment's queue and nothing else runs there. The same id with the same
+    content again returns the existing deployment (whatever its status).
+
+    `dry_run`: the same transaction, rolled back at the end, returns the commands the
+    engine would run (secrets hidden) and the deployment it would get: nothing is written.
+    `actor` as for `record`.
+    """
+    request = _validated(data, execute=True)
+
+    def work(tx: Tx) -> tuple[str, bool]:
+        locked = _lock_environment(tx, request["environment"])
+        existing = tx.single("deploy/get", id=request["id"])
+        application, version, members = _target(tx, request, actor)
+        if existing is not None and not dry_run:
+            request["status"] = existing["props"]["status"]
+            _refuse_different(request, existing, application, version, members)
+            return request["id"], False
+        if existing is not None:
+            raise Conflict(f"deployment {request['id']} exists already", {"id": request["id"]})
+        if locked["engine"] not in engines.KINDS:
+            raise Invalid(
+                f"environment {request['environment']!r} has no engine to run deployments "
+                f"(engine: {locked['engine']!r}); set one with `mercator env set-engine`",
+                {"environment": [request["environment"]]},
+            )
+        request.update(status="queued", engine=locked["engine"])
+        _create(tx, request, application, version, members, actor)
+        if dry_run:
+            row = tx.single("deploy/work", id=request["id"])
+            kind, config = engines.configured(row["environment"])
+            document = engines.document(row)
+            plan = engines.plan(kind, config, document, "<deployment file>", dict(os.environ))
+            raise _DryRun({**plan.shown(), "deployment": document})
+        return request["id"], True
+
+    try:
+        deployment_id, created = graph.write_tx(work)
+    except _DryRun as outcome:
+        return outcome.plan, False
+    return get(graph, deployment_id), created
+
+
+class _DryRun(Exception):
+    """Ends a dry run's transaction (so it rolls back) carrying what would have run."""
+
+    def __init__(self, plan: dict[str, Any]) -> None:
+        super().__init__("dry run")
+        self.plan = plan
+
+
+def cancel(graph: Graph, deployment_id: str, *, actor: Actor | None = None) -> dict[str, Any]:
+    """Cancel a deployment: a queued one at once, a running one by its worker, which kills
+    the engine's process group at its next heartbeat. A finished one is a conflict. A token
+    limited to some components may cancel only deployments within its limits."""
+    before = get(graph, deployment_id)
+    members = {m["component"]: m["version"] for m in before["components"]}
+    graph.read_tx(lambda tx: _check_limits(tx, actor, members))
+    if before["status"] in STATUSES:
+        raise Conflict(
+            f"deployment {deployment_id} has already ended ({before['status']})",
+            {"status": before["status"]},
+        )
+    graph.write("deploy/cancel", id=deployment_id)
+    return get(graph, deployment_id)
+
+
+def log(graph: Graph, deployment_id: str, offset: int = 0) -> dict[str, Any]:
+    """The deployment's log from character `offset` on, and the offset to ask for next.
+
+    The log keeps its last LOG_KEEP characters; `start` says where what is returned starts
+    (later than `offset` when the beginning was dropped). `done` is true once the
+    deployment has ended, so a client streams until then.
+    """
+    if not 0 <= offset <= LOG_OFFSET_MAX:
+        raise Invalid(
+            "the log offset is invalid", {"offset": [f"must be between 0 and {LOG_OFFSET_MAX}"]}
+        )
+    row = graph.read_tx(lambda tx: tx.single("deploy/log", id=deployment_id, offset=offset))
+    if row is None:
+        raise NotFound(f"no deployment with id {deployment_id!r}", {"id": deployment_id})
+    return {
+        "id": deployment_id,
+        "status": row["status"],
+        "done": row["status"] in STATUSES,
+        "start": row["start"],
+        "text": row["text"],
+        "next_offset": row["total"],
+    }
+
+
+def _check_limits(tx: Tx, actor: Actor | None, members: dict[str, str]) -> None:
+    if actor is None or not actor.limited:
+        return
+    rows = tx.run("catalog/component_owners", names=sorted(members))
+    actor.check_components({row["name"]: row["owner"] for row in rows})
+
+
+def _matching_or_derived_version(
+    tx: Tx, application: str, members: dict[str, str], by: str | None
+) -> str:
+    wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
+    locked = applications.lock(tx, [application])
+    match = tx.single("catalog/application_matching_version", application=application, members=wanted)
+    if match is not None:
+        return match["version"]
+    (created,) = applications.create_versions(
+        tx,
+        locked,
+        [applications.NewVersion(application, members, "deployed as a set of component versions")],
+        by=by,
+    )
+    return created["version"]
+
+
+def _refuse_different(
+    request: dict[str, Any],
+    existing: dict[str, Any],
+    application: str | None,
+    version: str | None,
+    members: dict[str, str],
+) -> None:
+    props = existing["props"]
+    given = {
+        "environment": request["environment"],
+        "status": request["status"],
+        "components": members,
+    }
+    registered = {
+        "environment": existing["environment"],
+        "status": props["status"],
+        "components": {m["component"]: m["version"] for m in existing["components"]},
+    }
+    differences = {
+        key: {"registered": registered[key], "given": given[key]}
+        for key in given
+        if given[key] != registered[key]
+    }
+    if differences:
+        raise Conflict(
+            f"deployment {request['id']} is already recorded with other "
+            f"{', '.join(sorted(differences))}",
+            {"fields": differences},
+        )
+
+
+#: What a deployment run by an engine adds: when it was queued, the worker that claimed it
+#: and its last heartbeat, the engine's exit code, and why it ended as it did.
+RUN_FIELDS = ("queued_at", "worker", "heartbeat_at", "exit_code", "reason")
+#: Characters of a deployment's log kept in the graph: the last 1 MiB of ASCII output.
+LOG_KEEP = 1024 * 1024
+#: Largest log offset asked for: Neo4j's integers are 64-bit (a larger one would fail the
+#: query, not the check), and no log reaches it.
+LOG_OFFSET_MAX = 2**62
+
+
+def get(graph: Graph, deployment_id: str) -> dict[str, Any]:
+    rows = graph.read("deploy/get", id=deployment_id)
+    if not rows:
+        raise NotFound(f"no deployment with id {deployment_id!r}", {"id": deployment_id})
+    row = rows[0]
+    props = row["props"]
+    return {
+        **records.deployment(props, row["environment"], row["application"]),
+        "components": row["components"],
+        **{key: props.get(key) for key in RUN_FIELDS},
+        "cancel_requested": props.get("cancel_requested", False),
+        "log_size": row["log_size"],
+        "ahead": row["ahead"],
+    }
+
+
+def list_deployments(
+    graph: Graph,
+    environment: str | None = None,
+    application: str | None = None,
+    component: str | None = None,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    if status is not None and status not in ALL_STATUSES:
+        raise Invalid(f"status must be one of {', '.join(ALL_STATUSES)}", {"status": [status]})
+    return paging.page(
+        lambda skip, take: graph.read(
+            "deploy/list",
+            environment=environment,
+            application=application,
+            component=component,
+            status=status,
+            offset=skip,
+            limit=take,
+        ),
+        lambda row: records.deployment(row["props"], row["environment"], row["application"]),
+        offset,
+        limit,
+    )

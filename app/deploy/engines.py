@@ -1,0 +1,288 @@
+"""Deployment engines: what an environment runs to deploy, built as argv lists.
+
+An environment's engine is a kind (`none`, `command`, `helm`) and a configuration. This
+module checks configurations, hides their secrets, and turns a deployment into the exact
+commands to run — nothing here starts a process (that is `app.deploy.runner`), so dry
+runs and tests see precisely what a worker would execute.
+
+Commands are argv lists handed to the operating system without a shell: a deployment's
+fields reach a `command` engine as `{placeholder}`s replaced inside single arguments, as
+environment variables and as a JSON file, never as shell text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.errors import Invalid
+
+KINDS = ("none", "command", "helm")
+#: Seconds a deployment may run when its engine configuration names no timeout.
+DEFAULT_TIMEOUT = 600
+MAX_TIMEOUT = 24 * 3600
+REDACTED = "***"
+#: Variables a command always receives from the worker's own environment (nothing else
+#: leaks through, e.g. not the Neo4j password; name more with `inherit_env`).
+BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+#: What `{placeholder}` may name in a command template.
+PLACEHOLDERS = (
+    "deployment_id",
+    "application",
+    "version",
+    "environment",
+    "stage",
+    "cluster",
+    "namespace",
+    "deployment_file",
+)
+
+#: Keys each kind's configuration may hold (unknown keys are refused, so typos show).
+_KEYS = {
+    "none": {"timeout"},
+    "command": {"command", "env", "secret_env", "inherit_env", "timeout", "working_dir"},
+    "helm": {
+        "helm",
+        "kube_context",
+        "namespace",
+        "chart_prefix",
+        "release_prefix",
+        "extra_args",
+        "env",
+        "secret_env",
+        "inherit_env",
+        "timeout",
+    },
+}
+
+
+def check(kind: str, config: dict[str, Any] | None) -> dict[str, Any]:
+    """The configuration of an engine of `kind`, checked; raises Invalid naming each problem."""
+    config = dict(config or {})
+    problems: dict[str, list[str]] = {}
+
+    def problem(key: str, message: str) -> None:
+        problems.setdefault(key, []).append(message)
+
+    if kind not in KINDS:
+        raise Invalid(f"engine must be one of {', '.join(KINDS)}", {"kind": [kind]})
+    for key in sorted(set(config) - _KEYS[kind]):
+        problem(key, f"unknown for a {kind} engine; known: {', '.join(sorted(_KEYS[kind]))}")
+    timeout = config.get("timeout", DEFAULT_TIMEOUT)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+        problem("timeout", "must be a number of seconds")
+    elif not 0 < timeout <= MAX_TIMEOUT:
+        problem("timeout", f"must be more than 0 and at most {MAX_TIMEOUT} seconds")
+    if kind == "command":
+        command = config.get("command")
+        if not _strings(command) or not command:
+            problem("command", "must be a non-empty list of strings (an argv, no shell)")
+        else:
+            for argument in command:
+                for name in _PLACEHOLDER.findall(argument):
+                    if name not in PLACEHOLDERS:
+                        problem("command", f"unknown placeholder {{{name}}}")
+    for key in ("env", "secret_env"):
+        value = config.get(key, {})
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and _ENV_NAME.match(k) and isinstance(v, str)
+            for k, v in value.items()
+        ):
+            problem(key, "must map variable names to string values")
+    for key in ("inherit_env", "extra_args"):
+        if not _strings(config.get(key, [])):
+            problem(key, "must be a list of strings")
+    for key in ("helm", "kube_context", "namespace", "chart_prefix", "release_prefix"):
+        if key in config and not isinstance(config[key], str):
+            problem(key, "must be a string")
+    if "working_dir" in config and not isinstance(config["working_dir"], str):
+        problem("working_dir", "must be a string")
+    if problems:
+        raise Invalid(f"the {kind} engine configuration is invalid", problems)
+    return config
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def redacted(config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The configuration as it may be shown: every `secret_env` value replaced by ***."""
+    if config is None:
+        return None
+    shown = dict(config)
+    if "secret_env" in shown:
+        shown["secret_env"] = {key: REDACTED for key in shown["secret_env"]}
+    return shown
+
+
+def secrets(config: dict[str, Any]) -> list[str]:
+    """The secret values of a configuration, longest first (for scrubbing logs)."""
+    return sorted((v for v in config.get("secret_env", {}).values() if v), key=len, reverse=True)
+
+
+def scrub(text: str, secret_values: list[str]) -> str:
+    """`text` with every secret value replaced by ***."""
+    for value in secret_values:
+        text = text.replace(value, REDACTED)
+    return text
+
+
+def encode(config: dict[str, Any]) -> str:
+    """How a configuration is stored on the Environment node (Neo4j has no map properties)."""
+    return json.dumps(config, sort_keys=True)
+
+
+def decode(stored: str | None) -> dict[str, Any]:
+    return json.loads(stored) if stored else {}
+
+
+def configured(environment: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """(kind, checked configuration) of an Environment node's engine."""
+    kind = environment.get("engine")
+    if kind not in KINDS:
+        raise Invalid(
+            f"environment {environment['name']!r} has no engine to run deployments "
+            f"(engine: {kind!r}); set one with `mercator env set-engine`",
+            {"environment": [environment["name"]]},
+        )
+    return kind, check(kind, decode(environment.get("engine_config")))
+
+
+def document(row: dict[str, Any]) -> dict[str, Any]:
+    """The deployment as an engine sees it (MERCATOR_DEPLOYMENT_FILE holds it as JSON),
+    from a `deploy/work` row."""
+    props, environment = row["props"], row["environment"]
+    application = row["application"] or {}
+    return {
+        "id": props["id"],
+        "application": application.get("application"),
+        "version": application.get("version"),
+        "by": props.get("by"),
+        "environment": {
+            key: environment.get(key) for key in ("name", "stage", "cluster", "namespace")
+        },
+        "components": row["components"],
+    }
+
+
+@dataclass
+class Plan:
+    """What a worker runs for one deployment: commands in order, each an argv, with the
+    environment they get; the first that fails ends the deployment."""
+
+    kind: str
+    commands: list[list[str]]
+    env: dict[str, str]
+    timeout: float
+    working_dir: str | None = None
+    secret_values: list[str] = field(default_factory=list)
+
+    def shown(self) -> dict[str, Any]:
+        """The plan as a dry run prints it: secrets scrubbed, variables without secrets."""
+        return {
+            "engine": self.kind,
+            "commands": [[scrub(arg, self.secret_values) for arg in c] for c in self.commands],
+            "env": {k: scrub(v, self.secret_values) for k, v in sorted(self.env.items())},
+            "timeout": self.timeout,
+        }
+
+
+def plan(
+    kind: str,
+    config: dict[str, Any],
+    deployment: dict[str, Any],
+    deployment_file: str,
+    worker_env: dict[str, str],
+) -> Plan:
+    """The commands that deploy `deployment` (see `deployment_document`) with this engine.
+
+    `deployment_file` is where the worker writes the deployment as JSON; `worker_env` the
+    worker's own environment, of which only BASE_ENV and `inherit_env` pass through.
+    """
+    environment = deployment["environment"]
+    fields = {
+        "deployment_id": deployment["id"],
+        "application": deployment.get("application") or "",
+        "version": deployment.get("version") or "",
+        "environment": environment["name"],
+        "stage": environment.get("stage") or "",
+        "cluster": environment.get("cluster") or "",
+        "namespace": environment.get("namespace") or "",
+        "deployment_file": deployment_file,
+    }
+    passed = {*BASE_ENV, *config.get("inherit_env", [])}
+    env = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
+    env.update({f"MERCATOR_{name.upper()}": value for name, value in fields.items()})
+    env["MERCATOR_COMPONENTS"] = " ".join(
+        f"{c['component']}={c['version']}" for c in deployment["components"]
+    )
+    env["MERCATOR_BY"] = deployment.get("by") or ""
+    env.update(config.get("env", {}))
+    env.update(config.get("secret_env", {}))
+    timeout = float(config.get("timeout", DEFAULT_TIMEOUT))
+    if kind == "none":
+        commands: list[list[str]] = []
+    elif kind == "command":
+        commands = [[_fill(arg, fields) for arg in config["command"]]]
+    else:
+        commands = helm_commands(config, deployment, timeout)
+        if not commands:
+            raise Invalid(
+                "none of the deployed component versions has a Helm chart to install",
+                {"components": [c["component"] for c in deployment["components"]]},
+            )
+    return Plan(kind, commands, env, timeout, config.get("working_dir"), secrets(config))
+
+
+def _fill(argument: str, fields: dict[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), argument)
+
+
+def helm_commands(
+    config: dict[str, Any], deployment: dict[str, Any], timeout: float
+) -> list[list[str]]:
+    """`helm upgrade --install` for each component version that has a chart, by component.
+
+    Release = release_prefix + component; chart = chart_prefix + the version's chart; kube
+    context and namespace from the configuration, else the environment's cluster and
+    namespace. The image goes in as image.repository / image.tag (the version) /
+    image.digest; `--wait` makes helm's exit code say whether the rollout finished.
+    """
+    environment = deployment["environment"]
+    context = config.get("kube_context") or environment.get("cluster")
+    namespace = config.get("namespace") or environment.get("namespace")
+    commands = []
+    for member in deployment["components"]:
+        if not member.get("chart"):
+            continue
+        argv = [
+            config.get("helm", "helm"),
+            "upgrade",
+            "--install",
+            config.get("release_prefix", "") + member["component"],
+            config.get("chart_prefix", "") + member["chart"],
+        ]
+        if member.get("chart_version"):
+            argv += ["--version", member["chart_version"]]
+        if context:
+            argv += ["--kube-context", context]
+        if namespace:
+            argv += ["--namespace", namespace]
+        if member.get("image"):
+            argv += ["--set", f"image.repository={_helm_value(member['image'])}"]
+        argv += ["--set", f"image.tag={_helm_value(member['version'])}"]
+        if member.get("digest"):
+            argv += ["--set", f"image.digest={_helm_value(member['digest'])}"]
+        argv += ["--wait", "--timeout", f"{int(timeout)}s", *config.get("extra_args", [])]
+        commands.append(argv)
+    return commands
+
+
+def _helm_value(value: str) -> str:
+    """A value for `--set key=value`: helm splits on commas and reads backslashes."""
+    return value.replace("\\", "\\\\").replace(",", "\\,")

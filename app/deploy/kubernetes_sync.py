@@ -1,0 +1,158 @@
+"""Reconciling what a Kubernetes cluster runs with the catalog's inventory.
+
+Input is what `kubectl get deployments,statefulsets,daemonsets -A -o json` prints. Each
+container image is matched to a component version by digest (`image@sha256:...`), else
+by repository and tag (the tag being the version, with or without a leading `v`). Then:
+
+- versions that run but the catalog places elsewhere (catalog says X, Y runs) are
+  recorded as one succeeded deployment `by` "sync", through the same recording as any
+  deployment, so the inventory follows its usual rule;
+- images no component version is known by are reported as unknown, components running
+  two versions at once (a rollout in progress) as conflicting (not recorded), and
+  components the catalog places here whose image no workload runs as not running.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from app.access.scopes import Actor
+from app.catalog import environments
+from app.deploy import deployments
+from app.errors import Invalid
+from app.graph import Graph
+
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
+ENGINE = "kubernetes-sync"
+
+
+def parse_image(ref: str) -> dict[str, str | None]:
+    """repository, tag and digest of an image reference.
+
+    >>> parse_image("registry:5000/shop/payment:1.5.1@sha256:ab")["repository"]
+    'registry:5000/shop/payment'
+    """
+    name, _, digest = ref.partition("@")
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        repository, tag = name[:colon], name[colon + 1 :]
+    else:
+        repository, tag = name, None if digest else "latest"
+    return {"ref": ref, "repository": repository, "tag": tag, "digest": digest or None}
+
+
+def workloads(document: Any, namespace: str | None) -> list[dict[str, Any]]:
+    """Containers of the document's workloads (in `namespace`, when given)."""
+    if not isinstance(document, dict) or not isinstance(document.get("items"), list):
+        raise Invalid("expected the JSON of `kubectl get ... -o json`: an object with items")
+    found = []
+    for index, item in enumerate(document["items"]):
+        if not isinstance(item, dict) or item.get("kind") not in WORKLOAD_KINDS:
+            continue
+        metadata = item.get("metadata") or {}
+        if namespace and metadata.get("namespace") != namespace:
+            continue
+        pod = ((item.get("spec") or {}).get("template") or {}).get("spec") or {}
+        for container in pod.get("containers") or []:
+            if not isinstance(container, dict) or not isinstance(container.get("image"), str):
+                raise Invalid(f"items[{index}]: a container without an image")
+            found.append(
+                {
+                    "workload": f"{item['kind']}/{metadata.get('namespace')}/"
+                    f"{metadata.get('name')}",
+                    "container": container.get("name"),
+                    "image": container["image"],
+                }
+            )
+    return found
+
+
+def kubernetes(
+    graph: Graph,
+    environment: str,
+    document: Any,
+    by: str = "sync",
+    dry_run: bool = False,
+    all_namespaces: bool = False,
+    *,
+    actor: Actor | None = None,
+) -> dict[str, Any]:
+    """Reconcile environment `environment` with a kubectl document; the drift report, and
+    the id of the deployment that recorded what moved (None when nothing did, or dry_run).
+    `actor` records that deployment, as for `deployments.record`."""
+    place = environments.get(graph, environment)
+    containers = workloads(document, None if all_namespaces else place.get("namespace"))
+    images = {c["image"]: parse_image(c["image"]) for c in containers}
+    matches = {
+        row["ref"]: (row["by_digest"], "digest") if row["by_digest"] else (row["by_tag"], "tag")
+        for row in graph.read("deploy/sync_match_images", images=list(images.values()))
+    }
+    observed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    unknown, ambiguous = [], []
+    for container in containers:
+        found, how = matches[container["image"]]
+        if not found:
+            unknown.append(container)
+        elif len(found) > 1:
+            ambiguous.append({**container, "candidates": found})
+        else:
+            observed[found[0]["component"]][found[0]["version"]].append(
+                f"{container['workload']} ({how})"
+            )
+    catalog = graph.read("deploy/sync_catalog_images", environment=environment)
+    catalog_version = {row["component"]: row["version"] for row in catalog}
+    running_repositories = {image["repository"] for image in images.values()}
+    moved, conflicting, in_sync = [], [], []
+    for component, versions in sorted(observed.items()):
+        if len(versions) > 1:
+            conflicting.append({"component": component, "running": dict(versions)})
+            continue
+        ((version, seen_in),) = versions.items()
+        if catalog_version.get(component) == version:
+            in_sync.append({"component": component, "version": version})
+        else:
+            moved.append(
+                {
+                    "component": component,
+                    "catalog": catalog_version.get(component),
+                    "running": version,
+                    "seen_in": seen_in,
+                }
+            )
+    not_running = [
+        {"component": row["component"], "version": row["version"]}
+        for row in catalog
+        if row["component"] not in observed
+        and row["image"]
+        and row["image"] not in running_repositories
+    ]
+    deployment_id = None
+    if moved and not dry_run:
+        recorded, _ = deployments.record(
+            graph,
+            {
+                "environment": environment,
+                "status": "succeeded",
+                "components": [
+                    {"component": m["component"], "version": m["running"]} for m in moved
+                ],
+                "by": by,
+                "engine": ENGINE,
+            },
+            actor=actor,
+        )
+        deployment_id = recorded["id"]
+    return {
+        "environment": environment,
+        "containers": len(containers),
+        "in_sync": in_sync,
+        "moved": moved,
+        "conflicting": conflicting,
+        "unknown": unknown,
+        "ambiguous": ambiguous,
+        "not_running": not_running,
+        "deployment": deployment_id,
+        "dry_run": dry_run,
+    }

@@ -1,0 +1,298 @@
+"""The reports: bill of materials, blast radius, differences and inventory.
+
+Each report is one named query under `cypher/reports/` (so the same answer can be had in
+Neo4j Browser); this module checks the parameters, turns "no row" into NotFound, and
+shapes the rows: attribute pairs into objects, lists into a stable order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.catalog import components
+from app.core import semver, times
+from app.errors import Invalid, NotFound
+from app.graph import Graph, Tx
+
+DEFAULT_DEPTH = 5
+MAX_DEPTH = 10
+DEFAULT_CONSUMER_LIMIT = 1000
+MAX_CONSUMER_LIMIT = 10_000
+
+
+def bom_application_version(graph: Graph, application: str, version: str) -> dict[str, Any]:
+    """Everything in an application version: components, external dependencies, packages."""
+    row = _one(
+        graph,
+        "reports/bom_application_version",
+        f"no version {version!r} of application {application!r}",
+        application=application,
+        version=version,
+    )
+    row["components"] = [_with_attributes(c) for c in row["components"]]
+    return row
+
+
+def bom_component_version(graph: Graph, component: str, version: str) -> dict[str, Any]:
+    """A component version's own dependencies and packages."""
+    row = _one(
+        graph,
+        "reports/bom_component_version",
+        f"no version {version!r} of component {component!r}",
+        component=component,
+        version=version,
+    )
+    return _with_attributes(row)
+
+
+def blast_radius(
+    graph: Graph,
+    component: str,
+    version: str | None = None,
+    depth: int = DEFAULT_DEPTH,
+    limit: int = DEFAULT_CONSUMER_LIMIT,
+) -> dict[str, Any]:
+    """What breaks or must be re-tested if `component` (at `version`, or any change of it)
+    changes: its consumers, transitively up to `depth` hops, each at its shortest distance
+    with one path; the application versions, environments and teams they reach."""
+    problems = {}
+    if not 1 <= depth <= MAX_DEPTH:
+        problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
+    if not 1 <= limit <= MAX_CONSUMER_LIMIT:
+        problems["limit"] = [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]
+    if problems:
+        raise Invalid("bad blast radius parameters", problems)
+    _require_component(graph, component, version)
+    return graph.read_tx(lambda tx: _blast_radius(tx, component, version, depth, limit))
+
+
+def _blast_radius(
+    tx: Tx, component: str, version: str | None, depth: int, limit: int
+) -> dict[str, Any]:
+    """Breadth first, one `blast_radius_step` query per hop: every consumer is found at its
+    shortest distance, each version once (so cycles end), and the work grows with what is
+    affected rather than with every path through the graph."""
+    consumers: dict[tuple[str, str], dict[str, Any]] = {}
+    frontier = [
+        {
+            "component": component,
+            "any": version is None,
+            "versions": []
+            if version is None
+            else [{"version": version, "key": semver.version_key(version)}],
+        }
+    ]
+    for distance in range(1, depth + 1):
+        reached: dict[str, list[dict[str, Any]]] = {}
+        rows = tx.run("reports/blast_radius_step", frontier=frontier)
+        for row in sorted(
+            rows,
+            key=lambda r: (r["component"], r["version"], r["via_component"], str(r["via_version"])),
+        ):
+            key = (row["component"], row["version"])
+            if row["component"] == component or key in consumers:
+                continue
+            via = (
+                [component]
+                if row["via_component"] == component
+                else consumers[(row["via_component"], row["via_version"])]["path"]
+            )
+            consumers[key] = {
+                "component": row["component"],
+                "version": row["version"],
+                "distance": distance,
+                "latest": row["latest"],
+                "path": [*via, f"{row['component']}@{row['version']}"],
+                "key": row["key"],
+            }
+            reached.setdefault(row["component"], []).append(
+                {"version": row["version"], "key": row["key"]}
+            )
+        if not reached:
+            break
+        frontier = [
+            {"component": name, "any": False, "versions": versions}
+            for name, versions in reached.items()
+        ]
+    # Nearest first, by component, newest version first (two stable sorts).
+    ordered = sorted(consumers.values(), key=lambda c: c["key"] or "", reverse=True)
+    ordered.sort(key=lambda c: (c["distance"], c["component"]))
+    affected = [{"component": component, "version": version}] + [
+        {"component": c["component"], "version": c["version"]} for c in ordered
+    ]
+    impact = impact_of(tx, affected)
+    return {
+        "component": component,
+        "version": version,
+        "depth": depth,
+        "consumers": [{k: v for k, v in c.items() if k != "key"} for c in ordered[:limit]],
+        "consumer_count": len(ordered),
+        "truncated": len(ordered) > limit,
+        **impact,
+    }
+
+
+def impact_of(tx: Tx, affected: list[dict[str, Any]]) -> dict[str, Any]:
+    """What affected component versions reach: the application versions including them
+    (latest, or deployed now), the environments running them, the teams to notify."""
+    impact = tx.single("reports/blast_radius_impact", affected=affected)
+    impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
+    for application in impact["applications"]:
+        application["deployed_in"].sort()
+    impact["environments"].sort(key=lambda e: (e["environment"], e["component"]))
+    impact["teams"].sort(key=lambda t: t["team"])
+    for team in impact["teams"]:
+        team["owns"].sort()
+    return impact
+
+
+def diff_component_versions(
+    graph: Graph, component: str, from_version: str, to_version: str
+) -> dict[str, Any]:
+    """What changed between two versions of one component."""
+    changes = _component_changes(
+        graph, [{"component": component, "from": from_version, "to": to_version}]
+    )
+    if not changes:
+        raise NotFound(
+            f"no version {from_version!r} or no version {to_version!r} of component {component!r}",
+            {"component": component, "from": from_version, "to": to_version},
+        )
+    return changes[0]
+
+
+def diff_application_versions(
+    graph: Graph,
+    application: str,
+    from_version: str,
+    to_version: str,
+    to_application: str | None = None,
+) -> dict[str, Any]:
+    """Components added, removed and changed (with each one's changes) between two
+    application versions, by default of the same application."""
+    to_application = to_application or application
+    row = _one(
+        graph,
+        "reports/diff_application_versions",
+        f"no version {from_version!r} of {application!r} or no version "
+        f"{to_version!r} of {to_application!r}",
+        from_application=application,
+        from_version=from_version,
+        to_application=to_application,
+        to_version=to_version,
+    )
+    for key in ("added", "removed", "changed"):
+        row[key].sort(key=lambda item: item["component"])
+    details = {c["component"]: c for c in _component_changes(graph, row["changed"])}
+    for changed in row["changed"]:
+        changed["changes"] = details[changed["component"]]
+    return {
+        "from": {"application": application, "version": from_version},
+        "to": {"application": to_application, "version": to_version},
+        **row,
+    }
+
+
+def diff_environments(graph: Graph, left: str, right: str) -> dict[str, Any]:
+    """What differs between what two environments run now."""
+    row = _one(
+        graph,
+        "reports/diff_environments",
+        f"no environment named {left!r} or {right!r}",
+        left=left,
+        right=right,
+    )
+    for key in ("only_left", "only_right", "different"):
+        row[key].sort(key=lambda item: item["component"])
+    return {"left": left, "right": right, **row}
+
+
+def deployment_plan(
+    graph: Graph, application: str, version: str, environment: str
+) -> dict[str, Any]:
+    """What deploying an application version to an environment would change there."""
+    row = _one(
+        graph,
+        "reports/diff_deployment_plan",
+        f"no version {version!r} of application {application!r} or no environment "
+        f"named {environment!r}",
+        application=application,
+        version=version,
+        environment=environment,
+    )
+    for key in ("add", "change", "unchanged", "untouched"):
+        row[key].sort(key=lambda item: item["component"])
+    return {"application": application, "version": version, "environment": environment, **row}
+
+
+def inventory(graph: Graph, environment: str, at: str | None = None) -> dict[str, Any]:
+    """What an environment runs now, or ran at time `at` (from its deployment history)."""
+    if at is None:
+        return _one(
+            graph,
+            "reports/inventory_now",
+            f"no environment named {environment!r}",
+            environment=environment,
+        )
+    if times.parse(at) is None:
+        raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
+    return _one(
+        graph,
+        "reports/inventory_at",
+        f"no environment named {environment!r}",
+        environment=environment,
+        at=times.canonical(at),
+    )
+
+
+def where_runs(graph: Graph, component: str, version: str | None = None) -> dict[str, Any]:
+    """Where a component (or one version of it) runs now, and where it ran before."""
+    _require_component(graph, component, version)
+    return graph.read("reports/where_runs", component=component, version=version)[0]
+
+
+def _component_changes(graph: Graph, pairs: list[dict[str, str]]) -> list[dict[str, Any]]:
+    if not pairs:
+        return []
+    rows = graph.read(
+        "reports/diff_component_versions",
+        pairs=[{"component": p["component"], "from": p["from"], "to": p["to"]} for p in pairs],
+    )
+    for row in rows:
+        row["fields"].sort(key=lambda f: f["field"])
+        attributes = row["attributes"]
+        row["attributes"] = {
+            "added": dict(sorted(attributes["added"])),
+            "removed": dict(sorted(attributes["removed"])),
+            "changed": {
+                key: {"from": old, "to": new} for key, old, new in sorted(attributes["changed"])
+            },
+        }
+        for part in ("dependencies", "packages"):
+            for items in row[part].values():
+                items.sort(
+                    key=lambda item: (
+                        item if isinstance(item, str) else item.get("component") or item.get("name")
+                    )
+                )
+    return rows
+
+
+def _one(graph: Graph, query: str, missing: str, **params: Any) -> dict[str, Any]:
+    rows = graph.read(query, **params)
+    if not rows:
+        raise NotFound(missing, params)
+    return rows[0]
+
+
+def _require_component(graph: Graph, component: str, version: str | None) -> None:
+    """NotFound unless the component (and the version, when one is named) exists."""
+    if version is None:
+        components.get(graph, component)
+    else:
+        components.get_version(graph, component, version)
+
+
+def _with_attributes(item: dict[str, Any]) -> dict[str, Any]:
+    """Attribute pairs from Cypher (`[[key, value]]`) as an object."""
+    return {**item, "attributes": dict(sorted(item["attributes"]))}

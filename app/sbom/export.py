@@ -1,0 +1,120 @@
+"""An application version's bill of materials as one CycloneDX 1.6 JSON document.
+
+Other tools (Dependency-Track, Grype) take CycloneDX: the application version is the
+document's subject, each of its component versions a component, with the packages from
+its SBOM nested inside it. Bom-refs must be unique in a document, so a package brought by
+two component versions appears under each with a ref qualified by that version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cyclonedx.spdx import is_expression, is_supported_id
+
+from app.graph import Graph
+from app.reports import reports
+
+SPEC_VERSION = "1.6"
+
+#: CycloneDX component type of each kind of Mercator component.
+TYPE_OF_KIND = {
+    "service": "application",
+    "database": "data",
+    "config": "data",
+    "library": "library",
+    "binary": "application",
+    "infrastructure": "platform",
+    "job": "application",
+    None: "application",
+}
+
+
+def application_version_cyclonedx(graph: Graph, application: str, version: str) -> dict:
+    bom = reports.bom_application_version(graph, application, version)
+    packages_of: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for package in bom["packages"]:
+        for holder in package["brought_by"]:
+            packages_of.setdefault((holder["component"], holder["version"]), []).append(
+                {**package, "scope": holder["scope"]}
+            )
+    subject = f"{application}@{version}"
+    components, dependencies = [], []
+    for member in bom["components"]:
+        ref = f"{member['component']}@{member['version']}"
+        nested = [
+            _package(ref, p) for p in packages_of.get((member["component"], member["version"]), [])
+        ]
+        components.append(_component(ref, member, nested))
+        dependencies.append({"ref": ref, "dependsOn": [p["bom-ref"] for p in nested]})
+    dependencies.insert(0, {"ref": subject, "dependsOn": [c["bom-ref"] for c in components]})
+    return {
+        "bomFormat": "CycloneDX",
+        "specVersion": SPEC_VERSION,
+        "version": 1,
+        "metadata": {
+            "timestamp": bom["created_at"],
+            "component": {
+                "type": "application",
+                "bom-ref": subject,
+                "name": application,
+                "version": version,
+            },
+            "tools": {"components": [{"type": "application", "name": "mercator"}]},
+        },
+        "components": components,
+        "dependencies": dependencies,
+    }
+
+
+def _component(ref: str, member: dict[str, Any], nested: list[dict]) -> dict[str, Any]:
+    component: dict[str, Any] = {
+        "type": TYPE_OF_KIND.get(member["kind"], "application"),
+        "bom-ref": ref,
+        "name": member["component"],
+        "version": member["version"],
+    }
+    if member["owner"]:
+        component["supplier"] = {"name": member["owner"]}
+    if member["digest"] and ":" in member["digest"]:
+        algorithm, content = member["digest"].split(":", 1)
+        if algorithm.lower() == "sha256":
+            component["hashes"] = [{"alg": "SHA-256", "content": content}]
+    properties = [
+        {"name": f"mercator:attribute:{k}", "value": str(v)}
+        for k, v in member["attributes"].items()
+    ]
+    for field in ("image", "git_repository", "git_commit"):
+        if member.get(field):
+            properties.append({"name": f"mercator:{field}", "value": member[field]})
+    if properties:
+        component["properties"] = properties
+    if nested:
+        component["components"] = nested
+    return component
+
+
+def _package(holder: str, package: dict[str, Any]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "type": "library",
+        "bom-ref": f"{holder}|{package['purl']}",
+        "name": package["name"] or package["purl"],
+        "purl": package["purl"],
+    }
+    if package["version"]:
+        entry["version"] = package["version"]
+    if package["scope"] in {"required", "optional", "excluded"}:
+        entry["scope"] = package["scope"]
+    if package["licenses"]:
+        entry["licenses"] = [_license(text) for text in package["licenses"]]
+    return entry
+
+
+def _license(text: str) -> dict[str, Any]:
+    """A known SPDX id as `id`, an SPDX expression as `expression`, anything else by name
+    (the schema only admits listed SPDX ids)."""
+    if is_supported_id(text):
+        return {"license": {"id": text}}
+    if " " in text and is_expression(text):
+        return {"expression": text}
+    return {"license": {"name": text}}

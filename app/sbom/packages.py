@@ -1,0 +1,169 @@
+"""SBOMs attached to component versions, and "where does this package run?".
+
+An SBOM (CycloneDX or SPDX JSON, read by `parsing.parse`) becomes `Package` nodes keyed by
+purl, `CONTAINS {scope}` edges from the component version, and `Package DEPENDS_ON
+Package` edges from the SBOM's dependency graph — all in one transaction, so an attach
+happens whole or not at all. A version's SBOM is immutable like the version: the same one
+again is a no-op, another one a conflict unless the caller asks to replace it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.access.scopes import Actor
+from app.core import semver
+from app.errors import Conflict, Invalid, NotFound
+from app.graph import Graph, Tx
+from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_of
+from app.sbom import parsing
+
+#: Packages written per query inside the one attach transaction (bounds query memory).
+CHUNK = 5_000
+
+
+def attach(
+    graph: Graph,
+    component: str,
+    version: str,
+    data: bytes,
+    content_type: str | None = None,
+    replace: bool = False,
+    *,
+    actor: Actor | None = None,
+) -> tuple[dict, bool]:
+    """Attach the SBOM in `data` to a component version; returns (summary, created).
+    A token limited to some components may attach only to theirs."""
+    document = parsing.parse(data, content_type)
+
+    def work(tx: Tx) -> bool:
+        held = tx.single("sbom/sbom_of_version", component=component, version=version)
+        if held is None:
+            raise _no_version(component, version)
+        if actor is not None:
+            actor.check_components({component: held["owner"]})
+        if held["digest"] == document.digest:
+            return False
+        if held["digest"] is not None and not replace:
+            raise Conflict(
+                f"{component} {version} already has another SBOM ({held['format']} "
+                f"{held['spec_version']}, {held['packages']} packages); versions are "
+                "immutable — attach with replace to overwrite it",
+                {"registered": held["digest"], "given": document.digest},
+            )
+        tx.run("sbom/detach", component=component, version=version)
+        rows = [_row(package) for package in document.packages]
+        for start in range(0, len(rows), CHUNK):
+            tx.run(
+                "sbom/contain",
+                component=component,
+                version=version,
+                packages=rows[start : start + CHUNK],
+            )
+        edges = [{"from": a, "to": b} for a, b in document.dependencies]
+        for start in range(0, len(edges), CHUNK):
+            tx.run("sbom/link", dependencies=edges[start : start + CHUNK])
+        tx.run(
+            "sbom/record_sbom",
+            component=component,
+            version=version,
+            digest=document.digest,
+            format=document.format,
+            spec_version=document.spec_version,
+            attached_by=None if actor is None else actor.name,
+        )
+        return True
+
+    created = graph.write_tx(work)
+    return get(graph, component, version), created
+
+
+def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
+    """Which SBOM a component version holds: format, digest, when, how many packages."""
+    rows = graph.read("sbom/sbom_of_version_read", component=component, version=version)
+    if not rows:
+        raise _no_version(component, version)
+    held = rows[0]
+    return {"component": component, "version": version, **held}
+
+
+def blast_radius(
+    graph: Graph,
+    purl: str | None = None,
+    name: str | None = None,
+    version_range: str | None = None,
+    ecosystem: str | None = None,
+    limit: int = DEFAULT_CONSUMER_LIMIT,
+) -> dict[str, Any]:
+    """Where a package runs: by purl, or by name (and optionally a version range, e.g.
+    `log4j-core` `<2.17.1`). The component versions containing it, then — as for a
+    component's blast radius — the applications, environments and teams they reach.
+    At most `limit` component versions are listed (all of them count for the impact)."""
+    if not 1 <= limit <= MAX_CONSUMER_LIMIT:
+        raise Invalid(
+            f"limit must be between 1 and {MAX_CONSUMER_LIMIT}",
+            {"limit": [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]},
+        )
+    if (purl is None) == (name is None):
+        raise Invalid(
+            "give a purl, or a package name (with an optional range)",
+            {"purl": ["give purl or name"], "name": ["give purl or name"]},
+        )
+    if version_range is not None and name is None:
+        raise Invalid("a version range goes with a package name", {"range": ["needs name"]})
+    if purl is not None:
+        packages = [{"purl": purl}]
+    else:
+        problem = semver.range_problem(version_range) if version_range else None
+        if problem:
+            raise Invalid(f"range {problem}", {"range": [problem]})
+        wanted = semver.Range.parse(version_range) if version_range else None
+        packages = [
+            p
+            for p in graph.read("sbom/by_name", name=name, ecosystem=ecosystem)
+            if wanted is None or (p["version"] and wanted.contains(p["version"]))
+        ]
+    purls = [p["purl"] for p in packages]
+
+    def work(tx: Tx) -> dict[str, Any]:
+        holders = tx.run("reports/package_holders", purls=purls) if purls else []
+        affected = [{"component": h["component"], "version": h["version"]} for h in holders]
+        return {
+            "component_versions": holders[:limit],
+            "component_version_count": len(holders),
+            "truncated": len(holders) > limit,
+            **impact_of(tx, affected),
+        }
+
+    found = graph.read_tx(work)
+    if purl is not None and not found["component_versions"]:
+        _require_package(graph, purl)
+    return {
+        "query": {"purl": purl, "name": name, "range": version_range, "ecosystem": ecosystem},
+        "packages": sorted(purls),
+        **found,
+    }
+
+
+def _no_version(component: str, version: str) -> NotFound:
+    return NotFound(
+        f"no version {version!r} of component {component!r}",
+        {"component": component, "version": version},
+    )
+
+
+def _require_package(graph: Graph, purl: str) -> None:
+    if not graph.read("sbom/exists", purl=purl):
+        raise NotFound(f"no package {purl!r} in any SBOM", {"purl": purl})
+
+
+def _row(package: parsing.Package) -> dict[str, Any]:
+    return {
+        "purl": package.purl,
+        "name": package.name,
+        "version": package.version,
+        "ecosystem": package.ecosystem,
+        "licenses": list(package.licenses),
+        "hashes": [f"{alg}:{content}" for alg, content in package.hashes],
+        "scope": package.scope,
+    }

@@ -1,0 +1,29 @@
+// Purpose: create application versions, each after its application's latest one:
+//          HAS_VERSION, PREVIOUS to $previous, INCLUDES each member, and make it the latest.
+//          Callers hold the applications' locks (catalog/application_lock) and chose the numbers.
+// Parameters: $versions (list of {application, version, previous, components:
+//             [{component, version}], reason, created_by (token name or null)})
+// Returns: application, version, previous, seq
+// :param {versions: [{application: 'shop', version: '1.4.3', previous: '1.4.2', components: [{component: 'payment', version: '2.1.0'}], reason: 'payment 2.1.0 registered', created_by: 'ci-payments'}]}
+UNWIND $versions AS nv
+MATCH (a:Application {name: nv.application})
+OPTIONAL MATCH (prev:ApplicationVersion {application: nv.application, version: nv.previous})
+CREATE (av:ApplicationVersion {
+  application: nv.application,
+  version: nv.version,
+  seq: coalesce(a.version_count, 0) + 1,
+  reason: nv.reason,
+  created_by: nv.created_by,
+  created_at: datetime()
+})
+CREATE (a)-[:HAS_VERSION]->(av)
+SET a.latest_version = av.version, a.version_count = av.seq
+FOREACH (p IN CASE WHEN prev IS NULL THEN [] ELSE [prev] END | CREATE (av)-[:PREVIOUS]->(p))
+WITH av, nv
+CALL (av, nv) {
+  UNWIND nv.components AS member
+  MATCH (cv:ComponentVersion {component: member.component, version: member.version})
+  CREATE (av)-[:INCLUDES]->(cv)
+}
+RETURN av.application AS application, av.version AS version, nv.previous AS previous,
+       av.seq AS seq
