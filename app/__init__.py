@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-from importlib import metadata
 
 from flask import Flask
 
@@ -14,13 +13,6 @@ from app.config import Settings
 WORKERS_KEY = "mercator.workers"
 
 log = logging.getLogger(__name__)
-
-
-def version() -> str:
-    try:
-        return metadata.version("mercator")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def create_app(config: Settings | None = None) -> Flask:

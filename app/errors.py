@@ -1,8 +1,9 @@
 """Domain errors.
 
-Services raise these; the HTTP layer (`app.api.errors`) and the CLI (`app.cli`) each map
-them to a status or exit code in one place, so a rule such as "a conflicting registration
-is refused" reads the same whichever way it was reached.
+Services raise these. `TABLE` below is the one place that says how each reads over HTTP
+(its status) and on the command line (its exit code); the API, the CLI and the CLI's HTTP
+client (which turns a status back into the error) all read it, so a rule such as "a
+conflicting registration is refused" reads the same whichever way it was reached.
 """
 
 from __future__ import annotations
@@ -65,3 +66,49 @@ class TimedOut(Unavailable):
     may work when the database is less busy; a narrower request works sooner."""
 
     code = "timeout"
+
+
+class LocalServerError(MercatorError):
+    """The local Neo4j could not be installed, started or stopped; the message says why."""
+
+    code = "local_server"
+
+
+#: Each domain error's HTTP status and CLI exit code. Exit code 1 stays "something
+#: unexpected" and 2 is also click's usage error; a subclass not listed (TimedOut) reads
+#: as its nearest listed base.
+TABLE: tuple[tuple[type[MercatorError], int, int], ...] = (
+    (Invalid, 400, 2),
+    (Unauthorized, 401, 7),
+    (Forbidden, 403, 7),
+    (NotFound, 404, 3),
+    (Conflict, 409, 4),
+    (Unavailable, 503, 5),
+    (LocalServerError, 500, 6),
+)
+
+
+def _listed(error: MercatorError) -> tuple[type[MercatorError], int, int] | None:
+    for cls in type(error).__mro__:
+        for row in TABLE:
+            if row[0] is cls:
+                return row
+    return None
+
+
+def http_status(error: MercatorError) -> int:
+    row = _listed(error)
+    return row[1] if row else 500
+
+
+def exit_code(error: MercatorError) -> int:
+    row = _listed(error)
+    return row[2] if row else 1
+
+
+def error_of_status(status: int) -> type[MercatorError]:
+    """The domain error an HTTP status stands for (`MercatorError` when none does)."""
+    for cls, row_status, _ in TABLE:
+        if row_status == status and cls is not LocalServerError:
+            return cls
+    return MercatorError

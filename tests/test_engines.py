@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from app.catalog import engine_settings
 from app.deploy import engines
 from app.errors import Invalid
 
@@ -44,7 +45,7 @@ WORKER_ENV = {
 
 
 def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
-    config = engines.check(
+    config = engine_settings.check(
         "helm",
         {
             "release_prefix": "shop-",
@@ -83,16 +84,18 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
 
 
 def test_helm_takes_context_and_namespace_from_its_configuration_first():
-    config = engines.check("helm", {"kube_context": "other", "namespace": "ns", "helm": "/bin/h"})
+    config = engine_settings.check(
+        "helm", {"kube_context": "other", "namespace": "ns", "helm": "/bin/h"}
+    )
     (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
     assert argv[0] == "/bin/h"
     assert argv[argv.index("--kube-context") + 1] == "other"
     assert argv[argv.index("--namespace") + 1] == "ns"
-    assert argv[argv.index("--timeout") + 1] == f"{engines.DEFAULT_TIMEOUT}s"
+    assert argv[argv.index("--timeout") + 1] == f"{engine_settings.DEFAULT_TIMEOUT}s"
 
 
 def test_command_placeholders_fill_single_arguments_and_env_is_minimal():
-    config = engines.check(
+    config = engine_settings.check(
         "command",
         {
             "command": ["deploy", "--app={application}", "{version}", "{deployment_file}"],
@@ -126,7 +129,7 @@ def test_command_placeholders_fill_single_arguments_and_env_is_minimal():
 
 def test_secrets_are_redacted_and_scrubbed():
     config = {"command": ["x"], "secret_env": {"A": "short", "B": "shortest-secret"}}
-    assert engines.redacted(config)["secret_env"] == {"A": "***", "B": "***"}
+    assert engine_settings.redacted(config)["secret_env"] == {"A": "***", "B": "***"}
     assert config["secret_env"]["A"] == "short"  # the stored configuration is untouched
     text = "token=shortest-secret and short"
     assert engines.scrub(text, engines.secrets(config)) == "token=*** and ***"
@@ -149,13 +152,13 @@ def test_secrets_are_redacted_and_scrubbed():
 )
 def test_bad_configurations_are_refused_naming_the_field(kind, config, field):
     with pytest.raises(Invalid) as raised:
-        engines.check(kind, config)
+        engine_settings.check(kind, config)
     assert field in raised.value.details
 
 
 @pytest.mark.skipif(shutil.which("helm") is None, reason="no helm binary on this machine")
 def test_a_real_helm_accepts_every_flag_the_engine_uses():
-    config = engines.check("helm", {})
+    config = engine_settings.check("helm", {})
     (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
     usage = subprocess.run(["helm", "upgrade", "--help"], capture_output=True, text=True).stdout
     for flag in (arg for arg in argv if arg.startswith("--")):
@@ -171,7 +174,7 @@ def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):
     script = Path(__file__).parent / "engine_scripts" / "deploy-loud.sh"
     plan = engines.plan(
         "command",
-        engines.check("command", {"command": [str(script)]}),
+        engine_settings.check("command", {"command": [str(script)]}),
         DEPLOYMENT,
         "/f",
         {"PATH": "/usr/bin:/bin"},
@@ -193,5 +196,5 @@ def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):
 def test_helm_with_no_chart_to_install_is_refused():
     chartless = {**DEPLOYMENT, "components": DEPLOYMENT["components"][:1]}
     with pytest.raises(Invalid) as raised:
-        engines.plan("helm", engines.check("helm", {}), chartless, "/f", {})
+        engines.plan("helm", engine_settings.check("helm", {}), chartless, "/f", {})
     assert raised.value.details == {"components": ["cart"]}

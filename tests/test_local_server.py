@@ -13,7 +13,8 @@ from dataclasses import replace
 import pytest
 
 from app import create_app
-from app.graph.local_neo4j import LocalServer, LocalServerError
+from app.errors import LocalServerError
+from app.graph.local_neo4j import LocalServer
 from tests.neo4j_for_tests import local_test_settings
 
 

@@ -233,9 +233,9 @@ def test_map_pages_load_the_map_script_from_this_server(shop):
 
 
 def test_a_missing_front_end_build_says_how_to_build_it(shop, monkeypatch, tmp_path):
-    import app.web
+    import app.web.blueprint
 
-    monkeypatch.setattr(app.web, "CYTOSCAPE", tmp_path / "missing.js")
+    monkeypatch.setattr(app.web.blueprint, "CYTOSCAPE", tmp_path / "missing.js")
     html = page(shop, "/components/payment/blast-radius")
     assert "The interactive map is not built on this server" in html
     assert "make install" in html

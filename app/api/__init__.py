@@ -34,7 +34,7 @@ SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
 
 
 def register_api(app: Flask) -> None:
-    from app import version
+    from app.about import version
 
     app.config.update(
         API_TITLE="Mercator",

@@ -17,33 +17,14 @@ import marshmallow as ma
 from flask import Flask, current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from app.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    MercatorError,
-    NotFound,
-    Unauthorized,
-    Unavailable,
-)
+from app.errors import MercatorError, http_status
+from app.http.context import ERROR_PAGE_KEY
 
 log = logging.getLogger(__name__)
-
-#: How a domain error reads over HTTP.
-STATUS_OF: dict[type[MercatorError], int] = {
-    Invalid: 400,
-    Unauthorized: 401,
-    Forbidden: 403,
-    NotFound: 404,
-    Conflict: 409,
-    Unavailable: 503,
-}
 
 #: Seconds a client should wait before retrying after a 503.
 RETRY_AFTER_SECONDS = 5
 
-#: Where an error page renderer ``(status, code, message) -> HTML`` is kept on the app.
-ERROR_PAGE_KEY = "mercator.error_page"
 #: Paths that always answer errors as JSON, whatever else the app serves.
 JSON_PATHS = ("/api", "/healthz", "/readyz")
 
@@ -80,15 +61,8 @@ def _error_page():
     return current_app.extensions.get(ERROR_PAGE_KEY)
 
 
-def _status_of(error: MercatorError) -> int:
-    for cls in type(error).__mro__:
-        if cls in STATUS_OF:
-            return STATUS_OF[cls]
-    return 500
-
-
 def handle_domain_error(error: MercatorError):
-    status = _status_of(error)
+    status = http_status(error)
     headers = None
     if status == 503:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}

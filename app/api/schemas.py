@@ -13,10 +13,10 @@ from marshmallow import fields, validate
 
 from app.access.scopes import SCOPES
 from app.api import openapi
+from app.catalog import engine_settings
 from app.catalog.environments import STAGES
 from app.core import naming, paging, properties, semver
 from app.core.properties import KINDS
-from app.deploy import engines
 from app.deploy.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 
 Str = fields.String
@@ -228,7 +228,7 @@ class EnvironmentIn(ma.Schema):
 class EngineIn(ma.Schema):
     kind = Str(
         required=True,
-        validate=validate.OneOf(engines.KINDS),
+        validate=validate.OneOf(engine_settings.KINDS),
         metadata={"description": "none (record only), command (a command template) or helm"},
     )
     config = fields.Dict(

@@ -148,7 +148,9 @@ def create_application_version(
         check_members_exist(tx, members)
         locked = lock(tx, [application])
         if owner is not None or description is not None:
-            tx.run("catalog/application_update", name=application, owner=owner, description=description)
+            tx.run(
+                "catalog/application_update", name=application, owner=owner, description=description
+            )
         if version is not None:
             existing = tx.single(
                 "catalog/application_version_exists", application=application, version=version

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.access.scopes import Actor
+from app.catalog import engine_settings
 from app.core import naming, paging, records
-from app.deploy import engines
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 
@@ -57,12 +57,12 @@ def set_engine(
     """Give environment `name` a deployment engine: `none` (record only), `command` or
     `helm`, with its configuration (checked; see `app.deploy.engines`). `actor` is
     recorded as `updated_by`."""
-    checked = engines.check(kind, config)
+    checked = engine_settings.check(kind, config)
     rows = graph.write(
         "catalog/environment_set_engine",
         name=name,
         engine=kind,
-        engine_config=engines.encode(checked),
+        engine_config=engine_settings.encode(checked),
         updated_by=None if actor is None else actor.name,
     )
     if not rows:
@@ -76,10 +76,10 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     if not rows:
         raise NotFound(f"no environment named {name!r}", {"environment": name})
     props = rows[0]["props"]
-    config = engines.decode(props.get("engine_config")) if props.get("engine") else None
+    config = engine_settings.decode(props.get("engine_config")) if props.get("engine") else None
     return {
         **records.environment(props),
-        "engine_config": engines.redacted(config),
+        "engine_config": engine_settings.redacted(config),
         "running": rows[0]["running"],
     }
 

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from app import version as mercator_version
-from app.cli import Context, cli, pass_context
+from app.about import version as mercator_version
+from app.cli.base import Context, cli, pass_context
 from app.cli.output import as_json, output_option
 from app.errors import Unavailable
 from app.graph.local_neo4j import LocalServer

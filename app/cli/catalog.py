@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from app.catalog.environments import STAGES
-from app.cli import Context, ci_env, cli, pass_context
+from app.cli import ci_env
+from app.cli.base import Context, cli, pass_context
 from app.cli.output import emit_page, emit_record, output_option
 from app.core import paging
 from app.core.properties import KINDS

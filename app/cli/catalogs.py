@@ -16,15 +16,7 @@ import requests
 from app.access.scopes import Actor, local_actor
 from app.catalog import applications, components, environments, registration, search, teams
 from app.deploy import deployments, kubernetes_sync
-from app.errors import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    MercatorError,
-    NotFound,
-    Unauthorized,
-    Unavailable,
-)
+from app.errors import Unavailable, error_of_status
 from app.graph import Graph
 from app.reports import maps, reports
 from app.sbom import export, packages
@@ -185,17 +177,6 @@ class LocalCatalog:
         return search.by_name(self.graph, text, limit)
 
 
-#: How an HTTP error status reads as a domain error.
-_ERROR_OF_STATUS = {
-    400: Invalid,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    409: Conflict,
-    503: Unavailable,
-}
-
-
 class RemoteCatalog:
     """The same operations over a Mercator's HTTP API, with an API token (sent as
     `Authorization: Bearer`) when one is given."""
@@ -334,7 +315,7 @@ class RemoteCatalog:
             message, details = error["message"], error.get("details")
         except (ValueError, KeyError, TypeError):
             message, details = f"HTTP {response.status_code} from {url}", None
-        raise _ERROR_OF_STATUS.get(response.status_code, MercatorError)(message, details)
+        raise error_of_status(response.status_code)(message, details)
 
 
 def _q(segment: str) -> str:

@@ -19,10 +19,11 @@ from typing import Any
 
 import click
 
-from app.cli import Context, ci_env, cli, pass_context
+from app.catalog import engine_settings
+from app.cli import ci_env
+from app.cli.base import Context, cli, pass_context
 from app.cli.catalog import _members, deploy, environment
 from app.cli.output import as_json, emit_record, output_option
-from app.deploy import engines
 from app.deploy.deployments import STATUSES
 from app.errors import Invalid
 
@@ -131,7 +132,7 @@ def _print_plan(plan: dict[str, Any], output: str) -> None:
         return
     click.echo(f"# engine {plan['engine']}, timeout {plan['timeout']:g} s; nothing was run")
     for name, value in plan["env"].items():
-        if name.startswith("MERCATOR_") or value == engines.REDACTED:
+        if name.startswith("MERCATOR_") or value == engine_settings.REDACTED:
             click.echo(f"# {name}={value}")
     for argv in plan["commands"]:
         click.echo(" ".join(_quote(arg) for arg in argv))
@@ -254,7 +255,7 @@ def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int)
 
 @environment.command("set-engine")
 @click.argument("name")
-@click.argument("kind", type=click.Choice(engines.KINDS))
+@click.argument("kind", type=click.Choice(engine_settings.KINDS))
 @click.argument("command", nargs=-1)
 @click.option(
     "--env",
@@ -281,7 +282,7 @@ def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int)
 @click.option(
     "--timeout",
     type=float,
-    help=f"Seconds a deployment may run [default: {engines.DEFAULT_TIMEOUT}].",
+    help=f"Seconds a deployment may run [default: {engine_settings.DEFAULT_TIMEOUT}].",
 )
 @click.option("--working-dir", help="command: where the command runs.")
 @click.option("--kube-context", help="helm: kube context (default: the environment's cluster).")

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from app.cli import Context, cli, pass_context
+from app.cli.base import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, table
 from app.reports import maps
 from app.reports import reports as report_rules

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from app.cli import Context, cli, pass_context
+from app.cli.base import Context, cli, pass_context
 from app.cli.output import emit_record, output_option
 
 #: Content types by what the file says it is (the API checks it too).

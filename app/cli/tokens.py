@@ -13,7 +13,7 @@ import click
 
 from app.access import tokens
 from app.access.scopes import SCOPE_MEANING, SCOPES, local_actor
-from app.cli import Context, cli, pass_context
+from app.cli.base import Context, cli, pass_context
 from app.cli.catalog import paging_options
 from app.cli.output import emit_page, emit_record, output_option
 

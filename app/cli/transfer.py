@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from app.cli import Context, cli, pass_context
+from app.cli.base import Context, cli, pass_context
 from app.transfer import catalog_file as transfer
 
 

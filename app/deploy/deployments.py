@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from app.access.scopes import Actor
-from app.catalog import applications
+from app.catalog import applications, engine_settings
 from app.core import naming, paging, records, times
 from app.deploy import engines
 from app.errors import Conflict, Invalid, NotFound
@@ -128,7 +128,9 @@ def _target(
     A token limited to some components may deploy only versions within its limits."""
     application, version = request.get("application"), request.get("version")
     if version is not None:
-        found = tx.single("catalog/application_version_exists", application=application, version=version)
+        found = tx.single(
+            "catalog/application_version_exists", application=application, version=version
+        )
         if found is None:
             raise NotFound(
                 f"no version {version!r} of application {application!r}",
@@ -209,7 +211,7 @@ def enqueue(
             return request["id"], False
         if existing is not None:
             raise Conflict(f"deployment {request['id']} exists already", {"id": request["id"]})
-        if locked["engine"] not in engines.KINDS:
+        if locked["engine"] not in engine_settings.KINDS:
             raise Invalid(
                 f"environment {request['environment']!r} has no engine to run deployments "
                 f"(engine: {locked['engine']!r}); set one with `mercator env set-engine`",
@@ -292,7 +294,9 @@ def _matching_or_derived_version(
 ) -> str:
     wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
     locked = applications.lock(tx, [application])
-    match = tx.single("catalog/application_matching_version", application=application, members=wanted)
+    match = tx.single(
+        "catalog/application_matching_version", application=application, members=wanted
+    )
     if match is not None:
         return match["version"]
     (created,) = applications.create_versions(

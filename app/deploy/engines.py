@@ -1,7 +1,7 @@
 """Deployment engines: what an environment runs to deploy, built as argv lists.
 
-An environment's engine is a kind (`none`, `command`, `helm`) and a configuration. This
-module checks configurations, hides their secrets, and turns a deployment into the exact
+An environment's engine is a kind (`none`, `command`, `helm`) and a configuration
+(checked by `app.catalog.engine_settings`). This module turns a deployment into the exact
 commands to run — nothing here starts a process (that is `app.deploy.runner`), so dry
 runs and tests see precisely what a worker would execute.
 
@@ -12,112 +12,15 @@ environment variables and as a JSON file, never as shell text.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.catalog.engine_settings import DEFAULT_TIMEOUT, KINDS, PLACEHOLDER, REDACTED, check, decode
 from app.errors import Invalid
 
-KINDS = ("none", "command", "helm")
-#: Seconds a deployment may run when its engine configuration names no timeout.
-DEFAULT_TIMEOUT = 600
-MAX_TIMEOUT = 24 * 3600
-REDACTED = "***"
 #: Variables a command always receives from the worker's own environment (nothing else
 #: leaks through, e.g. not the Neo4j password; name more with `inherit_env`).
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-#: What `{placeholder}` may name in a command template.
-PLACEHOLDERS = (
-    "deployment_id",
-    "application",
-    "version",
-    "environment",
-    "stage",
-    "cluster",
-    "namespace",
-    "deployment_file",
-)
-
-#: Keys each kind's configuration may hold (unknown keys are refused, so typos show).
-_KEYS = {
-    "none": {"timeout"},
-    "command": {"command", "env", "secret_env", "inherit_env", "timeout", "working_dir"},
-    "helm": {
-        "helm",
-        "kube_context",
-        "namespace",
-        "chart_prefix",
-        "release_prefix",
-        "extra_args",
-        "env",
-        "secret_env",
-        "inherit_env",
-        "timeout",
-    },
-}
-
-
-def check(kind: str, config: dict[str, Any] | None) -> dict[str, Any]:
-    """The configuration of an engine of `kind`, checked; raises Invalid naming each problem."""
-    config = dict(config or {})
-    problems: dict[str, list[str]] = {}
-
-    def problem(key: str, message: str) -> None:
-        problems.setdefault(key, []).append(message)
-
-    if kind not in KINDS:
-        raise Invalid(f"engine must be one of {', '.join(KINDS)}", {"kind": [kind]})
-    for key in sorted(set(config) - _KEYS[kind]):
-        problem(key, f"unknown for a {kind} engine; known: {', '.join(sorted(_KEYS[kind]))}")
-    timeout = config.get("timeout", DEFAULT_TIMEOUT)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool):
-        problem("timeout", "must be a number of seconds")
-    elif not 0 < timeout <= MAX_TIMEOUT:
-        problem("timeout", f"must be more than 0 and at most {MAX_TIMEOUT} seconds")
-    if kind == "command":
-        command = config.get("command")
-        if not _strings(command) or not command:
-            problem("command", "must be a non-empty list of strings (an argv, no shell)")
-        else:
-            for argument in command:
-                for name in _PLACEHOLDER.findall(argument):
-                    if name not in PLACEHOLDERS:
-                        problem("command", f"unknown placeholder {{{name}}}")
-    for key in ("env", "secret_env"):
-        value = config.get(key, {})
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and _ENV_NAME.match(k) and isinstance(v, str)
-            for k, v in value.items()
-        ):
-            problem(key, "must map variable names to string values")
-    for key in ("inherit_env", "extra_args"):
-        if not _strings(config.get(key, [])):
-            problem(key, "must be a list of strings")
-    for key in ("helm", "kube_context", "namespace", "chart_prefix", "release_prefix"):
-        if key in config and not isinstance(config[key], str):
-            problem(key, "must be a string")
-    if "working_dir" in config and not isinstance(config["working_dir"], str):
-        problem("working_dir", "must be a string")
-    if problems:
-        raise Invalid(f"the {kind} engine configuration is invalid", problems)
-    return config
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def redacted(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The configuration as it may be shown: every `secret_env` value replaced by ***."""
-    if config is None:
-        return None
-    shown = dict(config)
-    if "secret_env" in shown:
-        shown["secret_env"] = {key: REDACTED for key in shown["secret_env"]}
-    return shown
 
 
 def secrets(config: dict[str, Any]) -> list[str]:
@@ -130,15 +33,6 @@ def scrub(text: str, secret_values: list[str]) -> str:
     for value in secret_values:
         text = text.replace(value, REDACTED)
     return text
-
-
-def encode(config: dict[str, Any]) -> str:
-    """How a configuration is stored on the Environment node (Neo4j has no map properties)."""
-    return json.dumps(config, sort_keys=True)
-
-
-def decode(stored: str | None) -> dict[str, Any]:
-    return json.loads(stored) if stored else {}
 
 
 def configured(environment: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -240,7 +134,7 @@ def plan(
 
 
 def _fill(argument: str, fields: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), argument)
+    return PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), argument)
 
 
 def helm_commands(

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.config import Settings
-from app.errors import MercatorError, Unavailable
+from app.errors import LocalServerError, Unavailable
 from app.graph.db import CredentialsRefused, Graph
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -52,12 +52,6 @@ JVM_FLAGS = [
     "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
     "--enable-native-access=ALL-UNNAMED",
 ]
-
-
-class LocalServerError(MercatorError):
-    """The local Neo4j could not be installed, started or stopped; the message says why."""
-
-    code = "local_server"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,9 @@ from app.graph import Graph
 
 GRAPH_KEY = "mercator.graph"
 SETTINGS_KEY = "mercator.settings"
+#: Where an error page renderer ``(status, code, message) -> HTML`` is kept on the app:
+#: the web catalog sets one so people's browsers get a page instead of the JSON error.
+ERROR_PAGE_KEY = "mercator.error_page"
 
 
 def graph() -> Graph:

@@ -5,53 +5,13 @@ from the npm registry into `static/vendor/` (see web/package.json)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, Flask
-
-from app.errors import Forbidden
-from app.http.context import settings
-
-STATIC = Path(__file__).resolve().parent / "static"
-#: The map library, built by `make install`; pages say how to build it when it is missing.
-CYTOSCAPE = STATIC / "vendor" / "cytoscape.min.js"
-
-bp = Blueprint(
-    "web",
-    __name__,
-    template_folder="templates",
-    static_folder="static",
-    static_url_path="/assets",
-)
+from flask import Flask
 
 
 def register_web(app: Flask) -> None:
     """Serve the catalog's pages at `/` and HTML error pages for every non-API path."""
     from app.web import errors, maps, pages  # noqa: F401  (their routes join `bp`)
+    from app.web.blueprint import bp
 
     app.register_blueprint(bp)
     errors.register(app)
-
-
-@bp.before_request
-def _open_only_when_reads_are():
-    """Pages carry no token, so while reads need one (MERCATOR_READS_NEED_TOKEN) the
-    catalog for people is closed rather than an open back door to what the API guards."""
-    if settings().reads_need_token:
-        raise Forbidden(
-            "the web catalog is off: this Mercator needs a token for reads; "
-            "use the API with a token (see /api/v1/docs)"
-        )
-
-
-@bp.app_context_processor
-def _map_script():
-    return {"map_script_built": CYTOSCAPE.is_file()}
-
-
-@bp.app_template_filter("when")
-def when(text: str | None) -> str:
-    """An ISO 8601 time as people read it: `2026-10-10 09:30` (UTC, to the minute)."""
-    if not text:
-        return ""
-    return str(text).replace("T", " ")[:16]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 
-from app.api.errors import ERROR_PAGE_KEY
+from app.http.context import ERROR_PAGE_KEY
 
 #: What a person can do about each status.
 ADVICE = {

@@ -7,7 +7,7 @@ from flask import Response, request
 
 from app.http.context import graph
 from app.reports import maps, reports
-from app.web import bp
+from app.web.blueprint import bp
 
 
 @bp.get("/components/<name>/map.svg")

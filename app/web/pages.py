@@ -12,7 +12,7 @@ from app.errors import Invalid
 from app.http.context import graph
 from app.reports import maps, reports
 from app.sbom import packages
-from app.web import bp
+from app.web.blueprint import bp
 
 #: Rows in the lists of the home page and the list pages.
 PAGE = 50
