@@ -4,7 +4,7 @@
 // Parameters: $versions (list of {application, version, previous, components:
 //             [{component, version}], reason, created_by (token name or null)})
 // Returns: application, version, previous, seq
-// :param {versions: [{application: 'shop', version: '1.4.3', previous: '1.4.2', components: [{component: 'payment', version: '2.1.0'}], reason: 'payment 2.1.0 registered', created_by: 'ci-payments'}]}
+// :param {versions: [{application: 'shop', version: '1.0.9', previous: '1.0.8', components: [{component: 'payment', version: '1.5.1'}], reason: 'payment 1.5.1 registered', created_by: 'ci-payments'}]}
 UNWIND $versions AS nv
 MATCH (a:Application {name: nv.application})
 OPTIONAL MATCH (prev:ApplicationVersion {application: nv.application, version: nv.previous})

@@ -3,7 +3,7 @@
 // Parameters: $application, $version (strings)
 // Returns: props, previous, components ([{component, version, kind, owner, image, digest,
 //          git_commit}], by component name)
-// :param {application: 'shop', version: '1.4.2'}
+// :param {application: 'shop', version: '1.0.8'}
 MATCH (av:ApplicationVersion {application: $application, version: $version})
 RETURN av {.*} AS props,
        [(av)-[:PREVIOUS]->(p:ApplicationVersion) | p.version][0] AS previous,

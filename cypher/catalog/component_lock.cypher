@@ -3,7 +3,7 @@
 //          PREVIOUS chain stays in registration order. The SET/REMOVE pair locks the node
 //          without changing it.
 // Parameters: $name (string)
-// Returns: name, kind, description, repository_url, owner, latest_version
+// Returns: name, kind, description, repository_url, latest_version, owner
 // :param {name: 'payment'}
 MERGE (c:Component {name: $name})
   ON CREATE SET c.created_at = datetime()

@@ -3,7 +3,7 @@
 //          kills the engine's process group. A finished one is left as it is.
 // Parameters: $id (string)
 // Returns: status (after the statement), cancel_requested (no row if unknown)
-// :param {id: 'd-1'}
+// :param {id: 'demo-10'}
 MATCH (d:Deployment {id: $id})
 SET d._lock = true
 REMOVE d._lock

@@ -5,7 +5,7 @@
 //          other none. The deployment takes the engine the environment has now.
 // Parameters: $id (string), $worker (string)
 // Returns: id (no row when the deployment was not claimed)
-// :param {id: 'd-1', worker: 'host-1234-0'}
+// :param {id: 'demo-10', worker: 'host-1234-0'}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 SET e._lock = true, d._lock = true
 REMOVE e._lock, d._lock

@@ -8,7 +8,7 @@
 //             $application_version (strings or null), $components (list of {component,
 //             version})
 // Returns: id
-// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, recorded_by: 'ci-deploy', application: 'shop', application_version: '1.4.2', components: []}
+// :param {id: 'd-1', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', by: 'ci', engine: 'helm', log_url: null, recorded_by: 'ci-deploy', application: 'shop', application_version: '1.0.8', components: []}
 MATCH (e:Environment {name: $environment})
 CREATE (d:Deployment {
   id: $id,

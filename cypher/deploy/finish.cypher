@@ -5,7 +5,7 @@
 //             (string or null)
 // Returns: environment, finished_at, components ([{component, version}] deployed) — no row
 //          when the deployment is no longer this worker's (e.g. swept as abandoned)
-// :param {id: 'd-1', worker: 'host-1234-0', status: 'succeeded', exit_code: 0, reason: null}
+// :param {id: 'demo-10', worker: 'host-1234-0', status: 'succeeded', exit_code: 0, reason: null}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 SET e._lock = true, d._lock = true
 REMOVE e._lock, d._lock

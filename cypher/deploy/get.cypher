@@ -5,7 +5,7 @@
 // Returns: props, environment, application ({application, version} or null),
 //          components ([{component, version}] deployed, by name), log_size (characters the
 //          engine wrote), ahead (ids running or queued before it, in order; empty unless queued)
-// :param {id: '4b0c2f52-5a55-4f5e-9a53-7a1c2a8f6b1e'}
+// :param {id: 'demo-10'}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 OPTIONAL MATCH (d)-[:OF]->(av:ApplicationVersion)
 OPTIONAL MATCH (d)-[:HAS_LOG]->(l:DeploymentLog)

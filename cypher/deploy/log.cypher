@@ -2,7 +2,7 @@
 //          that asks for an offset before `start` gets what is left from `start`).
 // Parameters: $id (string), $offset (integer)
 // Returns: status, text, start, total (no row if the deployment is unknown)
-// :param {id: 'd-1', offset: 0}
+// :param {id: 'demo-10', offset: 0}
 MATCH (d:Deployment {id: $id})
 OPTIONAL MATCH (d)-[:HAS_LOG]->(l:DeploymentLog)
 WITH d, coalesce(l.text, '') AS text, coalesce(l.start, 0) AS start,

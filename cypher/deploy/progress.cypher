@@ -4,7 +4,7 @@
 // Parameters: $id, $worker (strings), $text (string, may be empty), $skipped (characters
 //             the engine wrote before $text that are not sent: beyond what is kept), $keep (integer)
 // Returns: cancel_requested (no row when the deployment is no longer this worker's)
-// :param {id: 'd-1', worker: 'host-1234-0', text: 'line\n', skipped: 0, keep: 1048576}
+// :param {id: 'demo-10', worker: 'host-1234-0', text: 'line\n', skipped: 0, keep: 1048576}
 MATCH (d:Deployment {id: $id})
 WHERE d.status = 'running' AND d.worker = $worker
 SET d.heartbeat_at = datetime()

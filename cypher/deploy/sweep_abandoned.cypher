@@ -1,7 +1,7 @@
 // Purpose: mark failed, with reason 'abandoned', every running deployment whose worker has
 //          not sent a heartbeat for $stale_after seconds (the worker died); inventory untouched.
 // Parameters: $stale_after (seconds, number)
-// Returns: id, worker, heartbeat_at of each deployment marked
+// Returns: id, worker, heartbeat_at — one row per deployment marked
 // :param {stale_after: 60}
 MATCH (d:Deployment {status: 'running'})
 WHERE d.heartbeat_at IS NULL

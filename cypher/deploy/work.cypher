@@ -4,7 +4,7 @@
 // Returns: props, environment (props of the Environment), application ({application,
 //          version} or null), components ([{component, version, image, digest, chart,
 //          chart_version, git_repository, git_commit, build_url}] by component)
-// :param {id: 'd-1'}
+// :param {id: 'demo-10'}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 OPTIONAL MATCH (d)-[:OF]->(av:ApplicationVersion)
 RETURN d {.*} AS props, e {.*} AS environment,

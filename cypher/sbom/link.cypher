@@ -2,7 +2,7 @@
 //          per pair however many SBOMs say so.
 // Parameters: $dependencies (list of {from, to} purls; both packages exist)
 // Returns: linked (pairs written or found)
-// :param {dependencies: [{from: 'pkg:pypi/flask@3.1.3', to: 'pkg:pypi/click@8.4.0'}]}
+// :param {dependencies: [{from: 'pkg:pypi/flask@3.0.3', to: 'pkg:pypi/click@8.1.7'}]}
 UNWIND $dependencies AS dependency
 MATCH (a:Package {purl: dependency.from})
 MATCH (b:Package {purl: dependency.to})

@@ -3,7 +3,7 @@
 // Parameters: $keys (list of {application, version})
 // Returns: props, components ([{component, version}] by component) — one row per existing
 //          version
-// :param {keys: [{application: 'shop', version: '1.4.2'}]}
+// :param {keys: [{application: 'shop', version: '1.0.8'}]}
 UNWIND $keys AS key
 MATCH (av:ApplicationVersion {application: key.application, version: key.version})
 RETURN av {.*} AS props,

@@ -7,7 +7,7 @@
 //             created_at (ISO 8601 or null = now), created_by (token name or null),
 //             components ([{component, version}])})
 // Returns: written (versions created; fewer than the rows when an application is missing)
-// :param {rows: [{application: 'shop', version: '1.4.3', seq: 4, latest: true, reason: 'payment 2.1.0 replaced 2.0.0', created_at: '2026-11-20T10:04:00Z', created_by: 'ci-payments', components: [{component: 'payment', version: '2.1.0'}]}]}
+// :param {rows: [{application: 'shop', version: '1.0.9', seq: 10, latest: true, reason: 'payment 1.5.1 registered', created_at: '2026-11-20T10:04:00Z', created_by: 'ci-payments', components: [{component: 'payment', version: '1.5.1'}]}]}
 UNWIND $rows AS row
 MATCH (a:Application {name: row.application})
 CREATE (av:ApplicationVersion {

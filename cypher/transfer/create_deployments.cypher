@@ -7,7 +7,7 @@
 //             application ({application, version} or null), components
 //             ([{component, version}])})
 // Returns: written (deployments created; fewer than the rows when an environment is missing)
-// :param {rows: [{id: 'pipeline-77', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', recorded_at: '2026-11-20T10:04:01Z', recorded_by: 'ci-deploy', by: 'ci', engine: 'helm', log_url: null, application: {application: 'shop', version: '1.4.2'}, components: []}]}
+// :param {rows: [{id: 'pipeline-77', environment: 'prod', status: 'succeeded', started_at: '2026-11-20T10:00:00Z', finished_at: '2026-11-20T10:04:00Z', recorded_at: '2026-11-20T10:04:01Z', recorded_by: 'ci-deploy', by: 'ci', engine: 'helm', log_url: null, application: {application: 'shop', version: '1.0.8'}, components: []}]}
 UNWIND $rows AS row
 MATCH (e:Environment {name: row.environment})
 CREATE (d:Deployment {

@@ -3,7 +3,7 @@
 // Parameters: $keys (list of {id})
 // Returns: props, environment, application ({application, version} or null), components
 //          ([{component, version}] it was directly of, by component) — one row per deployment
-// :param {keys: [{id: 'pipeline-77'}]}
+// :param {keys: [{id: 'demo-7'}]}
 UNWIND $keys AS key
 MATCH (d:Deployment {id: key.id})-[:TO]->(e:Environment)
 OPTIONAL MATCH (d)-[:OF]->(av:ApplicationVersion)

@@ -2,9 +2,10 @@
 //          (the records themselves are then read in chunks by the other transfer/ queries).
 //          Deployments still queued or running are not history yet and are left out.
 // Parameters: none
-// Returns: teams, components, applications, environments ([{name}]), component_versions
-//          ([{component, version}]), application_versions ([{application, version}]),
-//          deployments ([{id}]), runs ([{environment, component}])
+// Returns: teams ([{name}]), components ([{name}]), component_versions
+//          ([{component, version}]), applications ([{name}]), application_versions
+//          ([{application, version}]), environments ([{name}]), deployments ([{id}]),
+//          runs ([{environment, component}])
 // :param {}
 RETURN COLLECT { MATCH (t:Team) RETURN {name: t.name} } AS teams,
        COLLECT { MATCH (c:Component) RETURN {name: c.name} } AS components,
