@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.schemas import rule
-from app.core import semver
+from app.core import records, semver
 from app.reports import maps, reports
 
 Str = fields.String
@@ -75,21 +75,13 @@ class WhereArgs(ma.Schema):
 
 
 # -- answers ----------------------------------------------------------------------------
-class Attributes(fields.Dict):
-    def __init__(self, **kwargs):
-        super().__init__(keys=Str(), values=fields.Raw(), **kwargs)
-
-
-class BomComponent(ma.Schema):
-    component = Str()
-    version = Str()
-    kind = Str(allow_none=True)
-    owner = Str(allow_none=True)
-    image = Str(allow_none=True)
-    digest = Str(allow_none=True)
-    git_repository = Str(allow_none=True)
-    git_commit = Str(allow_none=True)
-    attributes = Attributes()
+#: A component version in a bill of materials.
+BomComponent = records.schema_of(
+    "BomComponent",
+    records.COMPONENT_VERSION.pick("component", "version"),
+    records.COMPONENT.pick("kind", "owner"),
+    records.COMPONENT_VERSION.pick("image", "digest", "git_repository", "git_commit", "attributes"),
+)
 
 
 class Requirement(ma.Schema):
@@ -275,15 +267,15 @@ class DeploymentPlan(ma.Schema):
     )
 
 
-class RunningComponent(ma.Schema):
-    component = Str()
-    version = Str()
-    kind = Str(allow_none=True)
-    owner = Str(allow_none=True)
-    since = Str()
-    deployment = Str(allow_none=True)
-    image = Str(allow_none=True)
-    digest = Str(allow_none=True)
+#: A component version running in an environment, since when and by which deployment.
+RunningComponent = records.schema_of(
+    "RunningComponent",
+    records.COMPONENT_VERSION.pick("component", "version"),
+    records.COMPONENT.pick("kind", "owner"),
+    records.COMPONENT_VERSION.pick("image", "digest"),
+    since=Str(metadata={"format": "date-time"}),
+    deployment=Str(allow_none=True),
+)
 
 
 class InventoryReport(ma.Schema):

@@ -14,9 +14,8 @@ from marshmallow import fields, validate
 from app.access.scopes import SCOPES
 from app.api import openapi
 from app.catalog import engine_settings
-from app.catalog.environments import STAGES
-from app.core import naming, paging, properties, semver
-from app.core.properties import KINDS
+from app.core import naming, paging, properties, records, semver
+from app.core.records import KINDS, STAGES
 from app.deploy.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 
 Str = fields.String
@@ -324,15 +323,7 @@ class Running(ma.Schema):
     since = Str()
 
 
-class Component(ma.Schema):
-    name = Str()
-    kind = Str(allow_none=True)
-    owner = Str(allow_none=True)
-    description = Str(allow_none=True)
-    repository_url = Str(allow_none=True)
-    latest_version = Str(allow_none=True)
-    version_count = fields.Integer()
-    created_at = Str(allow_none=True)
+Component = records.COMPONENT.schema("Component")
 
 
 class ComponentDetail(Component):
@@ -342,21 +333,7 @@ class ComponentDetail(Component):
     running = fields.List(fields.Nested(Running))
 
 
-class ComponentVersion(ma.Schema):
-    component = Str()
-    version = Str()
-    image = Str(allow_none=True)
-    digest = Str(allow_none=True)
-    git_repository = Str(allow_none=True)
-    git_commit = Str(allow_none=True)
-    git_branch = Str(allow_none=True)
-    chart = Str(allow_none=True)
-    chart_version = Str(allow_none=True)
-    build_url = Str(allow_none=True)
-    created_at = Str(allow_none=True)
-    attributes = fields.Dict(keys=Str(), values=fields.Raw())
-    previous = Str(allow_none=True, metadata={"description": "Predecessor in registration order"})
-    registered_by = Str(allow_none=True, metadata={"description": "The token that registered it"})
+ComponentVersion = records.COMPONENT_VERSION.schema("ComponentVersion")
 
 
 class RunningHere(ma.Schema):
@@ -385,49 +362,30 @@ class RegistrationOut(ma.Schema):
     )
 
 
-class Application(ma.Schema):
-    name = Str()
-    owner = Str(allow_none=True)
-    description = Str(allow_none=True)
-    latest_version = Str(allow_none=True)
-    version_count = fields.Integer()
-    created_at = Str(allow_none=True)
+Application = records.APPLICATION.schema("Application")
 
 
-class ApplicationVersion(ma.Schema):
-    application = Str()
-    version = Str()
-    previous = Str(allow_none=True)
-    reason = Str(allow_none=True, metadata={"description": "What made this version"})
-    created_at = Str(allow_none=True)
-    created_by = Str(allow_none=True, metadata={"description": "The token whose write made it"})
+ApplicationVersion = records.APPLICATION_VERSION.schema("ApplicationVersion")
 
 
 class ApplicationVersionSummary(ApplicationVersion):
     component_count = fields.Integer()
 
 
-class Member(ma.Schema):
-    component = Str()
-    version = Str()
-    kind = Str(allow_none=True)
-    owner = Str(allow_none=True)
-    image = Str(allow_none=True)
-    digest = Str(allow_none=True)
-    git_commit = Str(allow_none=True)
+#: A component version of an application version, with its component's kind and owner.
+Member = records.schema_of(
+    "Member",
+    records.COMPONENT_VERSION.pick("component", "version"),
+    records.COMPONENT.pick("kind", "owner"),
+    records.COMPONENT_VERSION.pick("image", "digest", "git_commit"),
+)
 
 
 class ApplicationVersionDetail(ApplicationVersion):
     components = fields.List(fields.Nested(Member))
 
 
-class Team(ma.Schema):
-    name = Str()
-    email = Str(allow_none=True)
-    chat = Str(allow_none=True)
-    pager = Str(allow_none=True)
-    created_at = Str(allow_none=True)
-    updated_by = Str(allow_none=True, metadata={"description": "The token that last wrote it"})
+Team = records.TEAM.schema("Team")
 
 
 class TeamSummary(Team):
@@ -440,15 +398,7 @@ class TeamDetail(Team):
     applications = fields.List(Str())
 
 
-class Environment(ma.Schema):
-    name = Str()
-    stage = Str(allow_none=True)
-    cluster = Str(allow_none=True)
-    namespace = Str(allow_none=True)
-    engine = Str(allow_none=True)
-    description = Str(allow_none=True)
-    created_at = Str(allow_none=True)
-    updated_by = Str(allow_none=True, metadata={"description": "The token that last wrote it"})
+Environment = records.ENVIRONMENT.schema("Environment")
 
 
 class EnvironmentSummary(Environment):
@@ -469,23 +419,7 @@ class EnvironmentDetail(Environment):
     running = fields.List(fields.Nested(Inventory))
 
 
-class AppRef(ma.Schema):
-    application = Str()
-    version = Str()
-
-
-class Deployment(ma.Schema):
-    id = Str()
-    environment = Str()
-    status = Str()
-    application = fields.Nested(AppRef, allow_none=True)
-    started_at = Str(allow_none=True)
-    finished_at = Str(allow_none=True)
-    recorded_at = Str(allow_none=True)
-    by = Str(allow_none=True, metadata={"description": "Who deployed (as the request said)"})
-    recorded_by = Str(allow_none=True, metadata={"description": "The token that recorded it"})
-    engine = Str(allow_none=True)
-    log_url = Str(allow_none=True)
+Deployment = records.DEPLOYMENT.schema("Deployment")
 
 
 class ComponentRef(ma.Schema):
@@ -606,17 +540,7 @@ class TokenIn(ma.Schema):
     expires = _opt("Lifetime (90d, 12h, 30m) or an ISO 8601 time; omitted: never expires")
 
 
-class Token(ma.Schema):
-    name = Str()
-    scopes = fields.List(Str())
-    component_prefix = Str(allow_none=True)
-    team = Str(allow_none=True)
-    created_at = Str()
-    created_by = Str(allow_none=True)
-    expires_at = Str(allow_none=True)
-    revoked_at = Str(allow_none=True)
-    revoked_by = Str(allow_none=True)
-    state = Str(metadata={"description": "active, expired or revoked"})
+Token = records.TOKEN.schema("Token")
 
 
 class TokenCreated(Token):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.core import paging, records
-from app.core.properties import KINDS
+from app.core.records import KINDS
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 

@@ -7,10 +7,9 @@ from typing import Any
 from app.access.scopes import Actor
 from app.catalog import engine_settings
 from app.core import naming, paging, records
+from app.core.records import STAGES
 from app.errors import Invalid, NotFound
 from app.graph import Graph
-
-STAGES = ("dev", "test", "staging", "prod")
 
 
 def upsert(

@@ -16,7 +16,8 @@ from typing import Any
 from app.access.scopes import Actor
 from app.catalog import applications
 from app.core import naming, properties, semver, times
-from app.core.properties import ATTRIBUTE_PREFIX, IMMUTABLE_FIELDS, KINDS
+from app.core.properties import ATTRIBUTE_PREFIX
+from app.core.records import IMMUTABLE_FIELDS, KINDS
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
 

@@ -10,12 +10,11 @@ from typing import Any
 
 import click
 
-from app.catalog.environments import STAGES
 from app.cli import ci_env
 from app.cli.base import Context, cli, pass_context
 from app.cli.output import emit_page, emit_record, output_option
-from app.core import paging
-from app.core.properties import KINDS
+from app.core import paging, records
+from app.core.records import KINDS, STAGES
 from app.deploy.deployments import ALL_STATUSES, STATUSES
 from app.errors import Invalid
 
@@ -174,7 +173,7 @@ def _attributes(pairs: tuple[str, ...]) -> dict[str, str]:
 def component_list(state: Context, output: str, **filters: Any) -> None:
     """List components."""
     page = state.catalog.list("components", **filters)
-    emit_page(page, ("name", "kind", "owner", "latest_version", "version_count"), output)
+    emit_page(page, records.COMPONENT.columns, output)
 
 
 @component.command("show")
@@ -194,7 +193,7 @@ def component_show(state: Context, name: str, output: str) -> None:
 def component_versions(state: Context, name: str, output: str, **paging: Any) -> None:
     """List the versions of component NAME, newest first."""
     page = state.catalog.component_versions(name, **paging)
-    emit_page(page, ("version", "digest", "git_commit", "created_at", "previous"), output)
+    emit_page(page, records.COMPONENT_VERSION.columns, output)
 
 
 @component.command("version")
@@ -223,7 +222,7 @@ def application() -> None:
 def app_list(state: Context, output: str, **filters: Any) -> None:
     """List applications."""
     page = state.catalog.list("applications", **filters)
-    emit_page(page, ("name", "owner", "latest_version", "version_count"), output)
+    emit_page(page, records.APPLICATION.columns, output)
 
 
 @application.command("show")
@@ -243,7 +242,7 @@ def app_show(state: Context, name: str, output: str) -> None:
 def app_versions(state: Context, name: str, output: str, **paging: Any) -> None:
     """List the versions of application NAME in version order, with predecessors."""
     page = state.catalog.application_versions(name, **paging)
-    emit_page(page, ("version", "previous", "component_count", "reason", "created_at"), output)
+    emit_page(page, (*records.APPLICATION_VERSION.columns, "component_count"), output)
 
 
 @application.group("version")
@@ -326,7 +325,7 @@ def environment() -> None:
 def env_list(state: Context, output: str, **filters: Any) -> None:
     """List environments."""
     page = state.catalog.list("environments", **filters)
-    emit_page(page, ("name", "stage", "cluster", "namespace", "running_count"), output)
+    emit_page(page, (*records.ENVIRONMENT.columns, "running_count"), output)
 
 
 @environment.command("show")
@@ -367,7 +366,7 @@ def team() -> None:
 def team_list(state: Context, output: str, **filters: Any) -> None:
     """List teams."""
     page = state.catalog.list("teams", **filters)
-    emit_page(page, ("name", "email", "chat", "pager", "component_count"), output)
+    emit_page(page, (*records.TEAM.columns, "component_count"), output)
 
 
 @team.command("show")
@@ -489,7 +488,7 @@ def deploy_list(state: Context, output: str, **filters: Any) -> None:
         for item in page["items"]:
             app = item["application"]
             item["application"] = f"{app['application']} {app['version']}" if app else None
-    emit_page(page, ("id", "environment", "application", "status", "finished_at", "by"), output)
+    emit_page(page, records.DEPLOYMENT.columns, output)
 
 
 @deploy.command("show")

@@ -16,6 +16,7 @@ from app.access.scopes import SCOPE_MEANING, SCOPES, local_actor
 from app.cli.base import Context, cli, pass_context
 from app.cli.catalog import paging_options
 from app.cli.output import emit_page, emit_record, output_option
+from app.core import records
 
 
 @cli.group()
@@ -77,8 +78,7 @@ def token_list(state: Context, offset: int, limit: int, output: str) -> None:
     """List tokens: scopes, limits, state (active, expired, revoked). Never the tokens."""
     state.require_local("mercator token list")
     page = tokens.list_tokens(state.graph, offset=offset, limit=limit)
-    columns = ("name", "scopes", "component_prefix", "team", "state", "expires_at", "created_at")
-    emit_page(page, columns, output)
+    emit_page(page, records.TOKEN.columns, output)
 
 
 @token.command("revoke")

@@ -1,23 +1,9 @@
-"""Facts of the graph model shared by the services: kinds, immutable fields, attributes."""
+"""What Neo4j can store as a property, and how attributes and indexed text are held."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
-
-KINDS = ("service", "database", "config", "library", "binary", "infrastructure", "job")
-
-#: The fields that make a component version what it is; registering a version again with
-#: any of them different is refused. (`build_url` may differ between retries of one build.)
-IMMUTABLE_FIELDS = (
-    "image",
-    "digest",
-    "git_repository",
-    "git_commit",
-    "git_branch",
-    "chart",
-    "chart_version",
-)
 
 #: Longest image or digest taken (characters). Both are indexed (deployment sync looks
 #: versions up by them), and Neo4j refuses to index a string beyond about 8 KB; a real

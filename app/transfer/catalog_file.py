@@ -73,10 +73,9 @@ from typing import Any
 
 import yaml
 
-from app.catalog.environments import STAGES
 from app.catalog.registration import Registration, dependency_edges
 from app.core import naming, properties, records, semver, times
-from app.core.properties import IMMUTABLE_FIELDS, KINDS
+from app.core.records import IMMUTABLE_FIELDS, KINDS, STAGES
 from app.deploy.deployments import ID_RULES, STATUSES
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
