@@ -75,7 +75,7 @@ import yaml
 
 from app.catalog.registration import Registration, dependency_edges
 from app.core import naming, properties, records, semver, times
-from app.core.records import IMMUTABLE_FIELDS, KINDS, STAGES
+from app.core.records import IMMUTABLE_FIELDS
 from app.deploy.deployments import ID_RULES, STATUSES
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
@@ -342,44 +342,35 @@ REQUIRED_VERSION = Field(_rule(naming.version_problem), required=True)
 REQUIRED_TIME = Field(TIME.check, required=True)
 MEMBERS = {"component": REQUIRED_NAME, "version": REQUIRED_VERSION}
 
+
+def _spec(record: records.Record, **overrides: Field) -> dict[str, Field]:
+    """What a record may hold in the document, from its declaration (`app.core.records`):
+    every field the graph does not derive, its key fields required; `overrides` add the
+    fields only the document has and tighten the rules of others."""
+    by_rule = {"text": TEXT, "indexed": INDEXED_TEXT, "time": TIME, "name": NAME}
+    spec = {}
+    for field in record.fields:
+        if field.derived or field.rule == "ref":
+            continue
+        if field.key:
+            spec[field.name] = REQUIRED_VERSION if field.rule == "version" else REQUIRED_NAME
+        elif field.rule == "choice":
+            spec[field.name] = Field(_one_of(field.choices))
+        elif field.rule == "attributes":
+            spec[field.name] = Field(_attributes_problems)
+        else:
+            spec[field.name] = by_rule[field.rule]
+    return {**spec, **overrides}
+
+
 #: What each record may hold; unknown fields are refused, so a misspelt one is noticed.
 SPECS: dict[str, dict[str, Field]] = {
-    "teams": {
-        "name": REQUIRED_NAME,
-        "email": TEXT,
-        "chat": TEXT,
-        "pager": TEXT,
-        "created_at": TIME,
-        "updated_by": TEXT,
-    },
-    "environments": {
-        "name": REQUIRED_NAME,
-        "stage": Field(_one_of(STAGES)),
-        "cluster": TEXT,
-        "namespace": TEXT,
-        "engine": TEXT,
-        "description": TEXT,
-        "created_at": TIME,
-        "updated_by": TEXT,
-    },
-    "components": {
-        "name": REQUIRED_NAME,
-        "kind": Field(_one_of(KINDS)),
-        "owner": NAME,
-        "description": TEXT,
-        "repository_url": TEXT,
-        "created_at": TIME,
-    },
-    "component_versions": {
-        "component": REQUIRED_NAME,
-        "version": REQUIRED_VERSION,
-        **{name: TEXT for name in IMMUTABLE_FIELDS},
-        **{name: INDEXED_TEXT for name in properties.INDEXED_FIELDS},
-        "build_url": TEXT,
-        "created_at": TIME,
-        "registered_by": TEXT,
-        "attributes": Field(_attributes_problems),
-        "dependencies": Field(
+    "teams": _spec(records.TEAM),
+    "environments": _spec(records.ENVIRONMENT),
+    "components": _spec(records.COMPONENT),
+    "component_versions": _spec(
+        records.COMPONENT_VERSION,
+        dependencies=Field(
             _list_of(
                 {
                     "component": REQUIRED_NAME,
@@ -389,34 +380,25 @@ SPECS: dict[str, dict[str, Field]] = {
                 }
             )
         ),
-    },
-    "applications": {"name": REQUIRED_NAME, "owner": NAME, "description": TEXT, "created_at": TIME},
-    "application_versions": {
-        "application": REQUIRED_NAME,
-        "version": REQUIRED_VERSION,
-        "reason": TEXT,
-        "created_at": TIME,
-        "created_by": TEXT,
-        "components": Field(_list_of(MEMBERS), required=True),
-    },
-    "deployments": {
-        "id": Field(_rule(ID_RULES), required=True),
-        "environment": REQUIRED_NAME,
-        "status": Field(_one_of(STATUSES), required=True),
-        "started_at": REQUIRED_TIME,
-        "finished_at": REQUIRED_TIME,
-        "recorded_at": TIME,
-        "recorded_by": TEXT,
-        "by": TEXT,
-        "engine": TEXT,
-        "log_url": TEXT,
-        "application": Field(
+    ),
+    "applications": _spec(records.APPLICATION),
+    "application_versions": _spec(
+        records.APPLICATION_VERSION, components=Field(_list_of(MEMBERS), required=True)
+    ),
+    "deployments": _spec(
+        records.DEPLOYMENT,
+        id=Field(_rule(ID_RULES), required=True),
+        environment=REQUIRED_NAME,
+        status=Field(_one_of(STATUSES), required=True),
+        started_at=REQUIRED_TIME,
+        finished_at=REQUIRED_TIME,
+        application=Field(
             lambda value, path: _record_problems(
                 {"application": REQUIRED_NAME, "version": REQUIRED_VERSION}, value, path
             )
         ),
-        "components": Field(_list_of(MEMBERS)),
-    },
+        components=Field(_list_of(MEMBERS)),
+    ),
     "runs": {
         "environment": REQUIRED_NAME,
         "component": REQUIRED_NAME,
