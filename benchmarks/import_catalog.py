@@ -25,11 +25,11 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from generate import SIZES, generate  # noqa: E402
 from unwind_floor import count_relationships  # noqa: E402
 
+from app import transfer  # noqa: E402
 from app.admin import database  # noqa: E402
 from app.config import LocalServerSettings, Settings  # noqa: E402
 from app.graph import Graph  # noqa: E402
 from app.graph.local_neo4j import LocalServer  # noqa: E402
-from app.transfer import catalog_file as transfer  # noqa: E402
 
 BENCH_SETTINGS = Settings(
     neo4j_uri="bolt://127.0.0.1:17887",

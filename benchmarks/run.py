@@ -48,12 +48,12 @@ from import_catalog import BENCH_SETTINGS, import_document  # noqa: E402
 from tables import render  # noqa: E402
 from unwind_floor import write_floor  # noqa: E402
 
+from app import transfer  # noqa: E402
 from app.admin import database  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.graph import Graph, cypher  # noqa: E402
 from app.graph.local_neo4j import LocalServer  # noqa: E402
 from app.reports import reports  # noqa: E402
-from app.transfer import catalog_file as transfer  # noqa: E402
 
 #: SBOM load per size: (CONTAINS edges to reach, packages per SBOM, packages of the one big
 #: SBOM).

@@ -34,13 +34,12 @@ import requests  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from app import create_app  # noqa: E402
+from app import create_app, transfer  # noqa: E402
 from app.admin import database  # noqa: E402
 from app.catalog import components  # noqa: E402
 from app.config import LocalServerSettings, Settings  # noqa: E402
 from app.graph import Graph  # noqa: E402
 from app.graph.local_neo4j import LocalServer  # noqa: E402
-from app.transfer import catalog_file as transfer  # noqa: E402
 
 SETTINGS = Settings(
     neo4j_uri="bolt://127.0.0.1:19887",

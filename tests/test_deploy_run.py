@@ -472,7 +472,7 @@ def test_engine_none_records_through_the_queue(shop, graph):
 
 
 def test_an_export_holds_finished_deployments_and_no_engine_secrets(shop, graph):
-    from app.transfer import catalog_file as transfer
+    from app import transfer
 
     script_engine(shop, "deploy-ok.sh", secret_env={"DEPLOY_TOKEN": SECRET})
     finished = execute(shop)

@@ -22,12 +22,12 @@ import neo4j
 import pytest
 import requests
 
+from app import transfer
 from app.access import tokens
 from app.admin import database
 from app.errors import Unavailable
 from app.graph import Graph
 from app.graph.local_neo4j import LocalServer
-from app.transfer import catalog_file as transfer
 from benchmarks import generate
 from tests.headers import api_headers
 from tests.live_api import served

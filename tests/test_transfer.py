@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
+from app import transfer
 from app.admin import database
 from app.errors import Conflict, Invalid
-from app.transfer import catalog_file as transfer
 from tests.catalog import app_versions, counts, deploy, members, put_environment, register
 
 PAYMENT_1_0_0 = {

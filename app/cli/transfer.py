@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from app import transfer
 from app.cli.base import Context, cli, pass_context
-from app.transfer import catalog_file as transfer
 
 
 @cli.command("export")
