@@ -2,12 +2,80 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Blueprint
+from marshmallow import fields
 
-from app.api import schemas
 from app.api.auth import actor, requires
+from app.api.fields import (
+    MemberIn,
+    Name,
+    PagingArgs,
+    PrefixArgs,
+    Str,
+    Version,
+    optional,
+    page_of,
+)
 from app.catalog import applications
+from app.core import records
 from app.http.context import graph
+
+
+# -- schemas ---------------------------------------------------------------------------
+class ApplicationListArgs(PrefixArgs):
+    owner = Str(metadata={"description": "Owner team name"})
+    environment = Str(metadata={"description": "Only applications deployed there"})
+
+
+class ApplicationVersionIn(ma.Schema):
+    version = Version(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Version number (default: the latest's successor, or 1.0.0)"},
+    )
+    components = fields.List(fields.Nested(MemberIn), required=True)
+    owner = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Owner team of the application (created if new)"},
+    )
+    description = optional("What the application is")
+
+
+class ComponentChangeIn(ma.Schema):
+    component = Name(required=True)
+    version = Version(required=True)
+
+
+Application = records.APPLICATION.schema("Application")
+
+
+ApplicationVersion = records.APPLICATION_VERSION.schema("ApplicationVersion")
+
+
+class ApplicationVersionSummary(ApplicationVersion):
+    component_count = fields.Integer()
+
+
+#: A component version of an application version, with its component's kind and owner.
+Member = records.schema_of(
+    "Member",
+    records.COMPONENT_VERSION.pick("component", "version"),
+    records.COMPONENT.pick("kind", "owner"),
+    records.COMPONENT_VERSION.pick("image", "digest", "git_commit"),
+)
+
+
+class ApplicationVersionDetail(ApplicationVersion):
+    components = fields.List(fields.Nested(Member))
+
+
+ApplicationPage = page_of(Application, "ApplicationPage")
+
+
+ApplicationVersionPage = page_of(ApplicationVersionSummary, "ApplicationVersionPage")
+
 
 blp = Blueprint(
     "applications",
@@ -18,15 +86,15 @@ blp = Blueprint(
 
 
 @blp.route("")
-@blp.arguments(schemas.ApplicationListArgs, location="query")
-@blp.response(200, schemas.ApplicationPage)
+@blp.arguments(ApplicationListArgs, location="query")
+@blp.response(200, ApplicationPage)
 def list_applications(args):
     """List applications, filtered by name prefix, owner team or environment."""
     return applications.list_applications(graph(), **args)
 
 
 @blp.route("/<name>")
-@blp.response(200, schemas.Application)
+@blp.response(200, Application)
 @blp.alt_response(404, schema="Error")
 def get_application(name):
     """One application with its owner and latest version."""
@@ -34,8 +102,8 @@ def get_application(name):
 
 
 @blp.route("/<name>/versions")
-@blp.arguments(schemas.PagingArgs, location="query")
-@blp.response(200, schemas.ApplicationVersionPage)
+@blp.arguments(PagingArgs, location="query")
+@blp.response(200, ApplicationVersionPage)
 @blp.alt_response(404, schema="Error")
 def list_versions(args, name):
     """The application's versions in version order (oldest first), with predecessors."""
@@ -44,11 +112,11 @@ def list_versions(args, name):
 
 @blp.route("/<name>/versions", methods=["POST"])
 @requires("admin")
-@blp.arguments(schemas.ApplicationVersionIn)
-@blp.response(201, schemas.ApplicationVersionDetail, description="Created")
+@blp.arguments(ApplicationVersionIn)
+@blp.response(201, ApplicationVersionDetail, description="Created")
 @blp.alt_response(
     200,
-    schema=schemas.ApplicationVersionDetail,
+    schema=ApplicationVersionDetail,
     description="That version exists with the same components; nothing changed",
 )
 @blp.alt_response(400, schema="Error")
@@ -61,7 +129,7 @@ def create_version(body, name):
 
 
 @blp.route("/<name>/versions/<version>")
-@blp.response(200, schemas.ApplicationVersionDetail)
+@blp.response(200, ApplicationVersionDetail)
 @blp.alt_response(404, schema="Error")
 def get_version(name, version):
     """One application version with its component versions and predecessor."""
@@ -70,11 +138,11 @@ def get_version(name, version):
 
 @blp.route("/<name>/components", methods=["POST"])
 @requires("admin")
-@blp.arguments(schemas.ComponentChangeIn)
-@blp.response(201, schemas.ApplicationVersionDetail, description="New application version")
+@blp.arguments(ComponentChangeIn)
+@blp.response(201, ApplicationVersionDetail, description="New application version")
 @blp.alt_response(
     200,
-    schema=schemas.ApplicationVersionDetail,
+    schema=ApplicationVersionDetail,
     description="The latest version already holds it; nothing changed",
 )
 @blp.alt_response(404, schema="Error")
@@ -89,7 +157,7 @@ def add_component(body, name):
 
 @blp.route("/<name>/components/<component>", methods=["DELETE"])
 @requires("admin")
-@blp.response(201, schemas.ApplicationVersionDetail, description="New application version")
+@blp.response(201, ApplicationVersionDetail, description="New application version")
 @blp.alt_response(404, schema="Error")
 def remove_component(name, component):
     """Remove a component from the application: a new application version without it."""

@@ -2,12 +2,170 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
-from app.api import schemas
 from app.api.auth import actor, requires
+from app.api.fields import (
+    Name,
+    PagingArgs,
+    PrefixArgs,
+    Str,
+    StrictBoolean,
+    Version,
+    optional,
+    page_of,
+    rule,
+)
 from app.catalog import components, registration
+from app.core import properties, records, semver
+from app.core.records import KINDS
 from app.http.context import graph
+
+
+# -- schemas ---------------------------------------------------------------------------
+class ComponentListArgs(PrefixArgs):
+    kind = Str(validate=validate.OneOf(KINDS))
+    owner = Str(metadata={"description": "Owner team name"})
+    environment = Str(metadata={"description": "Only components with a version running there"})
+
+
+class DependencyIn(ma.Schema):
+    component = Name(required=True, metadata={"description": "The component depended on"})
+    range = Str(
+        load_default=None,
+        allow_none=True,
+        validate=rule(semver.range_problem),
+        metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' (npm syntax)"},
+    )
+
+
+#: What an attribute value may be (`properties.attribute_value_problem`), as JSON Schema.
+ATTRIBUTE_VALUE = [
+    {"type": "string"},
+    {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
+    {"type": "number"},
+    {"type": "boolean"},
+]
+
+
+class RegistrationIn(ma.Schema):
+    version = Version(required=True, metadata={"example": "1.4.3"})
+    kind = Str(
+        validate=validate.OneOf(KINDS),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Set when the component is first registered"},
+    )
+    owner = Name(
+        load_default=None, allow_none=True, metadata={"description": "Owner team (created if new)"}
+    )
+    description = optional("What the component does")
+    repository_url = optional("Where its source lives")
+    image = Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=properties.INDEXED_TEXT_MAX),
+        metadata={
+            "description": "Container image (repository)",
+            "example": "registry.example.com/shop/payment",
+        },
+    )
+    digest = Str(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=properties.INDEXED_TEXT_MAX),
+        metadata={"description": "Image digest", "example": "sha256:4f1c..."},
+    )
+    git_repository = optional("Git repository URL")
+    git_commit = optional("Git commit SHA")
+    git_branch = optional("Git branch")
+    build_url = optional("Link to the build")
+    chart = optional("Helm chart")
+    chart_version = optional("Helm chart version")
+    created_at = optional(
+        "Build time, ISO 8601 with time zone (default: now)", metadata={"format": "date-time"}
+    )
+    attributes = fields.Dict(
+        keys=Str(),
+        values=fields.Raw(metadata={"anyOf": ATTRIBUTE_VALUE}),
+        load_default=dict,
+        metadata={
+            "description": "Free key-value pairs: names without control characters; values "
+            "strings, 64-bit integers, finite numbers or booleans"
+        },
+    )
+    dependencies = fields.List(fields.Nested(DependencyIn), load_default=list)
+    applications = fields.List(
+        Name(),
+        load_default=list,
+        metadata={"description": "Applications to add the component to (created if new)"},
+    )
+    derive = StrictBoolean(
+        load_default=True,
+        metadata={
+            "description": "Give every application whose latest version holds another version "
+            "of this component a new version with this one"
+        },
+    )
+
+
+class Dependency(ma.Schema):
+    component = Str()
+    range = Str(allow_none=True)
+
+
+class Running(ma.Schema):
+    environment = Str()
+    version = Str()
+    since = Str()
+
+
+Component = records.COMPONENT.schema("Component")
+
+
+class ComponentDetail(Component):
+    dependencies = fields.List(
+        fields.Nested(Dependency), metadata={"description": "Of the latest version"}
+    )
+    running = fields.List(fields.Nested(Running))
+
+
+ComponentVersion = records.COMPONENT_VERSION.schema("ComponentVersion")
+
+
+class RunningHere(ma.Schema):
+    environment = Str()
+    since = Str()
+
+
+class ComponentVersionDetail(ComponentVersion):
+    dependencies = fields.List(fields.Nested(Dependency))
+    running = fields.List(fields.Nested(RunningHere))
+
+
+class DerivedVersion(ma.Schema):
+    application = Str()
+    version = Str()
+    previous = Str(allow_none=True)
+
+
+class RegistrationOut(ma.Schema):
+    component = Str()
+    version = Str()
+    created = fields.Boolean(metadata={"description": "False when it was registered before"})
+    application_versions = fields.List(
+        fields.Nested(DerivedVersion),
+        metadata={"description": "Application versions this registration created"},
+    )
+
+
+ComponentPage = page_of(Component, "ComponentPage")
+
+
+ComponentVersionPage = page_of(ComponentVersion, "ComponentVersionPage")
+
 
 blp = Blueprint(
     "components",
@@ -18,15 +176,15 @@ blp = Blueprint(
 
 
 @blp.route("")
-@blp.arguments(schemas.ComponentListArgs, location="query")
-@blp.response(200, schemas.ComponentPage)
+@blp.arguments(ComponentListArgs, location="query")
+@blp.response(200, ComponentPage)
 def list_components(args):
     """List components, filtered by name prefix, kind, owner team or environment."""
     return components.list_components(graph(), **args)
 
 
 @blp.route("/<name>")
-@blp.response(200, schemas.ComponentDetail)
+@blp.response(200, ComponentDetail)
 @blp.alt_response(404, schema="Error")
 def get_component(name):
     """One component: owner, latest version and its dependencies, where it runs."""
@@ -34,8 +192,8 @@ def get_component(name):
 
 
 @blp.route("/<name>/versions")
-@blp.arguments(schemas.PagingArgs, location="query")
-@blp.response(200, schemas.ComponentVersionPage)
+@blp.arguments(PagingArgs, location="query")
+@blp.response(200, ComponentVersionPage)
 @blp.alt_response(404, schema="Error")
 def list_versions(args, name):
     """The component's versions, newest registration first."""
@@ -44,11 +202,11 @@ def list_versions(args, name):
 
 @blp.route("/<name>/versions", methods=["POST"])
 @requires("register")
-@blp.arguments(schemas.RegistrationIn)
-@blp.response(201, schemas.RegistrationOut, description="Registered")
+@blp.arguments(RegistrationIn)
+@blp.response(201, RegistrationOut, description="Registered")
 @blp.alt_response(
     200,
-    schema=schemas.RegistrationOut,
+    schema=RegistrationOut,
     description="Already registered with the same content; nothing changed",
 )
 @blp.alt_response(400, schema="Error", description="Invalid registration")
@@ -68,7 +226,7 @@ def register_version(body, name):
 
 
 @blp.route("/<name>/versions/<version>")
-@blp.response(200, schemas.ComponentVersionDetail)
+@blp.response(200, ComponentVersionDetail)
 @blp.alt_response(404, schema="Error")
 def get_version(name, version):
     """One component version: build details, attributes, dependencies, where it runs."""

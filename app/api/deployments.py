@@ -2,14 +2,156 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Response, jsonify, url_for
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
-from app.api import schemas
 from app.api.auth import actor, requires
+from app.api.fields import (
+    MemberIn,
+    Name,
+    PagingArgs,
+    Str,
+    StrictBoolean,
+    Version,
+    optional,
+    page_of,
+)
+from app.core import records
 from app.deploy import deployments
+from app.deploy.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 from app.errors import Invalid
 from app.http.context import graph
+
+
+# -- schemas ---------------------------------------------------------------------------
+class DeploymentListArgs(PagingArgs):
+    environment = Str()
+    application = Str()
+    component = Str(metadata={"description": "Deployments that included a version of it"})
+    status = Str(validate=validate.OneOf(ALL_STATUSES))
+
+
+class DeploymentIn(ma.Schema):
+    id = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Idempotency key, e.g. the pipeline run id (default: generated)"},
+    )
+    environment = Name(required=True)
+    execute = StrictBoolean(
+        load_default=False,
+        metadata={
+            "description": "Run it through the environment's engine: queued now (202), run "
+            "by a worker; leave out status and times"
+        },
+    )
+    dry_run = StrictBoolean(
+        load_default=False,
+        metadata={"description": "With execute: answer the engine's commands; write nothing"},
+    )
+    status = Str(
+        load_default=None,
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "How it ended (required unless execute)"},
+    )
+    application = Name(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Application deployed (with version), or to match/derive a version "
+            "for the deployed components"
+        },
+    )
+    version = Version(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Application version deployed"},
+    )
+    components = fields.List(
+        fields.Nested(MemberIn),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Component versions deployed (instead of an application version)"},
+    )
+    started_at = optional(
+        "When it started, ISO 8601 with time zone (default: now)", metadata={"format": "date-time"}
+    )
+    finished_at = optional(
+        "When it finished (default: now); the inventory changes at this time",
+        metadata={"format": "date-time"},
+    )
+    by = optional("Who deployed")
+    engine = optional("How: helm, argocd, kubectl, ...")
+    log_url = optional("Link to the deployment log")
+
+
+Deployment = records.DEPLOYMENT.schema("Deployment")
+
+
+class ComponentRef(ma.Schema):
+    component = Str()
+    version = Str()
+
+
+class DeploymentDetail(Deployment):
+    components = fields.List(fields.Nested(ComponentRef))
+    queued_at = Str(allow_none=True)
+    worker = Str(allow_none=True, metadata={"description": "The worker that ran it"})
+    heartbeat_at = Str(allow_none=True, metadata={"description": "Its worker's last heartbeat"})
+    exit_code = fields.Integer(allow_none=True)
+    reason = Str(allow_none=True, metadata={"description": "Why it ended as it did"})
+    cancel_requested = fields.Boolean()
+    log_size = fields.Integer(metadata={"description": "Characters of log the engine wrote"})
+    ahead = fields.List(
+        Str(),
+        metadata={
+            "description": "While queued: the deployments to the same environment that go "
+            "first (running, then queued in order)"
+        },
+    )
+
+
+class DeploymentRun(DeploymentDetail):
+    status_url = Str(metadata={"description": "Where to follow it"})
+    log_stream_url = Str(
+        metadata={"description": "Its log; ask again with offset=next_offset to stream"},
+    )
+
+
+class DryRun(ma.Schema):
+    engine = Str()
+    commands = fields.List(fields.List(Str()), metadata={"description": "argv of each command"})
+    env = fields.Dict(keys=Str(), values=Str(), metadata={"description": "Secrets as ***"})
+    timeout = fields.Float()
+    deployment = fields.Dict(metadata={"description": "The deployment file's content"})
+
+
+class LogArgs(ma.Schema):
+    offset = fields.Integer(
+        load_default=0,
+        validate=validate.Range(min=0, max=LOG_OFFSET_MAX),
+        metadata={"description": "First character wanted: the last answer's next_offset"},
+    )
+
+
+class DeploymentLog(ma.Schema):
+    id = Str()
+    status = Str()
+    done = fields.Boolean(metadata={"description": "The deployment has ended: stop streaming"})
+    start = fields.Integer(
+        metadata={
+            "description": f"Offset of the first character returned (the log keeps its last "
+            f"{LOG_KEEP} characters, so this can be later than the offset asked for)"
+        }
+    )
+    text = Str()
+    next_offset = fields.Integer()
+
+
+DeploymentPage = page_of(Deployment, "DeploymentPage")
+
 
 blp = Blueprint(
     "deployments",
@@ -20,8 +162,8 @@ blp = Blueprint(
 
 
 @blp.route("")
-@blp.arguments(schemas.DeploymentListArgs, location="query")
-@blp.response(200, schemas.DeploymentPage)
+@blp.arguments(DeploymentListArgs, location="query")
+@blp.response(200, DeploymentPage)
 def list_deployments(args):
     """List deployments, newest first, filtered by environment, application, component
     or status."""
@@ -30,17 +172,17 @@ def list_deployments(args):
 
 @blp.route("", methods=["POST"])
 @requires("deploy")
-@blp.arguments(schemas.DeploymentIn)
-@blp.response(201, schemas.DeploymentDetail, description="Recorded")
+@blp.arguments(DeploymentIn)
+@blp.response(201, DeploymentDetail, description="Recorded")
 @blp.alt_response(
     200,
-    schema=schemas.DeploymentDetail,
+    schema=DeploymentDetail,
     description="Already recorded (or queued) with this id and content; nothing changed. "
     "With dry_run: a DryRun, the commands the engine would run",
 )
 @blp.alt_response(
     202,
-    schema=schemas.DeploymentRun,
+    schema=DeploymentRun,
     description="execute: queued for the environment's engine; follow status_url",
 )
 @blp.alt_response(400, schema="Error", description="Invalid, or the environment has no engine")
@@ -68,12 +210,12 @@ def record_deployment(body):
         return deployment, 201 if created else 200
     deployment, created = deployments.enqueue(graph(), body, dry_run=dry_run, actor=actor())
     if dry_run:
-        return _json(schemas.DryRun().dump(deployment), 200)
+        return _json(DryRun().dump(deployment), 200)
     urls = {
         "status_url": url_for("deployments.get_deployment", deployment_id=deployment["id"]),
         "log_stream_url": url_for("deployments.get_log", deployment_id=deployment["id"]),
     }
-    run = schemas.DeploymentRun().dump({**deployment, **urls})
+    run = DeploymentRun().dump({**deployment, **urls})
     return _json(run, 202 if created else 200)
 
 
@@ -85,7 +227,7 @@ def _json(body: dict, status: int) -> Response:
 
 
 @blp.route("/<deployment_id>")
-@blp.response(200, schemas.DeploymentDetail)
+@blp.response(200, DeploymentDetail)
 @blp.alt_response(404, schema="Error")
 def get_deployment(deployment_id):
     """One deployment: what went where, when, by whom, and how it ended."""
@@ -93,8 +235,8 @@ def get_deployment(deployment_id):
 
 
 @blp.route("/<deployment_id>/log")
-@blp.arguments(schemas.LogArgs, location="query")
-@blp.response(200, schemas.DeploymentLog)
+@blp.arguments(LogArgs, location="query")
+@blp.response(200, DeploymentLog)
 @blp.alt_response(404, schema="Error")
 def get_log(args, deployment_id):
     """The engine's log of a deployment from character `offset` on.
@@ -107,10 +249,10 @@ def get_log(args, deployment_id):
 
 @blp.route("/<deployment_id>/cancel", methods=["POST"])
 @requires("deploy")
-@blp.response(200, schemas.DeploymentDetail, description="Queued: cancelled now")
+@blp.response(200, DeploymentDetail, description="Queued: cancelled now")
 @blp.alt_response(
     202,
-    schema=schemas.DeploymentDetail,
+    schema=DeploymentDetail,
     description="Running: its worker kills the engine's processes at its next heartbeat",
 )
 @blp.alt_response(404, schema="Error")

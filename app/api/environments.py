@@ -2,14 +2,117 @@
 
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
+from marshmallow import fields, validate
 
-from app.api import schemas
 from app.api.auth import actor, requires
-from app.catalog import environments
+from app.api.fields import (
+    PrefixArgs,
+    Str,
+    optional,
+    page_of,
+)
+from app.catalog import engine_settings, environments
+from app.core import records
+from app.core.records import STAGES
 from app.deploy import kubernetes_sync
 from app.http.context import graph
+
+
+# -- schemas ---------------------------------------------------------------------------
+class EnvironmentListArgs(PrefixArgs):
+    stage = Str(validate=validate.OneOf(STAGES))
+
+
+class EnvironmentIn(ma.Schema):
+    stage = Str(validate=validate.OneOf(STAGES), load_default=None, allow_none=True)
+    cluster = optional("Kubernetes cluster (kube context)")
+    namespace = optional("Namespace")
+    engine = optional("Deployment engine: helm, command, none, ...")
+    description = optional("What the environment is for")
+
+
+class EngineIn(ma.Schema):
+    kind = Str(
+        required=True,
+        validate=validate.OneOf(engine_settings.KINDS),
+        metadata={"description": "none (record only), command (a command template) or helm"},
+    )
+    config = fields.Dict(
+        keys=Str(),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "command: {command: [argv with {placeholders}], env, secret_env, "
+            "inherit_env, timeout, working_dir}; helm: {helm, kube_context, namespace, "
+            "chart_prefix, release_prefix, extra_args, env, secret_env, inherit_env, "
+            "timeout}. secret_env values are never shown again (***) and are scrubbed "
+            "from logs.",
+            "example": {"command": ["./deploy.sh", "{version}"], "timeout": 600},
+        },
+    )
+
+
+Environment = records.ENVIRONMENT.schema("Environment")
+
+
+class EnvironmentSummary(Environment):
+    running_count = fields.Integer()
+
+
+class Inventory(ma.Schema):
+    component = Str()
+    version = Str()
+    since = Str()
+    deployment = Str(allow_none=True)
+
+
+class EnvironmentDetail(Environment):
+    engine_config = fields.Dict(
+        allow_none=True, metadata={"description": "The engine's configuration, secrets as ***"}
+    )
+    running = fields.List(fields.Nested(Inventory))
+
+
+EnvironmentPage = page_of(EnvironmentSummary, "EnvironmentPage")
+
+
+class SyncArgs(ma.Schema):
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "Report only; record nothing"}
+    )
+    all_namespaces = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Consider every namespace, not only the environment's"},
+    )
+    by = Str(load_default="sync", metadata={"description": "Who the recorded deployment is by"})
+
+
+class SyncReport(ma.Schema):
+    environment = Str()
+    containers = fields.Integer(metadata={"description": "Containers considered"})
+    in_sync = fields.List(fields.Dict(), metadata={"description": "{component, version}"})
+    moved = fields.List(
+        fields.Dict(),
+        metadata={"description": "{component, catalog, running, seen_in}: catalog says X, Y runs"},
+    )
+    conflicting = fields.List(
+        fields.Dict(), metadata={"description": "{component, running}: two versions at once"}
+    )
+    unknown = fields.List(
+        fields.Dict(), metadata={"description": "{workload, container, image} not in the catalog"}
+    )
+    ambiguous = fields.List(fields.Dict())
+    not_running = fields.List(
+        fields.Dict(), metadata={"description": "In the inventory, but no workload runs its image"}
+    )
+    deployment = Str(
+        allow_none=True, metadata={"description": "The deployment that recorded what moved"}
+    )
+    dry_run = fields.Boolean()
+
 
 blp = Blueprint(
     "environments", __name__, url_prefix="/api/v1/environments", description="Where things run"
@@ -17,15 +120,15 @@ blp = Blueprint(
 
 
 @blp.route("")
-@blp.arguments(schemas.EnvironmentListArgs, location="query")
-@blp.response(200, schemas.EnvironmentPage)
+@blp.arguments(EnvironmentListArgs, location="query")
+@blp.response(200, EnvironmentPage)
 def list_environments(args):
     """List environments, filtered by name prefix or stage."""
     return environments.list_environments(graph(), **args)
 
 
 @blp.route("/<name>")
-@blp.response(200, schemas.EnvironmentDetail)
+@blp.response(200, EnvironmentDetail)
 @blp.alt_response(404, schema="Error")
 def get_environment(name):
     """One environment and the component versions running there now."""
@@ -34,9 +137,9 @@ def get_environment(name):
 
 @blp.route("/<name>", methods=["PUT"])
 @requires("admin")
-@blp.arguments(schemas.EnvironmentIn, required=False)
-@blp.response(200, schemas.EnvironmentDetail, description="Updated")
-@blp.alt_response(201, schema=schemas.EnvironmentDetail, description="Created")
+@blp.arguments(EnvironmentIn, required=False)
+@blp.response(200, EnvironmentDetail, description="Updated")
+@blp.alt_response(201, schema=EnvironmentDetail, description="Created")
 @blp.alt_response(400, schema="Error")
 def put_environment(body, name):
     """Create an environment or update its details (omitted details stay as they are)."""
@@ -46,8 +149,8 @@ def put_environment(body, name):
 
 @blp.route("/<name>/engine", methods=["PUT"])
 @requires("admin")
-@blp.arguments(schemas.EngineIn)
-@blp.response(200, schemas.EnvironmentDetail)
+@blp.arguments(EngineIn)
+@blp.response(200, EnvironmentDetail)
 @blp.alt_response(400, schema="Error", description="Unknown kind or a bad configuration")
 @blp.alt_response(404, schema="Error")
 def put_engine(body, name):
@@ -58,7 +161,7 @@ def put_engine(body, name):
 
 @blp.route("/<name>/sync/kubernetes", methods=["POST"])
 @requires("deploy")
-@blp.arguments(schemas.SyncArgs, location="query")
+@blp.arguments(SyncArgs, location="query")
 @blp.doc(
     requestBody={
         "required": True,
@@ -66,7 +169,7 @@ def put_engine(body, name):
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 )
-@blp.response(200, schemas.SyncReport)
+@blp.response(200, SyncReport)
 @blp.alt_response(400, schema="Error")
 @blp.alt_response(404, schema="Error")
 def sync_kubernetes(args, name):

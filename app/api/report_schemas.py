@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.schemas import rule
+from app.api.fields import rule
 from app.core import records, semver
 from app.reports import maps, reports
 
