@@ -37,6 +37,20 @@ class LocalServerSettings:
 
 
 @dataclass(frozen=True)
+class WorkerSettings:
+    """How a deployment worker (`app.deploy.worker`) paces itself; from `Settings.worker_*`."""
+
+    #: Seconds between looks at the queue when it was empty.
+    poll_interval: float = 1.0
+    #: Seconds between heartbeats (and log writes) of a running deployment.
+    heartbeat_interval: float = 1.0
+    #: Seconds without a heartbeat after which a running deployment counts as abandoned.
+    stale_after: float = 60.0
+    #: Seconds a stopping worker lets a running deployment go on before it is abandoned.
+    stop_grace: float = 20.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the service and the CLI need to know about their surroundings."""
 
@@ -51,19 +65,18 @@ class Settings:
     retry_time: float = 10.0
     #: Seconds to wait for a TCP connection to Neo4j.
     connect_timeout: float = 5.0
-    #: Apply the schema when the service starts (it is idempotent).
-    apply_schema_on_start: bool = True
     #: Largest request body the API accepts, in bytes.
     max_body_bytes: int = 10 * 1024 * 1024
-    #: Threads of each API process that run queued deployments (0: none; then run
-    #: `mercator worker` somewhere).
-    worker_threads: int = 1
     #: Seconds a worker waits before looking at an empty queue again.
     worker_poll_interval: float = 1.0
     #: Seconds between a running deployment's heartbeats (and log writes).
     worker_heartbeat_interval: float = 1.0
     #: Seconds without a heartbeat after which a running deployment is marked abandoned.
     worker_stale_after: float = 60.0
+    #: Seconds a stopping worker (SIGTERM) lets a running deployment go on to its end; after
+    #: that its engine's processes are killed and it is marked abandoned. Below the 30 s an
+    #: orchestrator usually waits before SIGKILL, with room for the kill itself.
+    worker_stop_grace: float = 20.0
     #: Reads (GET) need an API token too (any scope); writes always need one.
     reads_need_token: bool = False
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
@@ -94,11 +107,7 @@ class Settings:
             query_timeout=_float(env, "MERCATOR_QUERY_TIMEOUT", defaults.query_timeout),
             retry_time=_float(env, "MERCATOR_RETRY_TIME", defaults.retry_time),
             connect_timeout=_float(env, "MERCATOR_CONNECT_TIMEOUT", defaults.connect_timeout),
-            apply_schema_on_start=_bool(
-                env, "MERCATOR_APPLY_SCHEMA_ON_START", defaults.apply_schema_on_start
-            ),
             max_body_bytes=_int(env, "MERCATOR_MAX_BODY_BYTES", defaults.max_body_bytes),
-            worker_threads=_int(env, "MERCATOR_WORKER_THREADS", defaults.worker_threads),
             worker_poll_interval=_float(
                 env, "MERCATOR_WORKER_POLL_INTERVAL", defaults.worker_poll_interval
             ),
@@ -108,18 +117,19 @@ class Settings:
             worker_stale_after=_float(
                 env, "MERCATOR_WORKER_STALE_AFTER", defaults.worker_stale_after
             ),
+            worker_stop_grace=_float(env, "MERCATOR_WORKER_STOP_GRACE", defaults.worker_stop_grace),
             reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
             local=local,
         )
 
-    def worker_settings(self):
-        """How this process's deployment workers poll, beat and judge others abandoned."""
-        from app.deploy.worker import WorkerSettings
-
+    def worker_settings(self) -> WorkerSettings:
+        """How this process's deployment workers poll, beat, stop and judge others
+        abandoned."""
         return WorkerSettings(
             poll_interval=self.worker_poll_interval,
             heartbeat_interval=self.worker_heartbeat_interval,
             stale_after=self.worker_stale_after,
+            stop_grace=self.worker_stop_grace,
         )
 
     def describe(self) -> dict[str, object]:

@@ -170,7 +170,7 @@ def main() -> None:
     catalog = load_catalog(graph, args.size, args.deployments, args.reload)
     graph.close()
 
-    app = create_app(dataclasses.replace(SETTINGS, apply_schema_on_start=False))
+    app = create_app(SETTINGS)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_port}"

@@ -10,7 +10,6 @@ limits; tests that reach the live server (`base_url`) with `requests` send
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 
@@ -26,9 +25,9 @@ from tests.neo4j_for_tests import neo4j_for_tests
 @pytest.fixture(scope="session")
 def settings() -> Iterator[Settings]:
     with neo4j_for_tests() as found:
-        # The session applies the schema once (session_graph); apps need not redo it.
-        # Apps run no deployment workers unless a test asks for them.
-        yield replace(found, apply_schema_on_start=False, worker_threads=0)
+        # The session applies the schema once (session_graph); apps never do, nor run
+        # deployment workers: a test that needs one starts it.
+        yield found
 
 
 @pytest.fixture(scope="session")

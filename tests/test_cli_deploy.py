@@ -7,14 +7,14 @@ import os
 import subprocess
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from app import WORKERS_KEY, create_app
+from app import create_app
 from app.cli import cli
+from app.deploy.worker import WorkerPool, WorkerSettings
 
 SCRIPTS = Path(__file__).parent / "engine_scripts"
 
@@ -131,18 +131,19 @@ def test_dry_run_prints_the_helm_commands_of_the_demo(mercator, raw_cypher):
 
 @pytest.fixture
 def served(settings, graph):
-    """The API over real HTTP with its own deployment workers."""
+    """The API over real HTTP, and a deployment worker beside it (as `mercator serve` runs
+    one in a process of its own)."""
     from werkzeug.serving import make_server
 
-    flask_app = create_app(
-        replace(settings, worker_threads=1, worker_poll_interval=0.2, worker_heartbeat_interval=0.2)
-    )
+    flask_app = create_app(settings)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    pool = WorkerPool(graph, 1, WorkerSettings(poll_interval=0.2, heartbeat_interval=0.2))
+    pool.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    flask_app.extensions[WORKERS_KEY].stop(timeout=10)
+    pool.stop(grace=10)
     flask_app.extensions["mercator.graph"].close()
 
 

@@ -21,13 +21,14 @@ def test_variables_override_defaults_and_the_uri_follows_the_local_port():
         {
             "MERCATOR_NEO4J_BOLT_PORT": "7999",
             "MERCATOR_NEO4J_DATABASE": "catalog",
-            "MERCATOR_APPLY_SCHEMA_ON_START": "no",
+            "MERCATOR_WORKER_STOP_GRACE": "5",
             "MERCATOR_NEO4J_HEAP": "4g",
         }
     )
     assert settings.neo4j_uri == "bolt://127.0.0.1:7999"
     assert settings.neo4j_database == "catalog"
-    assert settings.apply_schema_on_start is False
+    assert settings.worker_stop_grace == 5.0
+    assert settings.worker_settings().stop_grace == 5.0
     assert settings.local.heap == "4g"
     routed = Settings.from_env({"MERCATOR_NEO4J_URI": "neo4j://db.internal:7687"})
     assert routed.neo4j_uri == "neo4j://db.internal:7687"
@@ -38,7 +39,7 @@ def test_variables_override_defaults_and_the_uri_follows_the_local_port():
     [
         ("MERCATOR_NEO4J_BOLT_PORT", "seven"),
         ("MERCATOR_QUERY_TIMEOUT", "soon"),
-        ("MERCATOR_APPLY_SCHEMA_ON_START", "maybe"),
+        ("MERCATOR_READS_NEED_TOKEN", "maybe"),
     ],
 )
 def test_malformed_values_name_the_variable(name, value):

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app import WORKERS_KEY, create_app
-from app.deploy.worker import Worker, WorkerSettings
+from app.deploy.worker import Worker, WorkerPool, WorkerSettings
 from tests.catalog import counts, put_environment, register
 from tests.test_http_basics import assert_error_shape
 
@@ -328,24 +327,70 @@ def test_a_deployment_of_a_dead_worker_is_marked_abandoned(shop, graph, raw_cyph
     assert running(shop) == {"payment": "1.0.0", "cart": "3.1.0"}
 
 
-def test_the_api_process_runs_queued_deployments_with_its_own_workers(shop, settings, admin_token):
+def test_a_worker_pool_runs_deployments_queued_through_the_api(shop, graph):
     script_engine(shop, "deploy-ok.sh")
-    served = create_app(replace(settings, worker_threads=2, worker_poll_interval=0.1))
+    pool = WorkerPool(graph, 2, FAST).start()
     try:
-        client = served.test_client()
-        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token}"
-        queued = execute(client)
+        queued = execute(shop)
         done = wait_for(
             lambda: (
-                (body := client.get(queued["status_url"]).get_json())["status"] == "succeeded"
+                (body := shop.get(queued["status_url"]).get_json())["status"] == "succeeded"
                 and body
             )
         )
-        assert done["worker"] in {w.id for w in served.extensions[WORKERS_KEY].workers}
-        assert running(client) == {"payment": "1.1.0", "cart": "3.1.0"}
+        assert done["worker"] in {w.id for w in pool.workers}
+        assert running(shop) == {"payment": "1.1.0", "cart": "3.1.0"}
     finally:
-        served.extensions[WORKERS_KEY].stop(timeout=10)
-        served.extensions["mercator.graph"].close()
+        assert pool.stop(grace=10)
+
+
+def _engine_pids(pid_file: Path) -> list[int]:
+    text = wait_for(lambda: pid_file.exists() and pid_file.read_text().strip())
+    return [int(pid) for pid in text.split()]
+
+
+def _gone(pid: int) -> bool:
+    """The process ended (a zombie not yet reaped by its parent counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_a_stopping_pool_lets_a_deployment_end_within_its_grace(shop, graph, tmp_path):
+    pid_file = tmp_path / "engine.pid"
+    script_engine(shop, "deploy-sleep.sh", env={"PID_FILE": str(pid_file), "SLEEP_SECONDS": "2"})
+    pool = WorkerPool(graph, 1, FAST).start()
+    queued = execute(shop)
+    _engine_pids(pid_file)
+    assert pool.stop(grace=30)
+    body = shop.get(queued["status_url"]).get_json()
+    assert (body["status"], body["reason"]) == ("succeeded", None)
+    assert "rolled out 1.0.2" in full_log(shop, queued["id"])
+    assert running(shop) == {"payment": "1.1.0", "cart": "3.1.0"}
+
+
+def test_a_stopping_pool_abandons_a_deployment_past_its_grace_and_kills_the_engine(
+    shop, graph, tmp_path
+):
+    pid_file = tmp_path / "engine.pid"
+    script_engine(shop, "deploy-sleep.sh", env={"PID_FILE": str(pid_file)})
+    pool = WorkerPool(graph, 1, FAST).start()
+    queued = execute(shop)
+    waiting = execute(shop, version="1.0.1")
+    pids = _engine_pids(pid_file)
+    started = time.monotonic()
+    assert pool.stop(grace=0.5)
+    assert time.monotonic() - started < 10
+    assert all(_gone(pid) for pid in pids)
+    body = shop.get(queued["status_url"]).get_json()
+    assert (body["status"], body["reason"]) == ("failed", "abandoned")
+    log = full_log(shop, queued["id"])
+    assert "rolling out 1.0.2" in log and "the worker is stopping" in log
+    assert running(shop) == {}
+    # Nothing more was claimed: the next one waits for another worker.
+    assert shop.get(waiting["status_url"]).get_json()["status"] == "queued"
 
 
 def test_dry_run_answers_the_commands_and_writes_nothing(shop, raw_cypher):

@@ -9,6 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from app import create_app
+from app.admin import database
 from app.graph.schema import SCHEMA_VERSION
 
 
@@ -39,22 +40,61 @@ def test_readyz_reports_neo4j_reachable_and_schema_version(client):
     }
 
 
-def test_readyz_applies_a_missing_schema_itself(client, raw_cypher):
+@pytest.fixture
+def schema_record_restored(graph):
+    """For tests that change the schema record: it is applied again afterwards."""
+    yield
+    database.init_schema(graph)
+
+
+def test_readyz_reports_a_missing_schema_and_writes_nothing(
+    client, raw_cypher, schema_record_restored
+):
     raw_cypher("MATCH (m:MercatorSchema) DELETE m")
-    assert client.get("/readyz").status_code == 200
-    assert raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v") == [{"v": SCHEMA_VERSION}]
+    error = assert_error_shape(client.get("/readyz"), 503, "unavailable")
+    assert "no Mercator schema" in error["message"] and "mercator db init" in error["message"]
+    assert error["details"] == {"missing": "schema", "recorded": None, "expected": SCHEMA_VERSION}
+    assert raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v") == []
 
 
-def test_readyz_refuses_a_graph_written_by_a_newer_mercator(client, raw_cypher):
+def test_readyz_reports_an_older_schema_and_writes_nothing(
+    client, raw_cypher, schema_record_restored
+):
+    raw_cypher("MATCH (m:MercatorSchema) SET m.version = $v", v=SCHEMA_VERSION - 1)
+    error = assert_error_shape(client.get("/readyz"), 503, "unavailable")
+    assert f"needs {SCHEMA_VERSION}" in error["message"]
+    assert error["details"]["recorded"] == SCHEMA_VERSION - 1
+    assert raw_cypher("MATCH (m:MercatorSchema) RETURN m.version AS v") == [
+        {"v": SCHEMA_VERSION - 1}
+    ]
+
+
+def test_readyz_refuses_a_graph_written_by_a_newer_mercator(
+    client, raw_cypher, schema_record_restored
+):
     raw_cypher("MATCH (m:MercatorSchema) SET m.version = 999")
     error = assert_error_shape(client.get("/readyz"), 503, "unavailable")
     assert error["details"] == {"recorded": 999, "expected": SCHEMA_VERSION}
 
 
+def test_building_the_app_writes_nothing_and_starts_no_thread(
+    settings, raw_cypher, schema_record_restored
+):
+    import threading
+
+    raw_cypher("MATCH (m:MercatorSchema) DELETE m")
+    threads = set(threading.enumerate())
+    flask_app = create_app(settings)
+    try:
+        assert set(threading.enumerate()) == threads
+        assert raw_cypher("MATCH (m:MercatorSchema) RETURN m") == []
+        assert "mercator.workers" not in flask_app.extensions
+    finally:
+        flask_app.extensions["mercator.graph"].close()
+
+
 def test_unreachable_neo4j_is_a_503_with_retry_after_not_a_traceback(settings):
-    nowhere = replace(
-        settings, neo4j_uri="bolt://127.0.0.1:9", retry_time=0.0, apply_schema_on_start=True
-    )
+    nowhere = replace(settings, neo4j_uri="bolt://127.0.0.1:9", retry_time=0.0)
     client = create_app(nowhere).test_client()  # starts even though Neo4j is not there
     response = client.get("/readyz")
     assert_error_shape(response, 503, "unavailable")

@@ -13,7 +13,9 @@ from dataclasses import replace
 import pytest
 
 from app import create_app
+from app.admin import database
 from app.errors import LocalServerError
+from app.graph import Graph
 from app.graph.local_neo4j import LocalServer
 from tests.neo4j_for_tests import local_test_settings
 
@@ -66,9 +68,7 @@ def test_browser_is_served_on_the_http_port(own_server):
 
 
 def test_wrong_password_is_refused(own_server):
-    wrong = replace(
-        own_server.settings, neo4j_password="not-the-password", retry_time=0, worker_threads=0
-    )
+    wrong = replace(own_server.settings, neo4j_password="not-the-password", retry_time=0)
     client = create_app(wrong).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -95,9 +95,10 @@ def test_taken_port_is_reported_clearly(own_server, tmp_path):
 
 
 def test_api_answers_503_while_neo4j_is_down_and_recovers_without_restart(own_server):
-    settings = replace(
-        own_server.settings, retry_time=0.0, apply_schema_on_start=True, worker_threads=0
-    )
+    settings = replace(own_server.settings, retry_time=0.0)
+    graph = Graph.from_settings(settings)
+    database.init_schema(graph)  # what `mercator serve` does before it serves
+    graph.close()
     flask_app = create_app(settings)
     client = flask_app.test_client()
     assert client.get("/readyz").status_code == 200

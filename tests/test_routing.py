@@ -9,7 +9,7 @@ from app import create_app
 
 def test_routing_uri_serves_reads_and_writes(settings, graph):
     routed_uri = settings.neo4j_uri.replace("bolt://", "neo4j://")
-    routed = replace(settings, neo4j_uri=routed_uri, apply_schema_on_start=True)
+    routed = replace(settings, neo4j_uri=routed_uri)
     flask_app = create_app(routed)
     try:
         response = flask_app.test_client().get("/readyz")

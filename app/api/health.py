@@ -30,7 +30,11 @@ def healthz():
 
 @blp.route("/readyz")
 @blp.response(200, ReadinessSchema)
-@blp.alt_response(503, schema="Error", description="Neo4j unreachable or schema not applied")
+@blp.alt_response(
+    503,
+    schema="Error",
+    description="Neo4j unreachable, or its schema missing or out of date (the error says which)",
+)
 def readyz():
     """Neo4j answers and the schema is applied: the service can take traffic."""
     return health.readiness(graph())

@@ -50,7 +50,7 @@ def version(state: Context, ask_neo4j: bool, show_settings: bool) -> None:
     default=2,
     show_default=True,
     type=click.IntRange(1),
-    help="Worker processes (each has its own Neo4j driver).",
+    help="Web server processes (each has its own Neo4j driver; none runs deployments).",
 )
 @click.option(
     "--threads", default=4, show_default=True, type=click.IntRange(1), help="Threads per worker."
@@ -62,30 +62,99 @@ def version(state: Context, ask_neo4j: bool, show_settings: bool) -> None:
     type=click.IntRange(1),
     help="Seconds before a silent worker is restarted.",
 )
+@click.option(
+    "--deploy-workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Deployments run at the same time by the `mercator worker` process started beside "
+    "the web server (its --threads); 0 starts none: then run `mercator worker` elsewhere.",
+)
+@click.option(
+    "--schema-wait",
+    default=60.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    help="Seconds to keep trying to reach Neo4j to apply the schema before giving up.",
+)
 @pass_context
-def serve(state: Context, host: str, port: int, workers: int, threads: int, timeout: int) -> None:
-    """Serve the HTTP API with gunicorn (a production WSGI server).
+def serve(
+    state: Context,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int,
+    deploy_workers: int,
+    schema_wait: float,
+) -> None:
+    """Serve the HTTP API with gunicorn (a production WSGI server), and run queued
+    deployments in one `mercator worker` process beside it.
 
-    The schema is applied once before the workers start; if Neo4j is not reachable yet
-    the service starts anyway and /readyz answers 503 until it is.
+    The schema is applied first (idempotent); while Neo4j does not answer, serve retries
+    for --schema-wait seconds, then exits with code 5 without serving. The web server's
+    processes never run deployment engines: the worker process does (--deploy-workers at
+    a time; 0 starts no worker process and the web server runs in this process).
+
+    SIGTERM or Ctrl-C stops both: the web server finishes its requests, the worker claims
+    nothing more and gives a running deployment MERCATOR_WORKER_STOP_GRACE seconds
+    (default 20) to end, after which its engine's processes are killed and it ends failed,
+    "abandoned", with its log. When either process ends by itself, the other is stopped
+    too and serve exits non-zero.
     """
-    from dataclasses import replace
+    from app.deploy.runner import KILL_GRACE
+    from app.cli.gunicorn import serve_forever
+    from app.http.processes import Child, supervise
+
+    version_applied = _apply_schema(state, schema_wait)
+    click.echo(f"schema version {version_applied} applied", err=True)
+    state.close()
+    if deploy_workers == 0:
+        serve_forever(
+            state.settings, bind=f"{host}:{port}", workers=workers, threads=threads, timeout=timeout
+        )
+        return
+    web = [sys.executable, "-m", "app.cli.gunicorn", "--bind", f"{host}:{port}"]
+    web += ["--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout)]
+    worker = [sys.executable, "-m", "app.cli", "worker", "--threads", str(deploy_workers)]
+    code = supervise(
+        [
+            # gunicorn's graceful_timeout is 30 s.
+            Child("web server", web, stop_timeout=40.0),
+            Child(
+                "deployment worker",
+                worker,
+                stop_timeout=state.settings.worker_stop_grace + KILL_GRACE + 30.0,
+            ),
+        ],
+        echo=lambda message: click.echo(message, err=True),
+    )
+    sys.exit(code)
+
+
+def _apply_schema(state: Context, wait: float) -> int:
+    """Apply the schema, retrying for `wait` seconds while Neo4j does not answer (not when it
+    refuses the credentials: retrying would only get the account locked)."""
+    import time
 
     from app.admin import database
-    from app.http.gunicorn import serve_forever
+    from app.graph.db import CredentialsRefused
 
-    try:
-        database.init_schema(state.graph)
-    except Unavailable as error:
-        click.echo(f"warning: {error.message}; /readyz will answer 503 until it is", err=True)
-    state.close()
-    serve_forever(
-        replace(state.settings, apply_schema_on_start=False),
-        bind=f"{host}:{port}",
-        workers=workers,
-        threads=threads,
-        timeout=timeout,
-    )
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return database.init_schema(state.graph)
+        except CredentialsRefused:
+            raise
+        except Unavailable as error:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Unavailable(
+                    f"{error.message}; the schema could not be applied, so serve did not start",
+                    error.details,
+                ) from error
+            click.echo(f"waiting for Neo4j to apply the schema: {error.message}", err=True)
+            time.sleep(min(2.0, left))
 
 
 # -- neo4j ------------------------------------------------------------------------------

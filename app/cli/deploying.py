@@ -2,9 +2,9 @@
 one (`--wait`, `deploy log --follow`), cancelling, setting an environment's engine, and
 `mercator worker`.
 
-With --url everything goes through the API (its workers run the engine). Locally,
+With --url everything goes through the API (a `mercator worker` runs the engine). Locally,
 `--wait` also runs the deployment in this process — claimed from the graph like any
-worker would, so a running API or `mercator worker` is never raced.
+worker would, so a running `mercator worker` is never raced.
 """
 
 from __future__ import annotations
@@ -61,10 +61,11 @@ def deploy_run(
 ) -> None:
     """Deploy VERSION of application APPLICATION to ENVIRONMENT through its engine.
 
-    The deployment is queued; a worker (the API's, `mercator worker`, or this command with
-    --wait) runs the environment's engine, one deployment per environment at a time. Only
-    a succeeded deployment moves the environment's inventory. Exit codes with --wait: 0
-    succeeded, 1 failed, cancelled or timed out.
+    The deployment is queued; a worker (a `mercator worker`, such as the one `mercator
+    serve` starts, or this command with --wait) runs the environment's engine, one
+    deployment per environment at a time. Only a succeeded deployment moves the
+    environment's inventory. Exit codes with --wait: 0 succeeded, 1 failed, cancelled or
+    timed out.
     """
     body = {
         "environment": environment_name,
@@ -357,24 +358,41 @@ def _pairs(pairs: tuple[str, ...], flag: str, from_environment: bool = False) ->
 )
 @pass_context
 def worker(state: Context, threads: int) -> None:
-    """Run queued deployments until stopped (SIGTERM or Ctrl-C ends them gracefully:
-    running deployments finish first).
+    """Run queued deployments until stopped.
 
-    Any number of workers and API processes share the queue in Neo4j; each deployment is
-    claimed by exactly one. Settings: MERCATOR_WORKER_POLL_INTERVAL,
-    MERCATOR_WORKER_HEARTBEAT_INTERVAL, MERCATOR_WORKER_STALE_AFTER.
+    SIGTERM or Ctrl-C stops it: nothing more is claimed, and a running deployment gets
+    MERCATOR_WORKER_STOP_GRACE seconds (default 20) to end; one still running then has its
+    engine's processes killed and ends failed, "abandoned", with its log. A second signal
+    cuts the wait short.
+
+    Any number of workers share the queue in Neo4j; each deployment is claimed by exactly
+    one. `mercator serve` starts one beside the web server. Settings:
+    MERCATOR_WORKER_POLL_INTERVAL, MERCATOR_WORKER_HEARTBEAT_INTERVAL,
+    MERCATOR_WORKER_STALE_AFTER, MERCATOR_WORKER_STOP_GRACE.
     """
     from app.deploy.worker import WorkerPool
 
-    pool = WorkerPool(state.graph, threads, state.settings.worker_settings())
-    signal.signal(signal.SIGTERM, lambda *_: pool.stop_event.set())
+    settings = state.settings.worker_settings()
+    pool = WorkerPool(state.graph, threads, settings)
+    stop = threading.Event()
+
+    def on_signal(_signum, _frame) -> None:
+        if stop.is_set():
+            pool.halt_event.set()
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     pool.start()
     click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
-    try:
-        pool.wait()
-    except KeyboardInterrupt:
-        click.echo("stopping after the running deployments", err=True)
-        pool.stop()
+    pool.wait(stop)
+    click.echo(
+        f"worker: stopping; a running deployment gets {settings.stop_grace:g} s to end",
+        err=True,
+    )
+    if not pool.stop():
+        click.echo("worker: a deployment could not be ended in time", err=True)
+        sys.exit(1)
 
 
 @cli.group("sync")

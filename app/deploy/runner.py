@@ -5,8 +5,10 @@ stderr merged into one pipe read by a thread, so a command printing megabytes ne
 blocks on a full pipe. Every `interval` seconds the caller's `report` gets the new output
 and answers whether a cancel was asked. On cancel or when the deadline passes the whole
 process group gets SIGTERM, then SIGKILL after `KILL_GRACE` seconds — children a script
-started go with it. The group is also killed after the command exits, so nothing it left
-behind keeps running (or keeps the pipe open).
+started go with it; the same when the caller's `halt` event is set (its worker is stopping
+and cannot wait any longer): the outcome is then failed, "abandoned". The group is also
+killed after the command exits, so nothing it left behind keeps running (or keeps the pipe
+open).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from app.deploy.engines import Plan
 
 #: Seconds between SIGTERM and SIGKILL of a process group.
 KILL_GRACE = 5.0
+#: The reason of a deployment whose worker went away before its engine ended (the same a
+#: sweep gives one whose worker died).
+ABANDONED = "abandoned"
 #: Characters of output held between two reports; older ones are dropped (and counted),
 #: so a command printing faster than the log is written cannot fill the worker's memory.
 BUFFER_LIMIT = 4 * 1024 * 1024
@@ -42,18 +47,25 @@ class Outcome:
 Report = Callable[..., bool]
 
 
-def run(plan: Plan, report: Report, interval: float = 1.0) -> Outcome:
+def run(
+    plan: Plan, report: Report, interval: float = 1.0, halt: threading.Event | None = None
+) -> Outcome:
     """Run the plan's commands in order until one fails.
 
     `report(text, dropped=0) -> cancel?` gets the output; `dropped` counts characters
-    that came before `text` but were not kept (see BUFFER_LIMIT)."""
+    that came before `text` but were not kept (see BUFFER_LIMIT). Once `halt` is set the
+    running command is stopped and nothing more starts: failed, `ABANDONED`."""
+    halt = halt or threading.Event()
     deadline = time.monotonic() + plan.timeout
     if not plan.commands:
         report(f"engine {plan.kind}: nothing to run\n")
     for argv in plan.commands:
         if report("$ " + " ".join(shlex.quote(arg) for arg in argv) + "\n"):
             return Outcome("cancelled", None, "cancelled on request")
-        outcome = _run_one(argv, plan, deadline, report, interval)
+        if halt.is_set():
+            report("the worker is stopping: not started\n")
+            return Outcome("failed", None, ABANDONED)
+        outcome = _run_one(argv, plan, deadline, report, interval, halt)
         if outcome.status != "succeeded":
             return outcome
     return Outcome("succeeded", 0)
@@ -65,6 +77,7 @@ def _run_one(
     deadline: float,
     report: Report,
     interval: float,
+    halt: threading.Event,
 ) -> Outcome:
     try:
         process = subprocess.Popen(
@@ -90,6 +103,9 @@ def _run_one(
                 outcome = Outcome("cancelled", None, "cancelled on request")
             elif time.monotonic() >= deadline and process.poll() is None:
                 outcome = Outcome("timed_out", None, f"still running after {plan.timeout:g} s")
+            elif halt.is_set() and process.poll() is None:
+                outcome = Outcome("failed", None, ABANDONED)
+                report("the worker is stopping and cannot wait for the engine to end\n")
             if outcome is not None:
                 report(f"{outcome.reason}: stopping process group {process.pid}\n")
                 _kill_group(process)

@@ -1,7 +1,8 @@
 """Workers: claim queued deployments from the graph and run them through their engine.
 
-Any number of workers — threads in each API process (`create_app`) and `mercator worker`
-processes — share one queue, the graph itself:
+Any number of workers — threads of `mercator worker` processes (`mercator serve` starts one
+beside the web server; the web server's own processes never run engines) and of
+`mercator deploy ... --wait` — share one queue, the graph itself:
 
 - a worker claims a deployment with one statement (`deploy/claim`) that sets it
   running only while it is still queued, first in its environment's queue and nothing
@@ -12,7 +13,10 @@ processes — share one queue, the graph itself:
 - a deployment whose heartbeat is older than `stale_after` seconds belonged to a worker
   that died: any worker's sweep (at start and every poll) marks it failed, "abandoned";
 - when the engine ends, one transaction sets the outcome and — for a succeeded one only —
-  moves the inventory by the same rule as a recorded deployment.
+  moves the inventory by the same rule as a recorded deployment;
+- a worker asked to stop (`WorkerPool.stop`, SIGTERM to `mercator worker`) claims nothing
+  more and lets a running deployment go on for `stop_grace` seconds; one still running
+  then has its engine's process group killed and ends failed, "abandoned", with its log.
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
+from app.config import WorkerSettings
 from app.deploy import deployments, engines, runner
 from app.errors import MercatorError, NotFound
 from app.graph import Graph, Tx
@@ -40,16 +44,6 @@ _LONG_LINE = 65536
 
 #: Longest wait between a worker's attempts while Neo4j keeps failing (seconds).
 MAX_BACKOFF = 60.0
-
-
-@dataclass(frozen=True)
-class WorkerSettings:
-    #: Seconds between looks at the queue when it was empty.
-    poll_interval: float = 1.0
-    #: Seconds between heartbeats (and log writes) of a running deployment.
-    heartbeat_interval: float = 1.0
-    #: Seconds without a heartbeat after which a running deployment counts as abandoned.
-    stale_after: float = 60.0
 
 
 def new_worker_id() -> str:
@@ -68,17 +62,22 @@ class Worker:
     """One worker: claims and runs one deployment at a time."""
 
     def __init__(
-        self, graph: Graph, settings: WorkerSettings | None = None, worker_id: str | None = None
+        self,
+        graph: Graph,
+        settings: WorkerSettings | None = None,
+        worker_id: str | None = None,
+        halt: threading.Event | None = None,
     ) -> None:
         self.graph = graph
         self.settings = settings or WorkerSettings()
         self.id = worker_id or new_worker_id()
+        #: Set when a running deployment may not go on: its engine is stopped, and the
+        #: deployment ends failed, "abandoned".
+        self.halt = halt or threading.Event()
 
     def sweep(self) -> list[str]:
         """Mark failed ("abandoned") the running deployments whose worker stopped beating."""
-        rows = self.graph.write(
-            "deploy/sweep_abandoned", stale_after=self.settings.stale_after
-        )
+        rows = self.graph.write("deploy/sweep_abandoned", stale_after=self.settings.stale_after)
         for row in rows:
             log.warning(
                 "deployment %s abandoned by worker %s (last heartbeat %s)",
@@ -91,9 +90,7 @@ class Worker:
     def claim(self, only: str | None = None) -> str | None:
         """Claim a deployment that may start now (only `only`, when given); its id or None."""
         candidates = (
-            [only]
-            if only
-            else [row["id"] for row in self.graph.read("deploy/claimable", limit=10)]
+            [only] if only else [row["id"] for row in self.graph.read("deploy/claimable", limit=10)]
         )
         for deployment_id in candidates:
             if self.graph.write("deploy/claim", id=deployment_id, worker=self.id):
@@ -120,7 +117,9 @@ class Worker:
                 with open(path, "w", encoding="utf-8") as file:
                     json.dump(document, file, indent=2)
                 plan = engines.plan(kind, config, document, path, dict(os.environ))
-                outcome = runner.run(plan, sink.write, self.settings.heartbeat_interval)
+                outcome = runner.run(
+                    plan, sink.write, self.settings.heartbeat_interval, halt=self.halt
+                )
         except MercatorError as exc:
             sink.write(f"{exc.message}\n")
             outcome = runner.Outcome("failed", None, exc.message)
@@ -230,11 +229,15 @@ class _LogSink:
 
 
 class WorkerPool:
-    """Worker threads of one process (the API's, or `mercator worker --threads N`)."""
+    """Worker threads of one process (`mercator worker --threads N`)."""
 
     def __init__(self, graph: Graph, threads: int, settings: WorkerSettings) -> None:
+        self.settings = settings
+        #: Claim nothing more.
         self.stop_event = threading.Event()
-        self.workers = [Worker(graph, settings) for _ in range(threads)]
+        #: Stop the engines of running deployments now (they end abandoned).
+        self.halt_event = threading.Event()
+        self.workers = [Worker(graph, settings, halt=self.halt_event) for _ in range(threads)]
         self.threads = [
             threading.Thread(target=w.serve, args=(self.stop_event,), daemon=True, name=w.id)
             for w in self.workers
@@ -245,12 +248,36 @@ class WorkerPool:
             thread.start()
         return self
 
-    def stop(self, timeout: float | None = None) -> None:
-        """Ask the workers to stop after their current deployment, and wait for them."""
+    def stop(self, grace: float | None = None) -> bool:
+        """Claim nothing more; give running deployments `grace` seconds (default: the
+        settings' `stop_grace`) to end, then stop their engines (they end abandoned) and
+        wait for the threads. `halt_event` may be set meanwhile to cut the grace short.
+        Returns whether every thread ended."""
         self.stop_event.set()
-        for thread in self.threads:
-            thread.join(timeout)
+        deadline = time.monotonic() + (self.settings.stop_grace if grace is None else grace)
+        while self.alive() and not self.halt_event.is_set():
+            if time.monotonic() >= deadline:
+                break
+            self._join_one(min(0.2, max(deadline - time.monotonic(), 0)))
+        self.halt_event.set()
+        # An engine gets SIGTERM, then SIGKILL after KILL_GRACE; then the log and the outcome
+        # are written (with the driver's retries when Neo4j hiccups).
+        deadline = time.monotonic() + runner.KILL_GRACE + 30
+        while self.alive() and time.monotonic() < deadline:
+            self._join_one(0.2)
+        return not self.alive()
 
-    def wait(self) -> None:
-        while any(thread.is_alive() for thread in self.threads):
-            time.sleep(0.5)
+    def alive(self) -> bool:
+        return any(thread.is_alive() for thread in self.threads)
+
+    def _join_one(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for the first live thread (signals still run)."""
+        for thread in self.threads:
+            if thread.is_alive():
+                thread.join(timeout)
+                return
+
+    def wait(self, stop: threading.Event | None = None) -> None:
+        """Until every thread ended, or `stop` is set."""
+        while self.alive() and not (stop is not None and stop.is_set()):
+            time.sleep(0.2)

@@ -6,6 +6,10 @@ a deadlock) are retried for `Settings.retry_time` seconds, reads are routed to r
 when the URI is `neo4j://`, and a unit of work either commits whole or not at all. Driver
 errors that mean "the database is not there" become `app.errors.Unavailable` here, so the
 layers above only deal in domain errors.
+
+Every session of one `Graph` shares one bookmark manager, so each transaction is causally
+after the writes this process committed before it: on a cluster a read routed to another
+member waits until that member has them, and a request sees what the previous one wrote.
 """
 
 from __future__ import annotations
@@ -137,6 +141,8 @@ class Graph:
         self._driver = driver
         self._database = database
         self._query_timeout = query_timeout
+        #: Holds the bookmarks of the last transactions; every session starts after them.
+        self.bookmark_manager = GraphDatabase.bookmark_manager()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Graph:
@@ -183,7 +189,11 @@ class Graph:
         return neo4j.Query(prefix + cypher.load(name), timeout=self._query_timeout)
 
     def _session(self, access_mode: str) -> neo4j.Session:
-        return self._driver.session(database=self._database, default_access_mode=access_mode)
+        return self._driver.session(
+            database=self._database,
+            default_access_mode=access_mode,
+            bookmark_manager=self.bookmark_manager,
+        )
 
     def _managed(self, access_mode: str, work: Callable[[Tx], T]) -> T:
         @unit_of_work(timeout=self._query_timeout)

@@ -42,3 +42,27 @@ def serve_forever(
             "preload_app": False,
         },
     ).run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m app.cli.gunicorn`: the web server alone, settings from the environment.
+    `mercator serve` runs it beside its deployment worker, after applying the schema."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m app.cli.gunicorn", description=main.__doc__)
+    parser.add_argument("--bind", required=True, help="host:port to listen on")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--timeout", type=int, default=120)
+    args = parser.parse_args(argv)
+    serve_forever(
+        Settings.from_env(),
+        bind=args.bind,
+        workers=args.workers,
+        threads=args.threads,
+        timeout=args.timeout,
+    )
+
+
+if __name__ == "__main__":
+    main()
