@@ -102,8 +102,8 @@ def serve(
     "abandoned", with its log. When either process ends by itself, the other is stopped
     too and serve exits non-zero.
     """
-    from app.deploy.runner import KILL_GRACE
     from app.cli.gunicorn import serve_forever
+    from app.deploy.runner import KILL_GRACE
     from app.http.processes import Child, supervise
 
     version_applied = _apply_schema(state, schema_wait)
