@@ -1,4 +1,4 @@
-"""Reading SBOMs (app/services/parsing.py): real CycloneDX ones generated from this project's
+"""Reading SBOMs (app/sbom/): real CycloneDX ones generated from this project's
 own environment by cyclonedx-py, hand-written SPDX 2.3 ones, and the ways a file can be
 wrong. No Neo4j here."""
 
@@ -16,7 +16,9 @@ import pytest
 
 from app.errors import Invalid
 from app.sbom import parsing
-from app.sbom.parsing import MAX_BYTES, MAX_PACKAGES, Package, parse
+from app.sbom.cyclonedx import CYCLONEDX_VERSIONS, compile_schema
+from app.sbom.document import MAX_PACKAGES, Package, Sbom
+from app.sbom.parsing import MAX_BYTES, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +27,7 @@ def as_bytes(document: object) -> bytes:
     return json.dumps(document).encode()
 
 
-def by_purl(result: parsing.Sbom) -> dict[str, Package]:
+def by_purl(result: Sbom) -> dict[str, Package]:
     return {package.purl: package for package in result.packages}
 
 
@@ -312,8 +314,8 @@ def test_schemas_compile_without_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
-    for spec in parsing.CYCLONEDX_VERSIONS:
-        validate = parsing.compile_schema(spec)
+    for spec in CYCLONEDX_VERSIONS:
+        validate = compile_schema(spec)
         validate(cyclonedx(spec=spec))
 
 

@@ -16,7 +16,7 @@ from app.core import semver
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_of
-from app.sbom import parsing
+from app.sbom import document, parsing
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
 CHUNK = 5_000
@@ -157,7 +157,7 @@ def _require_package(graph: Graph, purl: str) -> None:
         raise NotFound(f"no package {purl!r} in any SBOM", {"purl": purl})
 
 
-def _row(package: parsing.Package) -> dict[str, Any]:
+def _row(package: document.Package) -> dict[str, Any]:
     return {
         "purl": package.purl,
         "name": package.name,
