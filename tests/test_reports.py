@@ -64,6 +64,23 @@ def test_ranges_that_exclude_the_changed_version_stop_the_blast(client):
     assert {c for c, _, _ in _consumers(_radius(client, "lib"))} == {"old", "new", "any", "gateway"}
 
 
+def test_a_pre_release_reaches_only_ranges_that_name_one_of_its_version(client):
+    """npm's rule, in the blast radius's Cypher as in app/core/semver.py: `^1.2` and
+    `>=1.0.0 <2.0.0` admit no 2.0.0 pre-release; `>=2.0.0-rc.0` admits 2.0.0-rc.1."""
+    register(client, "lib", "1.5.0")
+    register(client, "lib", "2.0.0-rc.1")
+    register(client, "caret", "1.0.0", dependencies=[{"component": "lib", "range": "^1.2"}])
+    register(client, "window", "1.0.0",
+             dependencies=[{"component": "lib", "range": ">=1.0.0 <2.0.0"}])
+    register(client, "eager", "1.0.0",
+             dependencies=[{"component": "lib", "range": ">=2.0.0-rc.0 <3"}])
+    assert _consumers(_radius(client, "lib", version="2.0.0-rc.1")) == {("eager", "1.0.0", 1)}
+    assert _consumers(_radius(client, "lib", version="1.5.0")) == {
+        ("caret", "1.0.0", 1),
+        ("window", "1.0.0", 1),
+    }
+
+
 def test_depth_bounds_the_search(client):
     register(client, "s0", "1.0.0")
     for n in range(1, 6):
