@@ -51,7 +51,7 @@ SENTINEL_REGISTRATION = {
     "version": "1.0.0",
     "owner": "keepers",
     "image": "registry.example.com/keep",
-    "digest": "sha256:keep",
+    "digest": "sha256:" + "ee" * 32,
     "applications": ["kept-app"],
     "attributes": {"keep": "me"},
 }
@@ -145,18 +145,22 @@ SLOTS = [
     ),
     *[_registration_text(f, _component) for f in ("description", "repository_url")],
     *[
-        Slot(  # free text, but indexed, so of bounded length
+        Slot(  # indexed, so of bounded length; a digest is OCI's algorithm:encoded
             f,
             lambda client, value, n, f=f: _register(client, n, **{f: value}),
             lambda client, value, n, f=f: _version(client, n)[f],
         )
         for f in ("image", "digest")
     ],
+    Slot(  # 7 to 64 hex digits: every hostile value is refused, naming it
+        "git_commit",
+        lambda client, value, n: _register(client, n, git_commit=value),
+        lambda client, value, n: _version(client, n)["git_commit"],
+    ),
     *[
         _registration_text(f, _version)
         for f in (
             "git_repository",
-            "git_commit",
             "git_branch",
             "build_url",
             "chart",
@@ -428,3 +432,4 @@ def test_times_are_those_neo4j_can_store_and_give_back(client):
     assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
     stored = client.get("/api/v1/components/c/versions/1.0.0").get_json()["created_at"]
     assert stored == "2026-01-01T10:04:00Z"
+

@@ -255,8 +255,8 @@ def test_bill_of_materials_of_an_application_version(client):
         kind="service",
         owner="web",
         image="reg/api",
-        digest="sha256:aa",
-        git_commit="c0ffee",
+        digest="sha256:" + "aa" * 32,
+        git_commit="c0ffee0",
         attributes={"tier": "gold"},
         dependencies=[{"component": "db", "range": ">=12"}, {"component": "auth"}],
         applications=["shop"],
@@ -276,8 +276,8 @@ def test_bill_of_materials_of_an_application_version(client):
     api = next(c for c in bom["components"] if c["component"] == "api")
     assert (api["image"], api["digest"], api["git_commit"], api["attributes"]) == (
         "reg/api",
-        "sha256:aa",
-        "c0ffee",
+        "sha256:" + "aa" * 32,
+        "c0ffee0",
         {"tier": "gold"},
     )
     assert {
@@ -298,7 +298,7 @@ def test_difference_of_application_versions_with_component_details(client):
         client,
         "api",
         "1.0.0",
-        digest="sha256:1",
+        digest="sha256:" + "1" * 64,
         attributes={"tier": "gold", "x": "1"},
         dependencies=[{"component": "db", "range": ">=12"}],
         applications=["shop"],
@@ -308,7 +308,7 @@ def test_difference_of_application_versions_with_component_details(client):
         client,
         "api",
         "1.1.0",
-        digest="sha256:2",
+        digest="sha256:" + "2" * 64,
         attributes={"tier": "silver", "y": "2"},
         dependencies=[{"component": "db", "range": ">=13"}, {"component": "cache"}],
     )
@@ -322,7 +322,7 @@ def test_difference_of_application_versions_with_component_details(client):
     assert (changed["component"], changed["from"], changed["to"]) == ("api", "1.0.0", "1.1.0")
     details = changed["changes"]
     assert {(f["field"], f["from"], f["to"]) for f in details["fields"]} == {
-        ("digest", "sha256:1", "sha256:2")
+        ("digest", "sha256:" + "1" * 64, "sha256:" + "2" * 64)
     }
     assert details["attributes"] == {
         "added": {"y": "2"},

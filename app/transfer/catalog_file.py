@@ -376,6 +376,16 @@ SPECS: dict[str, dict[str, Field]] = {
         "version": REQUIRED_VERSION,
         **{name: TEXT for name in IMMUTABLE_FIELDS},
         **{name: INDEXED_TEXT for name in properties.INDEXED_FIELDS},
+        "digest": Field(
+            _rule(
+                lambda value: _text_problem(value)
+                or properties.indexed_text_problem(value)
+                or properties.digest_problem(value)
+            )
+        ),
+        "git_commit": Field(
+            _rule(lambda value: _text_problem(value) or properties.git_commit_problem(value))
+        ),
         "build_url": TEXT,
         "created_at": TIME,
         "registered_by": TEXT,
