@@ -85,6 +85,16 @@ def test_team_and_environment_upserts_keep_what_is_not_given(client):
     assert_error_shape(bad, 400, "invalid")
 
 
+def test_an_unknown_engine_is_refused_when_written_not_when_a_deployment_runs(client):
+    bad = client.put("/api/v1/environments/prod", json={"stage": "prod", "engine": "argocd"})
+    error = assert_error_shape(bad, 400, "invalid")
+    assert list(error["details"]) == ["engine"]
+    assert "none, command, helm" in str(error["details"]["engine"])
+    assert_error_shape(client.get("/api/v1/environments/prod"), 404, "not_found")
+    good = client.put("/api/v1/environments/prod", json={"stage": "prod", "engine": "helm"})
+    assert good.status_code == 201
+    assert good.get_json()["engine"] == "helm"
+
 @pytest.mark.parametrize(
     "path",
     [

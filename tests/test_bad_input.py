@@ -231,7 +231,7 @@ SLOTS = [
             lambda client, value, n, field=field: client.get(
                 f"/api/v1/environments/e-{n}"
             ).get_json()[field],
-            free_text=field != "stage",
+            free_text=field not in {"stage", "engine"},
         )
         for field in ("stage", "cluster", "namespace", "engine", "description")
     ],

@@ -31,6 +31,9 @@ def upsert(
         problems["name"] = [naming.name_problem(name)]
     if stage is not None and stage not in STAGES:
         problems["stage"] = [f"must be one of {', '.join(STAGES)}"]
+    if engine is not None and engine not in engine_settings.KINDS:
+        # refused now, not when a deployment first runs through it
+        problems["engine"] = [f"must be one of {', '.join(engine_settings.KINDS)}"]
     if problems:
         raise Invalid("the environment is invalid", problems)
     row = graph.write(

@@ -343,7 +343,7 @@ def env_show(state: Context, name: str, output: str) -> None:
 @click.option("--stage", type=click.Choice(STAGES), help="dev, test, staging or prod.")
 @click.option("--cluster", help="Kubernetes cluster (kube context).")
 @click.option("--namespace", help="Namespace.")
-@click.option("--engine", help="Deployment engine: helm, command, none, ...")
+@click.option("--engine", help="Deployment engine: none, command or helm.")
 @click.option("--description", help="What the environment is for.")
 @output_option
 @pass_context
