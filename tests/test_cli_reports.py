@@ -84,6 +84,19 @@ def test_inventory_at_a_time_has_kind_and_owner_like_inventory_now(report):
     assert now["payment"]["kind"] in payment and now["payment"]["owner"] in payment
 
 
+def test_not_found_names_only_what_is_missing_and_suggests_the_nearest(report):
+    typo = report("diff", "env", "staging", "prdo", expect=3).stderr
+    assert "no environment named 'prdo'; did you mean prod?" in typo
+    assert "staging" not in typo
+    both = report("diff", "env", "stagign", "prdo", expect=3).stderr
+    assert "no environment named 'stagign' or 'prdo'" in both
+    assert "staging for 'stagign'" in both and "prod for 'prdo'" in both
+    component = report("blast-radius", "paymnet", expect=3).stderr
+    assert "no component named 'paymnet'; did you mean payment?" in component
+    inventory = report("inventory", "prdo", expect=3).stderr
+    assert "did you mean prod?" in inventory
+
+
 def test_report_errors_have_exit_codes(report):
     missing = report("blast-radius", "nope", expect=3)
     assert "no component named 'nope'" in missing.stderr

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.access.scopes import Actor
-from app.catalog import engine_settings
+from app.catalog import engine_settings, suggest
 from app.core import naming, paging, records
-from app.errors import Invalid, NotFound
+from app.errors import Invalid
 from app.graph import Graph
 
 STAGES = ("dev", "test", "staging", "prod")
@@ -69,7 +69,7 @@ def set_engine(
         updated_by=None if actor is None else actor.name,
     )
     if not rows:
-        raise NotFound(f"no environment named {name!r}", {"environment": name})
+        raise suggest.not_found(graph, "environment", name)
     return get(graph, name)
 
 
@@ -77,7 +77,7 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     """The environment, what runs there, and its engine configuration with secrets hidden."""
     rows = graph.read("catalog/environment_get", name=name)
     if not rows:
-        raise NotFound(f"no environment named {name!r}", {"environment": name})
+        raise suggest.not_found(graph, "environment", name)
     props = rows[0]["props"]
     config = engine_settings.decode(props.get("engine_config")) if props.get("engine") else None
     return {
