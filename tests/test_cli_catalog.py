@@ -324,3 +324,18 @@ def test_export_import_round_trip_through_the_cli(settings, graph, tmp_path):
     assert refused.exit_code == 2
     assert "component_versions[0].version" in refused.stderr
 
+
+def test_env_show_prints_the_engine_argv_as_a_shell_reads_it(mercator):
+    mercator("env", "set", "staging", "--stage", "staging")
+    mercator(
+        "env", "set-engine", "staging", "command", "--", "sh", "-c",
+        'echo "deploying {application} {version}"',
+    )
+    shown = mercator("env", "show", "staging").stdout
+    assert "command=sh -c 'echo \"deploying {application} {version}\"'" in shown
+    assert "sh, -c" not in shown
+    as_json = _json(mercator("env", "show", "staging", "-o", "json"))
+    assert as_json["engine_config"]["command"] == [
+        "sh", "-c", 'echo "deploying {application} {version}"'
+    ]
+
