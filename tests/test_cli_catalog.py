@@ -339,3 +339,15 @@ def test_env_show_prints_the_engine_argv_as_a_shell_reads_it(mercator):
         "sh", "-c", 'echo "deploying {application} {version}"'
     ]
 
+
+def test_the_log_of_a_recorded_deployment_says_there_is_none(mercator):
+    mercator("component", "register", "payment", "1.0.0")
+    mercator("env", "set", "prod", "--stage", "prod")
+    mercator(
+        "deploy", "record", "--to", "prod", "--component", "payment@1.0.0", "--id", "run-1",
+        "--log-url", "https://ci.example.com/run/1",
+    )
+    log = mercator("deploy", "log", "run-1")
+    assert log.stdout == ""
+    assert "deployment run-1 was recorded, not run by an engine: it has no log" in log.stderr
+    assert "https://ci.example.com/run/1" in log.stderr
