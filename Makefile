@@ -1,5 +1,5 @@
 # Mercator: `make run` serves the API on http://localhost:5000, `make test` runs the tests.
-# Both work from a fresh clone on a machine with Python 3.11+, Java 17 and Maven.
+# Each installs what it needs beyond Python 3.11+ (scripts/ensure-system-deps, with apt-get).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,10 +14,11 @@ WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
 #: npm's own semver package, the oracle of tests/test_semver_npm.py (npm ci in its folder).
 SEMVER_ORACLE := tests/oracles/node-semver/node_modules/semver/package.json
 
-.PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint bench clean
+.PHONY: run test install system-deps run-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
-## run: install, start the local Neo4j, apply the schema, serve the API with gunicorn
-run: install
+## run: install what running needs (Java, Maven, Graphviz, npm), then the project, start the
+## local Neo4j, apply the schema, serve the API with gunicorn
+run: run-deps install
 	$(BIN)/mercator neo4j start
 	$(BIN)/mercator db init
 	$(BIN)/mercator serve --host $(HOST) --port $(PORT)
@@ -47,9 +48,13 @@ $(SEMVER_ORACLE): tests/oracles/node-semver/package-lock.json
 	cd tests/oracles/node-semver && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing)
+## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing)
 system-deps:
 	scripts/ensure-system-deps
+
+## run-deps: what `make run` needs of those: Java, Maven, Graphviz, Node.js/npm
+run-deps:
+	scripts/ensure-system-deps --run
 
 neo4j-start: install
 	$(BIN)/mercator neo4j start
