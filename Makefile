@@ -1,5 +1,5 @@
 # Mercator: `make run` serves the API on http://localhost:5000, `make test` runs the tests.
-# Both work from a fresh clone on a machine with Python 3.11+, Java 17 and Maven.
+# Each installs what it needs beyond Python 3.11+ (scripts/ensure-system-deps, with apt-get).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -11,11 +11,14 @@ PYTEST_ARGS ?=
 SIZE ?= medium
 #: The web catalog's built front-end files (npm ci + npm run build in web/).
 WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
+#: npm's own semver package, the oracle of tests/test_semver_npm.py (npm ci in its folder).
+SEMVER_ORACLE := tests/oracles/node-semver/node_modules/semver/package.json
 
-.PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint bench clean
+.PHONY: run test install system-deps run-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
-## run: install, start the local Neo4j, apply the schema, serve the API with gunicorn
-run: install
+## run: install what running needs (Java, Maven, Graphviz, npm), then the project, start the
+## local Neo4j, apply the schema, serve the API with gunicorn
+run: run-deps install
 	$(BIN)/mercator neo4j start
 	$(BIN)/mercator db init
 	$(BIN)/mercator serve --host $(HOST) --port $(PORT)
@@ -26,7 +29,7 @@ test: system-deps install
 
 ## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes),
 ## and the web catalog's front-end libraries from npm (redone when web/package-lock.json changes)
-install: $(VENV)/.installed $(WEB_ASSETS)
+install: $(VENV)/.installed $(WEB_ASSETS) $(SEMVER_ORACLE)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
@@ -40,9 +43,18 @@ $(WEB_ASSETS): web/package-lock.json web/build.mjs
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	touch $@
 
-## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing)
+$(SEMVER_ORACLE): tests/oracles/node-semver/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the semver oracle test: scripts/ensure-system-deps installs it" >&2; exit 1; }
+	cd tests/oracles/node-semver && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing)
 system-deps:
 	scripts/ensure-system-deps
+
+## run-deps: what `make run` needs of those: Java, Maven, Graphviz, Node.js/npm
+run-deps:
+	scripts/ensure-system-deps --run
 
 neo4j-start: install
 	$(BIN)/mercator neo4j start
@@ -67,7 +79,8 @@ bench: install system-deps
 ## clean: stop the local servers and remove the virtualenv and local data
 clean:
 	-test -x $(BIN)/mercator && $(BIN)/mercator neo4j stop
-	rm -rf $(VENV) .mercator .pytest_cache web/node_modules app/web/static/vendor
+	rm -rf $(VENV) .mercator .pytest_cache web/node_modules app/web/static/vendor \
+		tests/oracles/node-semver/node_modules
 
 ## load: mixed load on a running service (URL, SECONDS), every acknowledged write counted
 ## afterwards in its Neo4j (MERCATOR_NEO4J_* settings); JSON on stdout

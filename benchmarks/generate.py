@@ -145,7 +145,7 @@ def _component_versions(rng, names, counts, dependencies) -> list[dict]:
                     "component": name,
                     "version": version,
                     "image": f"registry.example.com/{name}",
-                    "digest": f"sha256:{rng.getrandbits(128):032x}",
+                    "digest": f"sha256:{rng.getrandbits(256):064x}",
                     "git_repository": f"https://git.example.com/{name}",
                     "git_commit": f"{rng.getrandbits(160):040x}",
                     "git_branch": "main",

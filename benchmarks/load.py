@@ -21,6 +21,7 @@ per kind of request its count, errors and p50/p95/p99 latency, and the verificat
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -136,7 +137,7 @@ class Load:
             body = {
                 "version": version,
                 "image": f"registry.example.com/{component}",
-                "digest": f"sha256:{component}-{n}",
+                "digest": "sha256:" + hashlib.sha256(f"{component}-{n}".encode()).hexdigest(),
                 "git_commit": uuid.uuid4().hex,
                 "attributes": {"pipeline": number},
             }

@@ -17,7 +17,9 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -211,11 +213,20 @@ def _major(path: str) -> int:
 
 
 class Cluster:
-    """A private PostgreSQL cluster in `home` listening on 127.0.0.1:`port`."""
+    """A private PostgreSQL cluster in `home` listening on 127.0.0.1:`port`.
+
+    Without a `home`, the cluster lives in a fresh temporary folder outside the checkout,
+    which `remove` deletes. PostgreSQL refuses to run as root, so under root it runs as
+    `postgres`, who owns that folder; a checkout in a folder others cannot enter (a
+    `mktemp -d` folder, a clone under /root) would be out of its reach."""
 
     USER = "mercator"
+    RUN_AS = "postgres"
 
-    def __init__(self, home: Path, port: int) -> None:
+    def __init__(self, home: Path | None, port: int) -> None:
+        self.temporary = home is None
+        if home is None:
+            home = Path(tempfile.mkdtemp(prefix="mercator-postgres-", dir=tempfile.gettempdir()))
         self.home, self.port = home, port
         self.bin = bin_dir()
         self.data, self.sockets = home / "data", home / "run"
@@ -226,8 +237,9 @@ class Cluster:
         shutil.rmtree(self.home, ignore_errors=True)
         self.sockets.mkdir(parents=True)
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-            shutil.chown(self.home, "postgres")
-            shutil.chown(self.sockets, "postgres")
+            self._reachable()
+            shutil.chown(self.home, self.RUN_AS)
+            shutil.chown(self.sockets, self.RUN_AS)
         self._run("initdb", "-D", str(self.data), "-U", self.USER, "--auth=trust",
                   "--locale=C", "--encoding=UTF8")
         options = (
@@ -241,6 +253,23 @@ class Cluster:
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the cluster, and delete its folder if it is a temporary one."""
+        self.stop()
+        if self.temporary:
+            shutil.rmtree(self.home, ignore_errors=True)
+
+    def _reachable(self) -> None:
+        """Fail clearly, not with initdb's "could not change directory", when the user
+        PostgreSQL runs as cannot enter a folder above `home`."""
+        for parent in self.home.resolve().parents:
+            mode = parent.stat().st_mode
+            if not mode & stat.S_IXOTH and parent.owner() != self.RUN_AS:
+                raise RuntimeError(
+                    f"PostgreSQL runs as {self.RUN_AS}, who cannot enter {parent}: choose a "
+                    "home it can reach, or none for a temporary folder"
+                )
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(

@@ -12,6 +12,7 @@ concurrent clients.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -117,7 +118,7 @@ def _register(http: requests.Session, base: str, component: str, version: str) -
         f"{base}/components/{component}/versions",
         json={
             "version": version,
-            "digest": f"sha256:{component}-{version}",
+            "digest": "sha256:" + hashlib.sha256(f"{component}-{version}".encode()).hexdigest(),
             "attributes": {"bench": True},
         },
     )

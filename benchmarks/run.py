@@ -109,7 +109,8 @@ def main() -> None:
         notifications_min_severity="OFF",
     )
     neo4j_pid = _pid_of(server, settings)
-    cluster = postgres.Cluster(Path(args.postgres_home).resolve(), args.postgres_port)
+    home = Path(args.postgres_home).resolve() if args.postgres_home else None
+    cluster = postgres.Cluster(home, args.postgres_port)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     name = f"{datetime.now(UTC).date().isoformat()}-{args.size}"
@@ -166,7 +167,7 @@ def main() -> None:
         result["machine"] = _machine()
         result["versions"] = _versions(graph, result["postgres"]["comparison"]["postgres"])
     finally:
-        cluster.stop()
+        cluster.remove()
         driver.close()
         graph.close()
         if server:
@@ -205,7 +206,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--bolt-port", type=int, default=BENCH_SETTINGS.local.bolt_port)
     parser.add_argument("--http-port", type=int, default=BENCH_SETTINGS.local.http_port)
     parser.add_argument("--neo4j-password", default=BENCH_SETTINGS.neo4j_password)
-    parser.add_argument("--postgres-home", default=str(REPO / ".mercator" / "bench-postgres"))
+    parser.add_argument(
+        "--postgres-home",
+        help="where PostgreSQL keeps its data (default: a temporary folder outside the "
+        "checkout, owned by the user PostgreSQL runs as, removed afterwards)",
+    )
     parser.add_argument("--postgres-port", type=int, default=17432)
     parser.add_argument(
         "--resume",

@@ -85,6 +85,17 @@ def test_team_and_environment_upserts_keep_what_is_not_given(client):
     assert_error_shape(bad, 400, "invalid")
 
 
+def test_an_unknown_engine_is_refused_when_written_not_when_a_deployment_runs(client):
+    bad = client.put("/api/v1/environments/prod", json={"stage": "prod", "engine": "argocd"})
+    error = assert_error_shape(bad, 400, "invalid")
+    assert list(error["details"]) == ["engine"]
+    assert "none, command, helm" in str(error["details"]["engine"])
+    assert_error_shape(client.get("/api/v1/environments/prod"), 404, "not_found")
+    good = client.put("/api/v1/environments/prod", json={"stage": "prod", "engine": "helm"})
+    assert good.status_code == 201
+    assert good.get_json()["engine"] == "helm"
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -98,3 +109,19 @@ def test_team_and_environment_upserts_keep_what_is_not_given(client):
 )
 def test_unknown_things_are_404(client, path):
     assert_error_shape(client.get(path), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "name", "suggestion"),
+    [
+        ("/api/v1/components/paymnet", "component", "paymnet", "payment"),
+        ("/api/v1/components/paymnet/versions", "component", "paymnet", "payment"),
+        ("/api/v1/applications/shpo", "application", "shpo", "shop"),
+        ("/api/v1/environments/prdo", "environment", "prdo", "prod"),
+    ],
+)
+def test_not_found_suggests_the_nearest_names(catalog, client, path, kind, name, suggestion):
+    error = assert_error_shape(client.get(path), 404, "not_found")
+    assert error["message"].startswith(f"no {kind} named {name!r}; did you mean {suggestion}")
+    assert error["details"][kind] == name
+    assert error["details"]["did_you_mean"][0] == suggestion

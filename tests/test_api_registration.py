@@ -12,7 +12,7 @@ PAYMENT = {
     "owner": "payments",
     "description": "Takes payments",
     "image": "registry.example.com/shop/payment",
-    "digest": "sha256:1111",
+    "digest": "sha256:" + "1111" * 16,
     "git_repository": "https://git.example.com/shop/payment",
     "git_commit": "a1b2c3d",
     "git_branch": "main",
@@ -75,8 +75,8 @@ def test_same_payload_again_is_200_and_writes_nothing(client, raw_cypher):
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
-        ({"digest": "sha256:2222"}, ["digest"]),
-        ({"image": "registry.example.com/other", "git_commit": "ffff"}, ["git_commit", "image"]),
+        ({"digest": "sha256:" + "2222" * 16}, ["digest"]),
+        ({"image": "registry.example.com/other", "git_commit": "fffffff"}, ["git_commit", "image"]),
         ({"attributes": {"region": "us"}}, ["attributes"]),
     ],
 )
@@ -97,7 +97,7 @@ def test_same_version_with_other_content_is_409_naming_the_fields(
 
 def test_new_version_chains_to_its_predecessor(client):
     register(client, "payment", "1.0.0", **PAYMENT)
-    register(client, "payment", "1.1.0", digest="sha256:3333")
+    register(client, "payment", "1.1.0", digest="sha256:" + "3333" * 16)
     page = client.get("/api/v1/components/payment/versions").get_json()
     assert [(v["version"], v["previous"]) for v in page["items"]] == [
         ("1.1.0", "1.0.0"),
@@ -192,6 +192,18 @@ def test_kind_cannot_change(client):
         ),
         ("payment", {"version": "1.0.0", "created_at": "yesterday"}, ["created_at"]),
         ("payment", {"version": "1.0.0", "applications": ["my shop"]}, ["applications"]),
+        # placeholders are refused, not stored: an image digest is OCI's algorithm:encoded,
+        # a commit 7 to 64 hex digits (the README's own example body once passed)
+        ("payment", {"version": "1.0.0", "digest": "sha256:…", "git_commit": ""},
+         ["digest", "git_commit"]),
+        ("payment", {"version": "1.0.0", "digest": ""}, ["digest"]),
+        ("payment", {"version": "1.0.0", "digest": "sha256:adservice-100"}, ["digest"]),
+        ("payment", {"version": "1.0.0", "digest": "sha256:" + "A" * 64}, ["digest"]),
+        ("payment", {"version": "1.0.0", "digest": "sha512:" + "a" * 64}, ["digest"]),
+        ("payment", {"version": "1.0.0", "digest": "4f1c" * 16}, ["digest"]),
+        ("payment", {"version": "1.0.0", "git_commit": "c0ffee"}, ["git_commit"]),
+        ("payment", {"version": "1.0.0", "git_commit": "g" * 40}, ["git_commit"]),
+        ("payment", {"version": "1.0.0", "git_commit": "a" * 65}, ["git_commit"]),
         ("%20%20", {"version": "1.0.0"}, ["component"]),
         ("pay%09ment", {"version": "1.0.0"}, ["component"]),
     ],
@@ -227,3 +239,18 @@ def test_body_over_the_configured_size_is_413(app, client, raw_cypher):
     )
     assert_error_shape(response, 413, "request_entity_too_large")
     assert counts(raw_cypher) == {}
+
+
+@pytest.mark.parametrize(
+    ("digest", "git_commit"),
+    [
+        ("sha256:" + "0f" * 32, "a1b2c3d"),
+        ("sha512:" + "0f" * 64, "a1b2c3d4" * 5),
+        ("sha256:" + "0f" * 32, "a1b2c3d4" * 8),  # a SHA-256 repository's commit
+        ("blake3:" + "0f" * 32, "A1B2C3D"),  # another algorithm, as OCI's grammar allows
+    ],
+)
+def test_real_digests_and_commits_are_taken(client, digest, git_commit):
+    register(client, "payment", "1.0.0", digest=digest, git_commit=git_commit)
+    version = client.get("/api/v1/components/payment/versions/1.0.0").get_json()
+    assert (version["digest"], version["git_commit"]) == (digest, git_commit)

@@ -20,6 +20,7 @@ import pytest
 from app.core import naming
 from app.core.properties import is_text
 from tests.catalog import counts
+from tests.test_http_basics import assert_error_shape
 
 HOSTILE = [
     "x'}) DETACH DELETE n //",
@@ -51,7 +52,7 @@ SENTINEL_REGISTRATION = {
     "version": "1.0.0",
     "owner": "keepers",
     "image": "registry.example.com/keep",
-    "digest": "sha256:keep",
+    "digest": "sha256:" + "ee" * 32,
     "applications": ["kept-app"],
     "attributes": {"keep": "me"},
 }
@@ -145,18 +146,22 @@ SLOTS = [
     ),
     *[_registration_text(f, _component) for f in ("description", "repository_url")],
     *[
-        Slot(  # free text, but indexed, so of bounded length
+        Slot(  # indexed, so of bounded length; a digest is OCI's algorithm:encoded
             f,
             lambda client, value, n, f=f: _register(client, n, **{f: value}),
             lambda client, value, n, f=f: _version(client, n)[f],
         )
         for f in ("image", "digest")
     ],
+    Slot(  # 7 to 64 hex digits: every hostile value is refused, naming it
+        "git_commit",
+        lambda client, value, n: _register(client, n, git_commit=value),
+        lambda client, value, n: _version(client, n)["git_commit"],
+    ),
     *[
         _registration_text(f, _version)
         for f in (
             "git_repository",
-            "git_commit",
             "git_branch",
             "build_url",
             "chart",
@@ -227,7 +232,7 @@ SLOTS = [
             lambda client, value, n, field=field: client.get(
                 f"/api/v1/environments/e-{n}"
             ).get_json()[field],
-            free_text=field != "stage",
+            free_text=field not in {"stage", "engine"},
         )
         for field in ("stage", "cluster", "namespace", "engine", "description")
     ],
@@ -334,9 +339,10 @@ def test_hostile_text_is_stored_verbatim_or_refused_naming_the_field(client, raw
         written_after = counts(raw_cypher)
         status = response.status_code
         if slot.in_path and "/" in value:
-            # Routing answers before the API sees it (no such route, or a redirect to
-            # the path with doubled slashes merged): nothing is written either way.
-            assert status in (308, 404, 405), (slot.field, value[:40], status)
+            # No name holds a slash: a 400 naming the path parameter, never a redirect to
+            # (or a route under) another name.
+            assert status == 400, (slot.field, value[:40], status)
+            assert response.get_json()["error"]["details"], (slot.field, value[:40])
             assert written_after == written_before, (slot.field, value[:40])
             continue
         assert status in (200, 201, 400, 404), (slot.field, value[:40], response.get_json())
@@ -428,3 +434,33 @@ def test_times_are_those_neo4j_can_store_and_give_back(client):
     assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
     stored = client.get("/api/v1/components/c/versions/1.0.0").get_json()["created_at"]
     assert stored == "2026-01-01T10:04:00Z"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "parameter"),
+    [
+        ("POST", "/api/v1/components/acc-slash%2F/versions", {"version": "1.0.0"}, "name"),
+        ("POST", "/api/v1/components/acc%2Fslash/versions", {"version": "1.0.0"}, "name"),
+        ("PUT", "/api/v1/environments/prod%2F", {"stage": "prod"}, "name"),
+        ("PUT", "/api/v1/environments/prod%2Fengine", {"kind": "none"}, "name"),
+        ("PUT", "/api/v1/environments/prod%2f/engine", {"kind": "none"}, "name"),
+        ("POST", "/api/v1/environments/prod%2F/sync/kubernetes", {"items": []}, "name"),
+        ("POST", "/api/v1/deployments/d-0%2F/cancel", None, "deployment_id"),
+        ("PUT", "/api/v1/teams/keepers%2F", {}, "name"),
+        ("PUT", "/api/v1/components/keep%2F/versions/1.0.0/sbom", {}, "name"),
+        ("PUT", "/api/v1/components/keep/versions/1.0.0%2F/sbom", {}, "version"),
+    ],
+)
+def test_a_name_with_a_slash_in_a_write_path_is_a_400_never_a_redirect(
+    client, raw_cypher, method, path, body, parameter
+):
+    """`%2F` is decoded before routing: the path would be redirected (308) to, or routed
+    as, another name's, and a client following redirects would write there."""
+    assert client.put("/api/v1/environments/prod", json={"stage": "prod"}).status_code == 201
+    before = counts(raw_cypher)
+    response = client.open(path, method=method, json=body)
+    error = assert_error_shape(response, 400, "invalid")
+    assert "Location" not in response.headers
+    assert list(error["details"]) == [parameter], error
+    assert "/" in error["message"] and parameter in error["message"]
+    assert counts(raw_cypher) == before

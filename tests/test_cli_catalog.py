@@ -48,7 +48,7 @@ def _json(result):
 def test_register_with_flags_and_ci_variables(mercator):
     github = {
         "GITHUB_ACTIONS": "true",
-        "GITHUB_SHA": "abc123",
+        "GITHUB_SHA": "abc1234",
         "GITHUB_REF_NAME": "main",
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_REPOSITORY": "acme/payment",
@@ -64,7 +64,7 @@ def test_register_with_flags_and_ci_variables(mercator):
         "--owner",
         "payments",
         "--digest",
-        "sha256:aa",
+        "sha256:" + "aa" * 32,
         "--attr",
         "region=eu",
         "--depends-on",
@@ -82,7 +82,7 @@ def test_register_with_flags_and_ci_variables(mercator):
     ]
     version = _json(mercator("component", "version", "payment", "1.0.0", "-o", "json"))
     assert (version["git_commit"], version["git_branch"], version["git_repository"]) == (
-        "abc123",
+        "abc1234",
         "main",
         "https://github.com/acme/payment",
     )
@@ -100,7 +100,7 @@ def test_register_with_flags_and_ci_variables(mercator):
         "--owner",
         "payments",
         "--digest",
-        "sha256:aa",
+        "sha256:" + "aa" * 32,
         "--attr",
         "region=eu",
         "--depends-on",
@@ -113,14 +113,19 @@ def test_register_with_flags_and_ci_variables(mercator):
 
 
 def test_conflict_and_invalid_input_have_their_exit_codes(mercator):
-    mercator("component", "register", "payment", "1.0.0", "--digest", "sha256:aa")
+    mercator("component", "register", "payment", "1.0.0", "--digest", "sha256:" + "aa" * 32)
     conflict = mercator(
-        "component", "register", "payment", "1.0.0", "--digest", "sha256:bb", expect=4
+        "component", "register", "payment", "1.0.0", "--digest", "sha256:" + "bb" * 32, expect=4
     )
     assert "error: payment 1.0.0 is already registered" in conflict.stderr
     assert '"digest"' in conflict.stderr
     invalid = mercator("component", "register", "payment", "1 0", expect=2)
     assert "version" in invalid.stderr
+    placeholder = mercator(
+        "component", "register", "payment", "2.0.0", "--digest", "sha256:…", "--git-commit", "",
+        expect=2,
+    )
+    assert "digest" in placeholder.stderr and "git_commit" in placeholder.stderr
     missing = mercator("component", "show", "nope", expect=3)
     assert "error: no component named 'nope'" in missing.stderr
 
@@ -318,3 +323,31 @@ def test_export_import_round_trip_through_the_cli(settings, graph, tmp_path):
     refused = runner.invoke(cli, ["import", str(bad)], env=env)
     assert refused.exit_code == 2
     assert "component_versions[0].version" in refused.stderr
+
+
+def test_env_show_prints_the_engine_argv_as_a_shell_reads_it(mercator):
+    mercator("env", "set", "staging", "--stage", "staging")
+    mercator(
+        "env", "set-engine", "staging", "command", "--", "sh", "-c",
+        'echo "deploying {application} {version}"',
+    )
+    shown = mercator("env", "show", "staging").stdout
+    assert "command=sh -c 'echo \"deploying {application} {version}\"'" in shown
+    assert "sh, -c" not in shown
+    as_json = _json(mercator("env", "show", "staging", "-o", "json"))
+    assert as_json["engine_config"]["command"] == [
+        "sh", "-c", 'echo "deploying {application} {version}"'
+    ]
+
+
+def test_the_log_of_a_recorded_deployment_says_there_is_none(mercator):
+    mercator("component", "register", "payment", "1.0.0")
+    mercator("env", "set", "prod", "--stage", "prod")
+    mercator(
+        "deploy", "record", "--to", "prod", "--component", "payment@1.0.0", "--id", "run-1",
+        "--log-url", "https://ci.example.com/run/1",
+    )
+    log = mercator("deploy", "log", "run-1")
+    assert log.stdout == ""
+    assert "deployment run-1 was recorded, not run by an engine: it has no log" in log.stderr
+    assert "https://ci.example.com/run/1" in log.stderr

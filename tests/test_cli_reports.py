@@ -61,9 +61,40 @@ def test_bom_diff_plan_inventory_and_where(report):
         "shop-db",
     }
     then = report("inventory", "prod", "--at", "2026-10-06T00:00:00Z", "-o", "csv").stdout
-    assert "payment,1.4.2,2026-10-05T09:10:00Z,demo-3" in then
+    payment = next(r for r in csv.DictReader(io.StringIO(then)) if r["component"] == "payment")
+    assert (payment["version"], payment["since"], payment["deployment"]) == (
+        "1.4.2", "2026-10-05T09:10:00Z", "demo-3"
+    )
     where = report("where", "payment").stdout
     assert "prod (prod): now 1.5.0" in where and "demo-3" in where
+
+
+def test_inventory_at_a_time_has_kind_and_owner_like_inventory_now(report):
+    def rows(*args):
+        text = report("inventory", "prod", *args, "-o", "csv").stdout
+        return {row["component"]: row for row in csv.DictReader(io.StringIO(text))}
+
+    now, then = rows(), rows("--at", "2026-10-06T00:00:00Z")
+    assert then and set(then) <= set(now)
+    for name, row in then.items():
+        assert row["kind"] and row["owner"], row
+        assert (row["kind"], row["owner"]) == (now[name]["kind"], now[name]["owner"])
+    table = report("inventory", "prod", "--at", "2026-10-06T00:00:00Z").stdout
+    payment = next(line for line in table.splitlines() if line.strip().startswith("payment "))
+    assert now["payment"]["kind"] in payment and now["payment"]["owner"] in payment
+
+
+def test_not_found_names_only_what_is_missing_and_suggests_the_nearest(report):
+    typo = report("diff", "env", "staging", "prdo", expect=3).stderr
+    assert "no environment named 'prdo'; did you mean prod?" in typo
+    assert "staging" not in typo
+    both = report("diff", "env", "stagign", "prdo", expect=3).stderr
+    assert "no environment named 'stagign' or 'prdo'" in both
+    assert "staging for 'stagign'" in both and "prod for 'prdo'" in both
+    component = report("blast-radius", "paymnet", expect=3).stderr
+    assert "no component named 'paymnet'; did you mean payment?" in component
+    inventory = report("inventory", "prdo", expect=3).stderr
+    assert "did you mean prod?" in inventory
 
 
 def test_report_errors_have_exit_codes(report):

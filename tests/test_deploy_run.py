@@ -470,7 +470,7 @@ def test_engine_configuration_is_checked_and_its_secrets_never_shown(shop, raw_c
 
 
 def test_execute_needs_an_engine_and_no_status(shop, raw_cypher):
-    put_environment(shop, "prod", stage="prod", engine="argocd")
+    put_environment(shop, "prod", stage="prod")
     before = counts(raw_cypher)
     error = assert_error_shape(
         shop.post(

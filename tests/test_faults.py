@@ -9,6 +9,7 @@ One Neo4j of this module's own (`MERCATOR_FAULTS_NEO4J_BOLT_PORT` / `_HTTP_PORT`
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import signal
 import threading
@@ -330,7 +331,8 @@ def test_sigkill_mid_registration_keeps_each_registration_whole_and_retries_conv
         session = requests.Session()
         session.headers.update(api_headers(admin_token))
         for n in range(1, 10_000):
-            body = {"version": f"1.{n}.0", "digest": f"sha256:{component}-{n}", "git_commit": "c"}
+            digest = "sha256:" + hashlib.sha256(f"{component}-{n}".encode()).hexdigest()
+            body = {"version": f"1.{n}.0", "digest": digest, "git_commit": "c0ffee0"}
             try:
                 response = session.post(
                     f"{api}/api/v1/components/{component}/versions", json=body, timeout=60

@@ -64,6 +64,23 @@ def test_ranges_that_exclude_the_changed_version_stop_the_blast(client):
     assert {c for c, _, _ in _consumers(_radius(client, "lib"))} == {"old", "new", "any", "gateway"}
 
 
+def test_a_pre_release_reaches_only_ranges_that_name_one_of_its_version(client):
+    """npm's rule, in the blast radius's Cypher as in app/core/semver.py: `^1.2` and
+    `>=1.0.0 <2.0.0` admit no 2.0.0 pre-release; `>=2.0.0-rc.0` admits 2.0.0-rc.1."""
+    register(client, "lib", "1.5.0")
+    register(client, "lib", "2.0.0-rc.1")
+    register(client, "caret", "1.0.0", dependencies=[{"component": "lib", "range": "^1.2"}])
+    register(client, "window", "1.0.0",
+             dependencies=[{"component": "lib", "range": ">=1.0.0 <2.0.0"}])
+    register(client, "eager", "1.0.0",
+             dependencies=[{"component": "lib", "range": ">=2.0.0-rc.0 <3"}])
+    assert _consumers(_radius(client, "lib", version="2.0.0-rc.1")) == {("eager", "1.0.0", 1)}
+    assert _consumers(_radius(client, "lib", version="1.5.0")) == {
+        ("caret", "1.0.0", 1),
+        ("window", "1.0.0", 1),
+    }
+
+
 def test_depth_bounds_the_search(client):
     register(client, "s0", "1.0.0")
     for n in range(1, 6):
@@ -238,8 +255,8 @@ def test_bill_of_materials_of_an_application_version(client):
         kind="service",
         owner="web",
         image="reg/api",
-        digest="sha256:aa",
-        git_commit="c0ffee",
+        digest="sha256:" + "aa" * 32,
+        git_commit="c0ffee0",
         attributes={"tier": "gold"},
         dependencies=[{"component": "db", "range": ">=12"}, {"component": "auth"}],
         applications=["shop"],
@@ -259,8 +276,8 @@ def test_bill_of_materials_of_an_application_version(client):
     api = next(c for c in bom["components"] if c["component"] == "api")
     assert (api["image"], api["digest"], api["git_commit"], api["attributes"]) == (
         "reg/api",
-        "sha256:aa",
-        "c0ffee",
+        "sha256:" + "aa" * 32,
+        "c0ffee0",
         {"tier": "gold"},
     )
     assert {
@@ -281,7 +298,7 @@ def test_difference_of_application_versions_with_component_details(client):
         client,
         "api",
         "1.0.0",
-        digest="sha256:1",
+        digest="sha256:" + "1" * 64,
         attributes={"tier": "gold", "x": "1"},
         dependencies=[{"component": "db", "range": ">=12"}],
         applications=["shop"],
@@ -291,7 +308,7 @@ def test_difference_of_application_versions_with_component_details(client):
         client,
         "api",
         "1.1.0",
-        digest="sha256:2",
+        digest="sha256:" + "2" * 64,
         attributes={"tier": "silver", "y": "2"},
         dependencies=[{"component": "db", "range": ">=13"}, {"component": "cache"}],
     )
@@ -305,7 +322,7 @@ def test_difference_of_application_versions_with_component_details(client):
     assert (changed["component"], changed["from"], changed["to"]) == ("api", "1.0.0", "1.1.0")
     details = changed["changes"]
     assert {(f["field"], f["from"], f["to"]) for f in details["fields"]} == {
-        ("digest", "sha256:1", "sha256:2")
+        ("digest", "sha256:" + "1" * 64, "sha256:" + "2" * 64)
     }
     assert details["attributes"] == {
         "added": {"y": "2"},

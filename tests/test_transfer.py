@@ -20,7 +20,7 @@ PAYMENT_1_0_0 = {
     "description": "Zahlungsdienst für Bestellungen ✓",
     "repository_url": "https://git.example.com/shop/payment",
     "image": "registry.example.com/shop/payment",
-    "digest": "sha256:1111",
+    "digest": "sha256:" + "1111" * 16,
     "git_repository": "https://git.example.com/shop/payment",
     "git_commit": "a1b2c3d",
     "git_branch": "main",
@@ -58,7 +58,7 @@ def catalog(client):
         client,
         "payment",
         "1.1.0",
-        digest="sha256:2222",
+        digest="sha256:" + "2222" * 16,
         dependencies=[{"component": "currency", "range": "^2.1"}],
     )
     register(client, "schema", "2024.06", kind="database", owner="payments", derive=False)
@@ -347,7 +347,7 @@ def test_an_imported_catalog_goes_on_like_the_original(catalog, graph):
         ("2.0.0", "1.0.2"),
         ("2.0.1", "2.0.0"),
     ]
-    registered = register(catalog, "payment", "1.2.0", digest="sha256:3333")
+    registered = register(catalog, "payment", "1.2.0", digest="sha256:" + "3333" * 16)
     assert registered["application_versions"] == [
         {"application": "shop", "version": "2.0.2", "previous": "2.0.1"}
     ]
@@ -397,7 +397,7 @@ def test_new_versions_are_appended_after_the_ones_the_graph_holds(catalog, graph
     newer = {
         **document["component_versions"][3],
         "version": "1.3.0",
-        "digest": "sha256:4444",
+        "digest": "sha256:" + "4444" * 16,
         "created_at": "2026-03-01T00:00:00Z",
     }
     document["component_versions"].append(newer)
@@ -691,6 +691,16 @@ def _drop(document: dict, kind: str, index: int, field: str) -> dict:
             "no deployment nope",
         ),
         (lambda d: {**d, "teams": {"name": "generators"}}, "teams", "must be a list"),
+        (
+            lambda d: _break(d, "component_versions", 4, digest="sha256:adservice-100"),
+            "component_versions[4].digest",
+            "64 lowercase hex digits",
+        ),
+        (
+            lambda d: _break(d, "component_versions", 4, git_commit=""),
+            "component_versions[4].git_commit",
+            "7 to 64 hex digits",
+        ),
     ],
 )
 def test_a_bad_document_is_refused_naming_the_position_and_writes_nothing(
@@ -722,7 +732,7 @@ def test_every_problem_is_listed_not_just_the_first(graph, big_document):
     ("spoil", "position", "fields"),
     [
         (
-            lambda d: _break(d, "component_versions", 3, digest="sha256:ffff"),
+            lambda d: _break(d, "component_versions", 3, digest="sha256:" + "ffff" * 16),
             "component_versions[3]",
             ["digest"],
         ),
@@ -758,14 +768,15 @@ def test_a_record_the_catalog_holds_with_other_content_is_a_conflict(
 
 
 def test_a_conflict_names_what_is_registered_and_what_is_given(catalog, graph):
-    document = _break(transfer.export_catalog(graph), "component_versions", 3, digest="sha256:ffff")
+    given = "sha256:" + "ffff" * 16
+    document = _break(transfer.export_catalog(graph), "component_versions", 3, digest=given)
     with pytest.raises(Conflict) as refused:
         transfer.import_catalog(graph, document)
     assert refused.value.message == (
         "component_versions[3]: component version payment 1.1.0 is in the catalog with other digest"
     )
     assert refused.value.details == {
-        "component_versions[3]": {"digest": {"registered": "sha256:2222", "given": "sha256:ffff"}}
+        "component_versions[3]": {"digest": {"registered": "sha256:" + "2222" * 16, "given": given}}
     }
 
 
@@ -782,12 +793,12 @@ components:
 component_versions:
   - component: payment
     version: "1.0.0"
-    digest: sha256:1111
+    digest: sha256:1111111111111111111111111111111111111111111111111111111111111111
     created_at: 2026-01-10T10:00:00Z
     attributes: {region: eu, replicas: 3}
   - component: payment
     version: "1.1.0"
-    digest: sha256:2222
+    digest: sha256:2222222222222222222222222222222222222222222222222222222222222222
     created_at: 2026-01-11T10:00:00Z
 environments:
   - name: prod

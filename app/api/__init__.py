@@ -18,6 +18,7 @@ from app.api import (
     health,
     openapi,
     packages,
+    path_names,
     reports,
     search,
     teams,
@@ -70,6 +71,7 @@ def register_api(app: Flask) -> None:
         search.blp,
     ):
         api.register_blueprint(blueprint)
+    path_names.register(app, API_PREFIX)
     _limit_bodies(app)
     _require_json_bodies(app)
     body_guard.register(app)

@@ -148,6 +148,10 @@ class DeploymentLog(ma.Schema):
     )
     text = Str()
     next_offset = fields.Integer()
+    executed = fields.Boolean(
+        metadata={"description": "Run by an engine; false: recorded, so it has no log here"}
+    )
+    log_url = Str(allow_none=True, metadata={"description": "Where the log is, if recorded"})
 
 
 DeploymentPage = page_of(Deployment, "DeploymentPage")

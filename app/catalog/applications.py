@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.access.scopes import Actor
+from app.catalog import suggest
 from app.core import naming, paging, records
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
@@ -277,7 +278,7 @@ def list_applications(
 def get(graph: Graph, name: str) -> dict:
     rows = graph.read("catalog/application_get", name=name)
     if not rows:
-        raise NotFound(f"no application named {name!r}", {"application": name})
+        raise suggest.not_found(graph, "application", name)
     return records.application(rows[0]["props"], rows[0]["owner"])
 
 

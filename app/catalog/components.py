@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.catalog import suggest
 from app.core import paging, records
 from app.core.records import KINDS
 from app.errors import Invalid, NotFound
@@ -40,7 +41,7 @@ def list_components(
 def get(graph: Graph, name: str) -> dict[str, Any]:
     rows = graph.read("catalog/component_get", name=name)
     if not rows:
-        raise NotFound(f"no component named {name!r}", {"component": name})
+        raise suggest.not_found(graph, "component", name)
     row = rows[0]
     return {
         **records.component(row["props"], row["owner"]),

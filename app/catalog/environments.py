@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from app.access.scopes import Actor
-from app.catalog import engine_settings
+from app.catalog import engine_settings, suggest
 from app.core import naming, paging, records
 from app.core.records import STAGES
-from app.errors import Invalid, NotFound
+from app.errors import Invalid
 from app.graph import Graph
 
 
@@ -30,6 +30,9 @@ def upsert(
         problems["name"] = [naming.name_problem(name)]
     if stage is not None and stage not in STAGES:
         problems["stage"] = [f"must be one of {', '.join(STAGES)}"]
+    if engine is not None and engine not in engine_settings.KINDS:
+        # refused now, not when a deployment first runs through it
+        problems["engine"] = [f"must be one of {', '.join(engine_settings.KINDS)}"]
     if problems:
         raise Invalid("the environment is invalid", problems)
     row = graph.write(
@@ -65,7 +68,7 @@ def set_engine(
         updated_by=None if actor is None else actor.name,
     )
     if not rows:
-        raise NotFound(f"no environment named {name!r}", {"environment": name})
+        raise suggest.not_found(graph, "environment", name)
     return get(graph, name)
 
 
@@ -73,7 +76,7 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     """The environment, what runs there, and its engine configuration with secrets hidden."""
     rows = graph.read("catalog/environment_get", name=name)
     if not rows:
-        raise NotFound(f"no environment named {name!r}", {"environment": name})
+        raise suggest.not_found(graph, "environment", name)
     props = rows[0]["props"]
     config = engine_settings.decode(props.get("engine_config")) if props.get("engine") else None
     return {

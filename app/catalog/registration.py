@@ -59,6 +59,8 @@ class Registration:
         problem("version", naming.version_problem(data.get("version")))
         for indexed in properties.INDEXED_FIELDS:
             problem(indexed, properties.indexed_text_problem(data.get(indexed)))
+        problem("digest", properties.digest_problem(data.get("digest")))
+        problem("git_commit", properties.git_commit_problem(data.get("git_commit")))
         kind = data.get("kind")
         if kind is not None and kind not in KINDS:
             problem("kind", f"must be one of {', '.join(KINDS)}")

@@ -6,6 +6,7 @@ Each command gathers its flags into the same request the HTTP API takes and hand
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import click
@@ -334,7 +335,19 @@ def env_list(state: Context, output: str, **filters: Any) -> None:
 @pass_context
 def env_show(state: Context, name: str, output: str) -> None:
     """Show an environment and the component versions running there now."""
-    emit_record(state.catalog.get("environments", name), output)
+    record = state.catalog.get("environments", name)
+    config = record.get("engine_config")
+    if output != "json" and isinstance(config, dict):
+        # an argv as a shell would read it, not comma-joined
+        record["engine_config"] = {
+            key: shlex.join(value) if key in ARGV_SETTINGS and isinstance(value, list) else value
+            for key, value in config.items()
+        }
+    emit_record(record, output)
+
+
+#: Engine settings that hold an argv (see app.catalog.engine_settings).
+ARGV_SETTINGS = ("command", "extra_args")
 
 
 @environment.command("set")
@@ -342,7 +355,7 @@ def env_show(state: Context, name: str, output: str) -> None:
 @click.option("--stage", type=click.Choice(STAGES), help="dev, test, staging or prod.")
 @click.option("--cluster", help="Kubernetes cluster (kube context).")
 @click.option("--namespace", help="Namespace.")
-@click.option("--engine", help="Deployment engine: helm, command, none, ...")
+@click.option("--engine", help="Deployment engine: none, command or helm.")
 @click.option("--description", help="What the environment is for.")
 @output_option
 @pass_context

@@ -247,6 +247,14 @@ def deploy_log(state: Context, deployment_id: str, follow_it: bool, offset: int)
     """Print a deployment's engine log (only its last 1 MiB is kept)."""
     while True:
         chunk = state.catalog.deployment_log(deployment_id, offset)
+        if chunk.get("executed") is False:
+            where = f"; its log_url is {chunk['log_url']}" if chunk.get("log_url") else ""
+            click.echo(
+                f"deployment {deployment_id} was recorded, not run by an engine: "
+                f"it has no log{where}",
+                err=True,
+            )
+            return
         click.echo(chunk["text"], nl=False)
         offset = chunk["next_offset"]
         if not follow_it or chunk["done"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 #: Longest image or digest taken (characters). Both are indexed (deployment sync looks
@@ -58,4 +59,32 @@ def indexed_text_problem(value: Any) -> str | None:
     """Why `value` cannot be stored in an indexed field (image, digest)."""
     if isinstance(value, str) and len(value) > INDEXED_TEXT_MAX:
         return f"must be at most {INDEXED_TEXT_MAX} characters"
+    return None
+
+
+#: An OCI image digest, `algorithm:encoded` (the OCI image spec's descriptor grammar).
+_DIGEST = re.compile(r"^(?P<algorithm>[a-z0-9]+(?:[+._-][a-z0-9]+)*):(?P<encoded>[a-zA-Z0-9=_-]+)$")
+#: Lengths of the registered algorithms' lowercase hex encodings.
+DIGEST_HEX_LENGTHS = {"sha256": 64, "sha512": 128}
+_GIT_COMMIT = re.compile(r"^[0-9a-fA-F]{7,64}$")
+
+
+def digest_problem(value: Any) -> str | None:
+    """Why `value` is not an image digest as OCI writes it (`sha256:` and 64 lowercase hex
+    digits, `sha512:` and 128): a placeholder (`sha256:…`, ``""``) is refused, not stored."""
+    if not isinstance(value, str):
+        return None
+    match = _DIGEST.match(value)
+    if not match:
+        return "must be an OCI digest, algorithm:encoded (sha256: and 64 lowercase hex digits)"
+    length = DIGEST_HEX_LENGTHS.get(match.group("algorithm"))
+    if length and not re.fullmatch(rf"[0-9a-f]{{{length}}}", match.group("encoded")):
+        return f"a {match.group('algorithm')} digest is {length} lowercase hex digits"
+    return None
+
+
+def git_commit_problem(value: Any) -> str | None:
+    """Why `value` is not a git commit id: 7 to 64 hex digits (abbreviated to SHA-256)."""
+    if isinstance(value, str) and not _GIT_COMMIT.match(value):
+        return "must be a git commit id, 7 to 64 hex digits"
     return None

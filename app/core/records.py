@@ -31,12 +31,13 @@ class Field:
     """One field of a record.
 
     `rule` says what a value must be: ``text``, ``indexed`` (text held to the indexed
-    length), ``name``, ``version``, ``time``, ``choice`` (one of `choices`), ``int``,
-    ``bool``, ``attributes`` (free key-value pairs), ``strings`` (a list of text) or
-    ``ref`` (an application version reference). `key` fields identify the record;
-    `derived` ones are computed by the graph, shown in answers but never imported or
-    exported; `immutable` ones make a component version what it is; `column` ones are the
-    CLI's default table columns, in declaration order.
+    length), ``digest`` (an OCI digest), ``commit`` (a git commit), ``name``,
+    ``version``, ``time``, ``choice`` (one of `choices`), ``int``, ``bool``,
+    ``attributes`` (free key-value pairs), ``strings`` (a list of text) or ``ref`` (an
+    application version reference). `key` fields identify the record; `derived` ones are
+    computed by the graph, shown in answers but never imported or exported; `immutable`
+    ones make a component version what it is; `column` ones are the CLI's default table
+    columns, in declaration order.
     """
 
     name: str
@@ -168,9 +169,9 @@ COMPONENT_VERSION = Record(
         Field("component", "name", key=True),
         Field("version", "version", key=True, column=True),
         Field("image", "indexed", "Container image (repository)", immutable=True),
-        Field("digest", "indexed", "Image digest", immutable=True, column=True),
+        Field("digest", "digest", "Image digest", immutable=True, column=True),
         Field("git_repository", description="Git repository URL", immutable=True),
-        Field("git_commit", description="Git commit SHA", immutable=True, column=True),
+        Field("git_commit", "commit", "Git commit SHA", immutable=True, column=True),
         Field("git_branch", description="Git branch", immutable=True),
         Field("chart", description="Helm chart", immutable=True),
         Field("chart_version", description="Helm chart version", immutable=True),

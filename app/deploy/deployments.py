@@ -279,6 +279,8 @@ def log(graph: Graph, deployment_id: str, offset: int = 0) -> dict[str, Any]:
         "start": row["start"],
         "text": row["text"],
         "next_offset": row["total"],
+        "executed": row["executed"],
+        "log_url": row["log_url"],
     }
 
 

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from app.catalog import components
+from app.catalog import components, suggest
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 from app.reports import reports
@@ -58,7 +58,7 @@ def component_map(graph: Graph, component: str, depth: int = 2) -> Map:
         )
     rows = graph.read("reports/map_component", component=component, depth=depth)
     if not rows:
-        raise NotFound(f"no component named {component!r}", {"component": component})
+        raise suggest.not_found(graph, "component", component)
     for node in rows[0]["nodes"]:
         node["highlight"] = node["member"]
     return _sorted({"title": f"around {component}", **rows[0]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.catalog import components
+from app.catalog import components, suggest
 from app.core import semver, times
 from app.errors import Invalid, NotFound
 from app.graph import Graph, Tx
@@ -195,13 +195,10 @@ def diff_application_versions(
 
 def diff_environments(graph: Graph, left: str, right: str) -> dict[str, Any]:
     """What differs between what two environments run now."""
-    row = _one(
-        graph,
-        "reports/diff_environments",
-        f"no environment named {left!r} or {right!r}",
-        left=left,
-        right=right,
-    )
+    rows = graph.read("reports/diff_environments", left=left, right=right)
+    if not rows:
+        raise suggest.not_found(graph, "environment", left, right)
+    row = rows[0]
     for key in ("only_left", "only_right", "different"):
         row[key].sort(key=lambda item: item["component"])
     return {"left": left, "right": right, **row}
@@ -228,21 +225,16 @@ def deployment_plan(
 def inventory(graph: Graph, environment: str, at: str | None = None) -> dict[str, Any]:
     """What an environment runs now, or ran at time `at` (from its deployment history)."""
     if at is None:
-        return _one(
-            graph,
-            "reports/inventory_now",
-            f"no environment named {environment!r}",
-            environment=environment,
-        )
-    if times.parse(at) is None:
+        rows = graph.read("reports/inventory_now", environment=environment)
+    elif times.parse(at) is None:
         raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
-    return _one(
-        graph,
-        "reports/inventory_at",
-        f"no environment named {environment!r}",
-        environment=environment,
-        at=times.canonical(at),
-    )
+    else:
+        rows = graph.read(
+            "reports/inventory_at", environment=environment, at=times.canonical(at)
+        )
+    if not rows:
+        raise suggest.not_found(graph, "environment", environment)
+    return rows[0]
 
 
 def where_runs(graph: Graph, component: str, version: str | None = None) -> dict[str, Any]:

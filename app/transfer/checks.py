@@ -145,6 +145,12 @@ _APPLICATION_VERSION_REF = _schema(
 _BY_RULE: dict[str, Callable[[Any], str | None]] = {
     "text": _text_problem,
     "indexed": lambda value: _text_problem(value) or properties.indexed_text_problem(value),
+    "digest": lambda value: (
+        _text_problem(value)
+        or properties.indexed_text_problem(value)
+        or properties.digest_problem(value)
+    ),
+    "commit": lambda value: _text_problem(value) or properties.git_commit_problem(value),
     "time": _time_problem,
     "name": _NAME,
     "version": _VERSION,

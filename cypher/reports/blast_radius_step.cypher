@@ -12,7 +12,8 @@
 UNWIND $frontier AS affected
 MATCH (:Component {name: affected.component})<-[d:DEPENDS_ON]-(consumer:ComponentVersion)
 // A range is kept on DEPENDS_ON as intervals of version keys (range_low/high[_inclusive]);
-// a version key sorts like its version, so admission is a string comparison.
+// a version key sorts like its version, so admission is a string comparison. An interval
+// whose range_prerelease is false admits only releases (keys ending in '~'), npm's rule.
 WITH affected, consumer,
      CASE WHEN affected.any THEN [null]
           WHEN d.range_low IS NULL THEN [v IN affected.versions | v.version]
@@ -21,7 +22,8 @@ WITH affected, consumer,
                     (v.key > d.range_low[i]
                       OR (d.range_low_inclusive[i] AND v.key = d.range_low[i]))
                     AND (v.key < d.range_high[i]
-                      OR (d.range_high_inclusive[i] AND v.key = d.range_high[i])))
+                      OR (d.range_high_inclusive[i] AND v.key = d.range_high[i]))
+                    AND (v.key ENDS WITH '~' OR coalesce(d.range_prerelease[i], true)))
                 | v.version]
      END AS admitted
 WHERE size(admitted) > 0

@@ -6,9 +6,10 @@
 // Parameters: $rows (list of {component, props (map: version, version_key, image, digest,
 //             git_*, build_url, chart, chart_version, attr.<key>...), seq, latest (boolean),
 //             created_at (ISO 8601 or null = now), dependencies ([{component, edge: {range,
-//             range_low, range_low_inclusive, range_high, range_high_inclusive}}])})
+//             range_low, range_low_inclusive, range_high, range_high_inclusive,
+//             range_prerelease}}])})
 // Returns: written (versions created; fewer than the rows when a component is missing)
-// :param {rows: [{component: 'payment', props: {version: '1.4.3', version_key: '0000000001.0000000004.0000000003.0000000000~', digest: 'sha256:0f', `attr.region`: 'eu'}, seq: 3, latest: true, created_at: '2026-11-20T10:04:00Z', dependencies: [{component: 'currency', edge: {range: '>=2.0.0 <3.0.0', range_low: ['0000000002.0000000000.0000000000.0000000000~'], range_low_inclusive: [true], range_high: ['0000000003.0000000000.0000000000.0000000000~'], range_high_inclusive: [false]}}]}]}
+// :param {rows: [{component: 'payment', props: {version: '1.4.3', version_key: '0000000001.0000000004.0000000003.0000000000~', digest: 'sha256:0f', `attr.region`: 'eu'}, seq: 3, latest: true, created_at: '2026-11-20T10:04:00Z', dependencies: [{component: 'currency', edge: {range: '>=2.0.0 <3.0.0', range_low: ['0000000002.0000000000.0000000000.0000000000~'], range_low_inclusive: [true], range_high: ['0000000003.0000000000.0000000000.0000000000~'], range_high_inclusive: [false], range_prerelease: [false]}}]}]}
 UNWIND $rows AS row
 MATCH (c:Component {name: row.component})
 CREATE (v:ComponentVersion)
