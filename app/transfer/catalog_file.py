@@ -74,6 +74,7 @@ from typing import Any
 import yaml
 
 from app.catalog.environments import STAGES
+from app.catalog import ranges
 from app.catalog.registration import Registration, dependency_edges
 from app.core import naming, properties, records, semver, times
 from app.core.properties import IMMUTABLE_FIELDS, KINDS
@@ -799,7 +800,11 @@ def _writing(query: str) -> Writer:
 
 
 def _versions_writer(
-    kind: Kind, create: str, link: str, props: Callable[[dict[str, Any]], dict[str, Any]]
+    kind: Kind,
+    create: str,
+    link: str,
+    props: Callable[[dict[str, Any]], dict[str, Any]],
+    settle: Callable[[Tx, list[dict[str, Any]]], object] | None = None,
 ) -> Writer:
     """Write a batch of new versions, then their PREVIOUS edges (a predecessor may be in the
     same batch). The last version of each parent in the batch becomes its latest."""
@@ -807,14 +812,11 @@ def _versions_writer(
 
     def write(tx: Tx, rows: list[dict[str, Any]]) -> None:
         last = {row[parent_field]: index for index, row in enumerate(rows)}
-        _write_all(
-            tx,
-            create,
-            [
-                {**props(row), "latest": last[row[parent_field]] == index}
-                for index, row in enumerate(rows)
-            ],
-        )
+        created = [
+            {**props(row), "latest": last[row[parent_field]] == index}
+            for index, row in enumerate(rows)
+        ]
+        _write_all(tx, create, created)
         links = [
             {
                 parent_field: row[parent_field],
@@ -826,6 +828,8 @@ def _versions_writer(
         ]
         if links:
             _write_all(tx, link, links)
+        if settle:
+            settle(tx, created)
 
     return write
 
@@ -878,6 +882,7 @@ WRITERS: dict[str, Writer] = {
         "transfer/create_component_versions",
         "transfer/link_component_versions",
         _component_version_props,
+        ranges.settle_imported,  # the ADMITS edges of the batch's versions and Ranges
     ),
     "applications": _writing("transfer/merge_applications"),
     "application_versions": _versions_writer(
