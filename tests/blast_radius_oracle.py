@@ -56,7 +56,6 @@ IMPACT = """// Purpose: what a set of affected component versions reaches beyond
 // Returns: applications ([{application, version, latest, deployed_in}]),
 //          environments ([{environment, stage, component, version}]),
 //          teams ([{team, email, chat, pager, owns}])
-// :param {affected: [{component: 'payment', version: '1.5.0'}, {component: 'checkout', version: '5.0.0'}]}
 // A named version is one seek of the (component, version) key — not a walk over all of its
 // component's versions, which a hub's thousands of affected versions would multiply.
 CALL () {
@@ -127,7 +126,9 @@ def _run(tx: Tx, query: str, **params: Any) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in record.items()} for record in tx._tx.run(query, params)]
 
 
-def blast_radius(graph, component: str, version: str | None, depth: int, limit: int) -> dict[str, Any]:
+def blast_radius(
+    graph, component: str, version: str | None, depth: int, limit: int
+) -> dict[str, Any]:
     """The old service's answer (same shape as `app.reports.reports.blast_radius`)."""
     return graph.read_tx(lambda tx: _blast_radius(tx, component, version, depth, limit))
 

@@ -12,7 +12,7 @@ from typing import Any
 from app.catalog import components
 from app.core import times
 from app.errors import Invalid, NotFound
-from app.graph import Graph, Tx
+from app.graph import Graph
 
 DEFAULT_DEPTH = 5
 MAX_DEPTH = 10
@@ -75,17 +75,12 @@ def blast_radius(
         limit=limit,
         offset=offset,
     )[0]
-    return {"component": component, "version": version, "depth": depth, **_impact_sorted(row)}
+    return {"component": component, "version": version, "depth": depth, **impact_sorted(row)}
 
 
-def impact_of(tx: Tx, affected: list[dict[str, Any]]) -> dict[str, Any]:
-    """What affected component versions reach: the application versions including them
-    (latest, or deployed now), the environments running them, the teams to notify."""
-    return _impact_sorted(tx.single("reports/blast_radius_impact", affected=affected))
-
-
-def _impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:
-    """The impact's lists in a stable order (Cypher collects them in no set order)."""
+def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:
+    """A blast radius's impact lists (applications, environments, teams) in a stable order:
+    Cypher collects them in no set order. Shared with the package blast radius."""
     impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
     for application in impact["applications"]:
         application["deployed_in"].sort()

@@ -73,8 +73,8 @@ from typing import Any
 
 import yaml
 
-from app.catalog.environments import STAGES
 from app.catalog import ranges
+from app.catalog.environments import STAGES
 from app.catalog.registration import Registration, dependency_edges
 from app.core import naming, properties, records, semver, times
 from app.core.properties import IMMUTABLE_FIELDS, KINDS
