@@ -3,6 +3,8 @@ edges and the range rule say, and the schema migration builds them for an older 
 
 from __future__ import annotations
 
+import pytest
+
 from app.admin import database
 from app.catalog import ranges
 from app.graph import schema
@@ -99,4 +101,30 @@ def test_migration_builds_the_ranges_of_a_graph_written_before_them(client, grap
     assert actual(raw_cypher) == written
     # The graph is current: applying the schema again changes nothing.
     database.init_schema(graph)
+    assert actual(raw_cypher) == written
+
+
+@pytest.fixture
+def env(settings, tmp_path):
+    """Environment variables that point the CLI at the test Neo4j."""
+    return {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+        "MERCATOR_NEO4J_HOME": str(tmp_path / "no-local-server"),
+    }
+
+
+def test_db_migrate_upgrades_an_old_graph_from_the_command_line(client, raw_cypher, env):
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    _mixed_registrations(client)
+    written = actual(raw_cypher)
+    raw_cypher("MATCH (r:Range) DETACH DELETE r")
+    raw_cypher("MATCH (m:MercatorSchema {id: 'schema'}) SET m.version = 4")
+    result = CliRunner().invoke(cli, ["db", "migrate"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"schema version 4 -> {schema.SCHEMA_VERSION}" in result.output
     assert actual(raw_cypher) == written
