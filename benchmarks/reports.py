@@ -179,7 +179,8 @@ QUERY_OF = {
         "where_runs",
     )
 }
-#: The blast radii are several queries (one per hop, then their impact) run by a service:
+#: The blast radii are run by their service (one statement, plus shaping; the package one
+#: looks packages up by name first):
 #: their "raw" side is that service function in-process, straight on the driver.
 IN_PROCESS = {
     **{f"blast_radius_depth_{d}": reports.blast_radius for d in (1, 3, 6)},

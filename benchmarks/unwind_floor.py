@@ -17,6 +17,7 @@ from typing import Any
 
 import neo4j
 
+from app.catalog import ranges
 from app.catalog.registration import Registration, dependency_edges
 
 BATCH = 5_000
@@ -53,6 +54,24 @@ MATCH (v:ComponentVersion {component: row.component, version: row.version})
 MATCH (d:Component {name: row.dependency})
 CREATE (v)-[e:DEPENDS_ON]->(d)
 SET e = row.edge
+"""
+# The Range nodes the blast radius walks (app/catalog/ranges.py): one per (provider, range
+# text), NEEDS from each consumer version, ADMITS to each provider version inside it.
+RANGES = """
+UNWIND $rows AS row
+CREATE (:Range {component: row.component, range: row.range})
+"""
+NEEDS = """
+UNWIND $rows AS row
+MATCH (v:ComponentVersion {component: row.component, version: row.version})
+MATCH (r:Range {component: row.dependency, range: row.range})
+CREATE (v)-[:NEEDS]->(r)
+"""
+ADMITS = """
+UNWIND $rows AS row
+MATCH (r:Range {component: row.component, range: row.range})
+MATCH (v:ComponentVersion {component: row.component, version: row.version})
+CREATE (r)-[:ADMITS]->(v)
 """
 COMPONENT_PREVIOUS = """
 UNWIND $rows AS row
@@ -130,7 +149,12 @@ def write_floor(
     step("environments", ENVIRONMENTS, document["environments"])
     step("components", COMPONENTS, _with_latest(document["components"], versions, "component"))
     step("component_versions", COMPONENT_VERSIONS, _version_rows(versions))
-    step("depends_on", DEPENDS_ON, list(_dependencies(versions)))
+    dependencies = list(_dependencies(versions))
+    step("depends_on", DEPENDS_ON, dependencies)
+    declared, needs, admits = _ranges(versions, dependencies)
+    step("ranges", RANGES, declared)
+    step("needs", NEEDS, needs)
+    step("admits", ADMITS, admits)
     step("component_previous", COMPONENT_PREVIOUS, _previous(versions, "component"))
     step(
         "applications",
@@ -217,6 +241,26 @@ def _dependencies(versions: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
                 "dependency": edge["component"],
                 "edge": edge["edge"],
             }
+
+
+def _ranges(versions: list[dict[str, Any]], dependencies: list[dict[str, Any]]) -> tuple:
+    """Range rows, NEEDS rows and ADMITS rows (the range rule evaluated here, as Mercator
+    does in Python)."""
+    needs = [
+        {**row, "range": ranges.range_text(row["edge"].get("range"))} for row in dependencies
+    ]
+    declared = sorted({(row["dependency"], row["range"]) for row in needs})
+    versions_of: dict[str, list[str]] = {}
+    for record in versions:
+        versions_of.setdefault(record["component"], []).append(record["version"])
+    admits = [
+        {"component": component, "range": text, "version": version}
+        for component, text in declared
+        for version in versions_of.get(component, [])
+        if ranges.admits(text, version)
+    ]
+    rows = [{"component": component, "range": text} for component, text in declared]
+    return rows, needs, admits
 
 
 def _previous(versions: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:

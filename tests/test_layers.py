@@ -21,11 +21,11 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for layer in (
         "errors config about",
         "graph",
-        "core admin",
+        "core",
         "access",
         "catalog",
         "deploy reports",
-        "sbom transfer",
+        "sbom transfer admin",
         "http",
         "api web",
         "app",

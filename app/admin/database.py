@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from app.catalog import ranges
 from app.graph import Graph, schema
+
+#: Schema version -> what brings a graph of the version before it up to it.
+#: 5: Range nodes (NEEDS / ADMITS) built from the DEPENDS_ON edges.
+MIGRATIONS: dict[int, schema.Migration] = {5: ranges.rebuild}
 
 #: Nodes deleted per transaction when emptying the graph, so memory stays bounded.
 RESET_BATCH = 10_000
 
 
 def init_schema(graph: Graph) -> int:
-    """Apply constraints and indexes (idempotent); returns the schema version now recorded."""
-    return schema.apply(graph)
+    """Apply constraints and indexes (idempotent) and migrate an older graph in place;
+    returns the schema version now recorded."""
+    return schema.apply(graph, MIGRATIONS)
 
 
 def describe_schema(graph: Graph) -> dict[str, object]:

@@ -36,6 +36,11 @@ class BlastRadiusArgs(ma.Schema):
         validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
         metadata={"description": "Most consumers listed (nearest first)"},
     )
+    offset = Int(
+        load_default=0,
+        validate=validate.Range(0),
+        metadata={"description": "Consumers skipped before the listed ones (the next page)"},
+    )
 
 
 class VersionDiffArgs(ma.Schema):
@@ -178,7 +183,9 @@ class BlastRadius(ma.Schema):
     depth = Int()
     consumers = _list(Consumer)
     consumer_count = Int()
-    truncated = fields.Boolean(metadata={"description": "More consumers than `limit`"})
+    truncated = fields.Boolean(
+        metadata={"description": "More consumers after the listed ones (`offset` + `limit`)"}
+    )
     applications = _list(AffectedApplication)
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.access.scopes import Actor
-from app.catalog import applications
+from app.catalog import applications, ranges
 from app.core import naming, properties, semver, times
 from app.core.properties import ATTRIBUTE_PREFIX
 from app.core.records import IMMUTABLE_FIELDS, KINDS
@@ -137,12 +137,18 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
         _refuse_different_content(reg, existing)
         return _outcome(reg, created=False, derived=[])
     _update_component_details(tx, reg, component)
-    tx.single(
+    created = tx.single(
         "catalog/component_create_version",
         component=reg.component,
         props={**reg.properties(), **({"registered_by": by} if by else {})},
         created_at=times.canonical(reg.created_at) if reg.created_at else None,
         dependencies=dependency_edges(reg.dependencies),
+    )
+    ranges.settle(
+        tx,
+        new_versions=[(reg.component, reg.version)],
+        ranges_of={reg.component: created["ranges"]},
+        pending=[(p["component"], p["range"]) for p in created["pending"]],
     )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
 

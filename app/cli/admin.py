@@ -239,6 +239,18 @@ def db_init(state: Context) -> None:
     click.echo(f"schema version {version_applied} applied")
 
 
+@db.command("migrate")
+@pass_context
+def db_migrate(state: Context) -> None:
+    """Bring an older graph up to this Mercator's schema in place (what `db init` does too)."""
+    from app.admin import database
+    from app.graph import schema
+
+    before = schema.recorded_version(state.graph)
+    version_applied = database.init_schema(state.graph)
+    click.echo(f"schema version {before} -> {version_applied}")
+
+
 @db.command("status")
 @output_option
 @pass_context

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.catalog import components, suggest
-from app.core import semver, times
+from app.core import times
 from app.errors import Invalid, NotFound
-from app.graph import Graph, Tx
+from app.graph import Graph
 
 DEFAULT_DEPTH = 5
 MAX_DEPTH = 10
@@ -51,91 +51,36 @@ def blast_radius(
     version: str | None = None,
     depth: int = DEFAULT_DEPTH,
     limit: int = DEFAULT_CONSUMER_LIMIT,
+    offset: int = 0,
 ) -> dict[str, Any]:
     """What breaks or must be re-tested if `component` (at `version`, or any change of it)
     changes: its consumers, transitively up to `depth` hops, each at its shortest distance
-    with one path; the application versions, environments and teams they reach."""
+    with one path (a page of them: `offset`, `limit`; all of them counted); the application
+    versions, environments and teams they reach. One statement: `reports/blast_radius`."""
     problems = {}
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
     if not 1 <= limit <= MAX_CONSUMER_LIMIT:
         problems["limit"] = [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]
+    if offset < 0:
+        problems["offset"] = ["must not be negative"]
     if problems:
         raise Invalid("bad blast radius parameters", problems)
     _require_component(graph, component, version)
-    return graph.read_tx(lambda tx: _blast_radius(tx, component, version, depth, limit))
+    row = graph.read(
+        "reports/blast_radius",
+        component=component,
+        version=version,
+        depth=depth,
+        limit=limit,
+        offset=offset,
+    )[0]
+    return {"component": component, "version": version, "depth": depth, **impact_sorted(row)}
 
 
-def _blast_radius(
-    tx: Tx, component: str, version: str | None, depth: int, limit: int
-) -> dict[str, Any]:
-    """Breadth first, one `blast_radius_step` query per hop: every consumer is found at its
-    shortest distance, each version once (so cycles end), and the work grows with what is
-    affected rather than with every path through the graph."""
-    consumers: dict[tuple[str, str], dict[str, Any]] = {}
-    frontier = [
-        {
-            "component": component,
-            "any": version is None,
-            "versions": []
-            if version is None
-            else [{"version": version, "key": semver.version_key(version)}],
-        }
-    ]
-    for distance in range(1, depth + 1):
-        reached: dict[str, list[dict[str, Any]]] = {}
-        rows = tx.run("reports/blast_radius_step", frontier=frontier)
-        for row in sorted(
-            rows,
-            key=lambda r: (r["component"], r["version"], r["via_component"], str(r["via_version"])),
-        ):
-            key = (row["component"], row["version"])
-            if row["component"] == component or key in consumers:
-                continue
-            via = (
-                [component]
-                if row["via_component"] == component
-                else consumers[(row["via_component"], row["via_version"])]["path"]
-            )
-            consumers[key] = {
-                "component": row["component"],
-                "version": row["version"],
-                "distance": distance,
-                "latest": row["latest"],
-                "path": [*via, f"{row['component']}@{row['version']}"],
-                "key": row["key"],
-            }
-            reached.setdefault(row["component"], []).append(
-                {"version": row["version"], "key": row["key"]}
-            )
-        if not reached:
-            break
-        frontier = [
-            {"component": name, "any": False, "versions": versions}
-            for name, versions in reached.items()
-        ]
-    # Nearest first, by component, newest version first (two stable sorts).
-    ordered = sorted(consumers.values(), key=lambda c: c["key"] or "", reverse=True)
-    ordered.sort(key=lambda c: (c["distance"], c["component"]))
-    affected = [{"component": component, "version": version}] + [
-        {"component": c["component"], "version": c["version"]} for c in ordered
-    ]
-    impact = impact_of(tx, affected)
-    return {
-        "component": component,
-        "version": version,
-        "depth": depth,
-        "consumers": [{k: v for k, v in c.items() if k != "key"} for c in ordered[:limit]],
-        "consumer_count": len(ordered),
-        "truncated": len(ordered) > limit,
-        **impact,
-    }
-
-
-def impact_of(tx: Tx, affected: list[dict[str, Any]]) -> dict[str, Any]:
-    """What affected component versions reach: the application versions including them
-    (latest, or deployed now), the environments running them, the teams to notify."""
-    impact = tx.single("reports/blast_radius_impact", affected=affected)
+def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:
+    """A blast radius's impact lists (applications, environments, teams) in a stable order:
+    Cypher collects them in no set order. Shared with the package blast radius."""
     impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
     for application in impact["applications"]:
         application["deployed_in"].sort()

@@ -15,7 +15,7 @@ from app.access.scopes import Actor
 from app.core import semver
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
-from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_of
+from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_sorted
 from app.sbom import document, parsing
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
@@ -125,17 +125,9 @@ def blast_radius(
         ]
     purls = [p["purl"] for p in packages]
 
-    def work(tx: Tx) -> dict[str, Any]:
-        holders = tx.run("reports/package_holders", purls=purls) if purls else []
-        affected = [{"component": h["component"], "version": h["version"]} for h in holders]
-        return {
-            "component_versions": holders[:limit],
-            "component_version_count": len(holders),
-            "truncated": len(holders) > limit,
-            **impact_of(tx, affected),
-        }
-
-    found = graph.read_tx(work)
+    found = impact_sorted(
+        graph.read("reports/package_blast_radius", purls=purls, offset=0, limit=limit)[0]
+    )
     if purl is not None and not found["component_versions"]:
         _require_package(graph, purl)
     return {

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
+from app.catalog import ranges
 from app.catalog.registration import Registration, dependency_edges
 from app.core import times
 from app.core.records import IMMUTABLE_FIELDS
@@ -181,7 +182,11 @@ def _writing(query: str) -> Writer:
 
 
 def _versions_writer(
-    kind: Kind, create: str, link: str, props: Callable[[dict[str, Any]], dict[str, Any]]
+    kind: Kind,
+    create: str,
+    link: str,
+    props: Callable[[dict[str, Any]], dict[str, Any]],
+    settle: Callable[[Tx, list[dict[str, Any]]], object] | None = None,
 ) -> Writer:
     """Write a batch of new versions, then their PREVIOUS edges (a predecessor may be in the
     same batch). The last version of each parent in the batch becomes its latest."""
@@ -189,14 +194,11 @@ def _versions_writer(
 
     def write(tx: Tx, rows: list[dict[str, Any]]) -> None:
         last = {row[parent_field]: index for index, row in enumerate(rows)}
-        _write_all(
-            tx,
-            create,
-            [
-                {**props(row), "latest": last[row[parent_field]] == index}
-                for index, row in enumerate(rows)
-            ],
-        )
+        created = [
+            {**props(row), "latest": last[row[parent_field]] == index}
+            for index, row in enumerate(rows)
+        ]
+        _write_all(tx, create, created)
         links = [
             {
                 parent_field: row[parent_field],
@@ -208,6 +210,8 @@ def _versions_writer(
         ]
         if links:
             _write_all(tx, link, links)
+        if settle:
+            settle(tx, created)
 
     return write
 
@@ -260,6 +264,7 @@ WRITERS: dict[str, Writer] = {
         "transfer/create_component_versions",
         "transfer/link_component_versions",
         _component_version_props,
+        ranges.settle_imported,  # the ADMITS edges of the batch's versions and Ranges
     ),
     "applications": _writing("transfer/merge_applications"),
     "application_versions": _versions_writer(

@@ -1,6 +1,7 @@
 // Purpose: import new component versions (their components exist): the node with the
 //          registration number the import gave it, HAS_VERSION from the component, DEPENDS_ON
-//          each named component (imported before), and — on the row flagged latest — the
+//          each named component (imported before) and NEEDS its Range (created `pending` if
+//          new; app/catalog/ranges.py writes the ADMITS next), and — on the row flagged latest — the
 //          component's latest_version and version_count. PREVIOUS edges come next
 //          (transfer/link_component_versions), once every version of the batch exists.
 // Parameters: $rows (list of {component, props (map: version, version_key, image, digest,
@@ -26,5 +27,8 @@ CALL (v, row) {
   MATCH (d:Component {name: dependency.component})
   CREATE (v)-[edge:DEPENDS_ON]->(d)
   SET edge = dependency.edge
+  MERGE (r:Range {component: dependency.component, range: coalesce(dependency.edge.range, '')})
+    ON CREATE SET r.pending = true
+  CREATE (v)-[:NEEDS]->(r)
 }
 RETURN count(*) AS written

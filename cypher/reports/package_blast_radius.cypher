@@ -1,0 +1,93 @@
+// Purpose: the blast radius of packages, in one statement: the component versions that
+//          contain any of $purls — in their SBOM, or through a package of theirs that depends
+//          on it, up to four package hops — each with the package, the one it contains (via,
+//          the nearest) and its scope, a page at a time ($offset, $limit; all counted); then,
+//          as for a component's blast radius, the application versions including one of
+//          them (each application's latest, and every version deployed now), the
+//          environments where one runs now, and the teams to call.
+// Parameters: $purls (list of purls; the service picks them by name and range), $offset,
+//             $limit (integers: the page of component versions)
+// Returns: component_version_count, truncated (more after this page),
+//          component_versions ([{package, component, version, via, scope, hops}]),
+//          applications ([{application, version, latest, deployed_in}]),
+//          environments ([{environment, stage, component, version}]),
+//          teams ([{team, email, chat, pager, owns}])
+// :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000}
+OPTIONAL CALL () {
+  UNWIND $purls AS purl
+  MATCH (target:Package {purl: purl})
+  MATCH path = (holder:Package)-[:DEPENDS_ON*0..4]->(target)
+  MATCH (cv:ComponentVersion)-[c:CONTAINS]->(holder)
+  WITH target, cv, holder, c, length(path) AS hops
+  ORDER BY hops
+  WITH target, cv, head(collect({via: holder.purl, scope: c.scope, hops: hops})) AS nearest
+  RETURN target, cv, nearest
+}
+// Sorted once at the top level, collected, then sliced.
+WITH target, cv, nearest
+ORDER BY target.purl, cv.component, cv.version
+WITH [h IN collect({package: target.purl, component: cv.component, version: cv.version,
+                    via: nearest.via, scope: nearest.scope, hops: nearest.hops, cv: cv})
+      WHERE h.cv IS NOT NULL] AS holders
+WITH size(holders) AS holder_count,
+     [h IN holders[$offset..($offset + $limit)] |
+        {package: h.package, component: h.component, version: h.version, via: h.via,
+         scope: h.scope, hops: h.hops}] AS component_versions,
+     holders
+CALL (holders) {
+  UNWIND holders AS h
+  WITH DISTINCT h.cv AS cv
+  RETURN collect(cv) AS versions
+}
+CALL (versions) {
+  OPTIONAL CALL (versions) {
+    UNWIND versions AS cv
+    MATCH (cv)<-[:INCLUDES]-(av:ApplicationVersion)
+    WITH DISTINCT av
+    MATCH (app:Application {name: av.application})
+    RETURN app, collect(av) AS including
+  }
+  // Per application (once, however many of its versions are affected): the version each
+  // environment got from its latest succeeded deployment of that application.
+  CALL (app) {
+    MATCH (app)-[:HAS_VERSION]->(x:ApplicationVersion)<-[:OF]-(dep:Deployment)-[:TO]->
+          (e:Environment)
+    WHERE dep.status = 'succeeded'
+    WITH e, x, dep ORDER BY dep.finished_at DESC
+    WITH e, head(collect(x)) AS current
+    RETURN collect({environment: e.name, version: current.version}) AS deployedNow
+  }
+  UNWIND coalesce(including, []) AS av
+  WITH app, av, [d IN deployedNow WHERE d.version = av.version | d.environment] AS deployedIn
+  WHERE av.version = app.latest_version OR size(deployedIn) > 0
+  RETURN collect({application: app.name, version: av.version,
+                  latest: av.version = app.latest_version, deployed_in: deployedIn})
+           AS applications
+}
+CALL (versions) {
+  UNWIND versions AS cv
+  MATCH (e:Environment)-[:RUNS]->(cv)
+  RETURN collect({environment: e.name, stage: e.stage, component: cv.component,
+                  version: cv.version}) AS environments
+}
+CALL (versions) {
+  UNWIND versions AS cv
+  WITH DISTINCT cv.component AS name
+  MATCH (:Component {name: name})-[:OWNED_BY]->(t:Team)
+  RETURN collect({team: t, owned: name}) AS componentOwners
+}
+CALL (applications) {
+  UNWIND applications AS a
+  WITH DISTINCT a.application AS name
+  MATCH (:Application {name: name})-[:OWNED_BY]->(t:Team)
+  RETURN collect({team: t, owned: name}) AS applicationOwners
+}
+CALL (componentOwners, applicationOwners) {
+  UNWIND componentOwners + applicationOwners AS owner
+  WITH owner.team AS t, collect(DISTINCT owner.owned) AS owns
+  RETURN collect({team: t.name, email: t.email, chat: t.chat, pager: t.pager, owns: owns})
+           AS teams
+}
+RETURN holder_count AS component_version_count,
+       holder_count > $offset + size(component_versions) AS truncated, component_versions,
+       applications, environments, teams
