@@ -10,6 +10,8 @@ there every valid Unicode string must be stored verbatim.
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
+from app.api import body_guard
 from app.core import naming
 from app.core.properties import is_text
 from tests.catalog import counts
@@ -428,3 +431,48 @@ def test_times_are_those_neo4j_can_store_and_give_back(client):
     assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
     stored = client.get("/api/v1/components/c/versions/1.0.0").get_json()["created_at"]
     assert stored == "2026-01-01T10:04:00Z"
+
+
+# -- bodies no parser should be asked to hold -----------------------------------------
+def _nested(depth: int) -> str:
+    """`depth` levels of lists and objects, alternating, around one string."""
+    text = '"x"'
+    for level in range(depth):
+        text = f"[{text}]" if level % 2 else f'{{"k":{text}}}'
+    return text
+
+
+@pytest.mark.parametrize("depth", [body_guard.MAX_DEPTH + 1, 500, 100_000])
+def test_deeply_nested_json_is_a_400_on_every_path_with_one_log_line(
+    anonymous_client, client, depth, caplog
+):
+    body = _nested(depth)
+    targets = [
+        (anonymous_client, "post", "/api/v1/components/x/versions"),
+        (client, "post", "/api/v1/components/x/versions"),
+        (client, "put", "/api/v1/components/x/versions/1.0.0/sbom"),
+        (client, "post", "/api/v1/environments/prod/sync/kubernetes"),
+        (anonymous_client, "put", "/healthz"),
+    ]
+    for caller, method, path in targets:
+        caplog.clear()
+        response = getattr(caller, method)(path, data=body, content_type="application/json")
+        assert response.status_code in (400, 401), (path, response.status_code)
+        if response.status_code == 400:
+            error = response.get_json()["error"]
+            assert error["code"] == "invalid", path
+            assert f"{body_guard.MAX_DEPTH} levels" in error["message"], path
+            assert "body" in error["details"], path
+        refusals = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert all(r.exc_info is None for r in caplog.records), path
+        assert len(refusals) <= 1, (path, [r.getMessage() for r in refusals])
+
+
+def test_nesting_up_to_the_limit_is_read(client):
+    attributes = {"deep": json.loads(_nested(body_guard.MAX_DEPTH - 2))}
+    response = client.post(
+        "/api/v1/components/x/versions", json={"version": "1.0.0", "attributes": attributes}
+    )
+    # Parsed and judged by the schema (attributes hold scalars), not refused for depth.
+    assert response.status_code == 400, response.get_json()
+    assert "levels" not in response.get_json()["error"]["message"]
