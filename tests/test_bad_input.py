@@ -476,3 +476,17 @@ def test_nesting_up_to_the_limit_is_read(client):
     # Parsed and judged by the schema (attributes hold scalars), not refused for depth.
     assert response.status_code == 400, response.get_json()
     assert "levels" not in response.get_json()["error"]["message"]
+
+
+def test_a_number_too_long_to_read_is_a_400(client, raw_cypher):
+    before = counts(raw_cypher)
+    for number in ("9" * 5000, "-" + "1" * 4301):
+        body = '{"version":"1.0.7","attributes":{"x":%s}}' % number
+        response = client.post(
+            "/api/v1/components/x/versions", data=body, content_type="application/json"
+        )
+        assert response.status_code == 400, response.status_code
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid"
+        assert "digits" in error["message"] and "body" in error["details"]
+    assert counts(raw_cypher) == before

@@ -5,6 +5,8 @@ Every JSON body is read here once, before any view or schema sees it, and refuse
 
 - nests lists and objects deeper than `MAX_DEPTH` levels: no document Mercator takes comes
   close, and a deep one would otherwise exhaust Python's recursion in whatever walks it;
+- holds an integer with more digits than Python converts (`sys.get_int_max_str_digits()`,
+  4300 by default);
 - spells a lone UTF-16 surrogate (``"\\ud800"``): Python reads it into a string that has no
   UTF-8 form, so the driver could not send it and the write would fail as a 500. Each such
   field is named.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Any
 
 from flask import Flask, g, request
@@ -96,6 +99,12 @@ def read(data: bytes | str) -> Any:
         raise Refused(f"the body is {_TOO_DEEP}", {"body": [_TOO_DEEP]}) from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
+    except ValueError as exc:  # an integer beyond Python's int-string conversion limit
+        limit = sys.get_int_max_str_digits()
+        raise Refused(
+            f"the body holds a number with more than {limit} digits",
+            {"body": [f"a number with more than {limit} digits ({exc.__class__.__name__})"]},
+        ) from None
     if deeper_than(document):
         raise Refused(f"the body is {_TOO_DEEP}", {"body": [_TOO_DEEP]})
     bad = unstorable_fields(document)
