@@ -3,6 +3,7 @@ component limits, and who is recorded as the author."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable
@@ -190,6 +191,43 @@ def test_a_write_without_a_token_is_401_and_writes_nothing(
     assert_error_shape(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert footprint(raw_cypher) == before
+
+
+class _Unread(io.BytesIO):
+    """A request body that remembers whether anyone read it."""
+
+    touched = False
+
+    def read(self, *args):
+        self.touched = True
+        return super().read(*args)
+
+    readline = read
+
+
+@pytest.mark.parametrize("write", WRITES, ids=str)
+def test_the_token_is_checked_before_the_body_is_read(app, anonymous_client, write):
+    """A caller without a valid token learns nothing from its body: not that it is too
+    large (413), of the wrong type (415) or too deeply nested (400)."""
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    bodies = [
+        ("application/json", b"[" * 100_000 + b"]" * 100_000, None),
+        ("text/plain", b"hello", None),
+        ("application/json", b"[{}" + b",{}" * 1000 + b"]", 100 * limit),
+    ]
+    for headers in ({}, bearer(tokens.PREFIX + "C" * 43)):
+        for content_type, data, announced in bodies:
+            stream = _Unread(data)
+            response = anonymous_client.open(
+                write.path,
+                method=write.method,
+                input_stream=stream,
+                content_length=announced or len(data),
+                content_type=content_type,
+                headers=headers,
+            )
+            assert response.status_code == 401, (content_type, announced, response.get_json())
+            assert not stream.touched, (content_type, announced)
 
 
 def _expired(make_token, raw_cypher) -> str:
