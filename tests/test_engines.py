@@ -198,3 +198,24 @@ def test_helm_with_no_chart_to_install_is_refused():
     with pytest.raises(Invalid) as raised:
         engines.plan("helm", engine_settings.check("helm", {}), chartless, "/f", {})
     assert raised.value.details == {"components": ["cart"]}
+
+
+def test_a_dry_run_shows_the_callers_own_values_verbatim_never_scrubbed():
+    """Scrubbing what the caller sent would confirm a guessed secret: guess:*** for the
+    right guess, the guess itself for a wrong one."""
+    config = engine_settings.check(
+        "command",
+        {
+            "command": ["deploy", "--token=t0k3n-secret", "--by={application}"],
+            "secret_env": {"TOKEN": "t0k3n-secret"},
+            "env": {"URL": "https://x/?t=t0k3n-secret"},
+        },
+    )
+    for guess in ("guess:t0k3n-secret", "guess:wrong"):
+        deployment = {**DEPLOYMENT, "by": guess, "application": guess}
+        shown = engines.plan("command", config, deployment, "/tmp/d.json", WORKER_ENV).shown()
+        assert shown["env"]["MERCATOR_BY"] == guess
+        assert shown["env"]["MERCATOR_APPLICATION"] == guess
+        assert shown["commands"] == [["deploy", "--token=***", f"--by={guess}"]]
+        assert shown["env"]["TOKEN"] == "***"
+        assert shown["env"]["URL"] == "https://x/?t=***"
