@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -219,3 +220,17 @@ def test_a_dry_run_shows_the_callers_own_values_verbatim_never_scrubbed():
         assert shown["commands"] == [["deploy", "--token=***", f"--by={guess}"]]
         assert shown["env"]["TOKEN"] == "***"
         assert shown["env"]["URL"] == "https://x/?t=***"
+
+
+def test_a_dry_run_shows_inherited_variables_by_name_only():
+    config = engine_settings.check(
+        "command", {"command": ["x"], "inherit_env": ["KUBECONFIG", "FAKE_CLOUD_KEY"]}
+    )
+    worker_env = {**WORKER_ENV, "FAKE_CLOUD_KEY": "AKIA-not-for-callers"}
+    plan = engines.plan("command", config, DEPLOYMENT, "/tmp/d.json", worker_env)
+    assert plan.env["FAKE_CLOUD_KEY"] == "AKIA-not-for-callers"  # the engine gets it
+    shown = plan.shown()
+    for name in ("PATH", "HOME", "KUBECONFIG", "FAKE_CLOUD_KEY"):
+        assert shown["env"][name] == engines.INHERITED, name
+    for value in ("/usr/bin", "/root", "/k", "AKIA-not-for-callers"):
+        assert value not in json.dumps(shown), value

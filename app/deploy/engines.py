@@ -21,6 +21,9 @@ from app.errors import Invalid
 #: Variables a command always receives from the worker's own environment (nothing else
 #: leaks through, e.g. not the Neo4j password; name more with `inherit_env`).
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
+#: How a dry run shows a variable from the worker's own environment: by name only (its
+#: value is the API server's, e.g. a cloud key named in `inherit_env`).
+INHERITED = "(inherited)"
 
 
 def secrets(config: dict[str, Any]) -> list[str]:
@@ -104,6 +107,7 @@ def plan(
     What a dry run shows is built the same way from the configuration with its secrets
     scrubbed, and the deployment's own fields as they came: the caller's values never go
     through the scrubber, whose answer (`guess:***` or not) would confirm a guessed secret.
+    Inherited variables are shown by name only (`INHERITED`).
     """
     environment = deployment["environment"]
     fields = {
@@ -127,7 +131,7 @@ def plan(
     own["MERCATOR_BY"] = deployment.get("by") or ""
     env = {**inherited, **own, **config.get("env", {}), **config.get("secret_env", {})}
     shown_env = {
-        **{name: scrub(value, secret_values) for name, value in inherited.items()},
+        **dict.fromkeys(inherited, INHERITED),
         **own,
         **hidden.get("env", {}),
         **hidden.get("secret_env", {}),
