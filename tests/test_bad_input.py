@@ -162,9 +162,15 @@ SLOTS = [
             "git_commit",
             "git_branch",
             "build_url",
-            "chart",
-            "chart_version",
         )
+    ],
+    *[
+        Slot(  # reach helm's command line: a chart reference and a version, no free text
+            f,
+            lambda client, value, n, f=f: _register(client, n, **{f: value}),
+            lambda client, value, n, f=f: _version(client, n)[f],
+        )
+        for f in ("chart", "chart_version")
     ],
     Slot(
         "attributes",
@@ -381,6 +387,23 @@ def test_values_neo4j_cannot_store_or_index_are_refused_naming_the_field(client,
     )
 
 
+def test_a_chart_that_would_read_as_a_helm_option_is_refused(client, raw_cypher):
+    before = counts(raw_cypher)
+    for field, value in [
+        ("chart", "--post-renderer=./evil.sh"),
+        ("chart", "shop/pay --post-renderer=./evil.sh"),
+        ("chart_version", "--devel"),
+        ("chart_version", "1.0 --x"),
+    ]:
+        body = {"version": "1.0.0", "chart": "shop/pay", field: value}
+        response = client.post("/api/v1/components/c/versions", json=body)
+        assert response.status_code == 400, (field, value, response.get_json())
+        assert list(response.get_json()["error"]["details"]) == [field], value
+    assert counts(raw_cypher) == before
+    body = {"version": "1.0.0", "chart": "oci://reg.example/charts/pay", "chart_version": "0.5.0"}
+    assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
+
+
 def test_an_sbom_whose_purl_or_name_is_too_long_to_index_is_refused(client):
     client.post("/api/v1/components/c/versions", json={"version": "1.0.0"})
     for name, purl_name, field in [("p" * 9000, "p" * 9000, "purl"), ("q" * 9000, "q", "name")]:
@@ -481,7 +504,7 @@ def test_nesting_up_to_the_limit_is_read(client):
 def test_a_number_too_long_to_read_is_a_400(client, raw_cypher):
     before = counts(raw_cypher)
     for number in ("9" * 5000, "-" + "1" * 4301):
-        body = '{"version":"1.0.7","attributes":{"x":%s}}' % number
+        body = '{"version":"1.0.7","attributes":{"x":' + number + "}}"
         response = client.post(
             "/api/v1/components/x/versions", data=body, content_type="application/json"
         )

@@ -61,8 +61,6 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
             "helm",
             "upgrade",
             "--install",
-            "shop-payment",
-            "oci://charts/payment",
             "--version",
             "0.5.0",
             "--kube-context",
@@ -79,6 +77,9 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
             "--timeout",
             "90s",
             "--atomic",
+            "--",
+            "shop-payment",
+            "oci://charts/payment",
         ]
     ]
     assert plan.timeout == 90
@@ -234,3 +235,63 @@ def test_a_dry_run_shows_inherited_variables_by_name_only():
         assert shown["env"][name] == engines.INHERITED, name
     for value in ("/usr/bin", "/root", "/k", "AKIA-not-for-callers"):
         assert value not in json.dumps(shown), value
+
+
+@pytest.mark.parametrize(
+    "chart", ["payment", "shop/payment", "oci://reg.example/charts/pay", "./charts/pay", "/c/p"]
+)
+def test_chart_references_helm_reads_as_charts_are_accepted(chart):
+    assert engine_settings.chart_problem(chart) is None
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        "--post-renderer=./evil.sh",
+        "-f",
+        "shop/pay --post-renderer=x",
+        "pay\tment",
+        "pay\nment",
+        "",
+        "a/b/-c d",
+        "oci://",
+        "https://x/evil.tgz",
+    ],
+)
+def test_chart_references_that_are_no_chart_are_refused(chart):
+    assert engine_settings.chart_problem(chart)
+
+
+def test_chart_versions_are_versions():
+    assert engine_settings.chart_version_problem("0.5.0") is None
+    for version in ("--devel", "-1", "1.0 --x", ""):
+        assert engine_settings.chart_version_problem(version), version
+
+
+def _with_chart(**member) -> dict:
+    payment = {**DEPLOYMENT["components"][1], **member}
+    return {**DEPLOYMENT, "components": [payment]}
+
+
+def test_helm_positional_arguments_follow_a_double_dash():
+    (argv,) = engines.plan("helm", {}, DEPLOYMENT, "/tmp/d.json", {}).commands
+    assert argv[-3:] == ["--", "payment", "payment"]
+    assert argv.count("--") == 1
+
+
+@pytest.mark.parametrize(
+    ("member", "config", "field"),
+    [
+        ({"chart": "--post-renderer=./evil.sh"}, {}, "chart"),
+        ({"chart_version": "--devel"}, {}, "chart_version"),
+        ({}, {"kube_context": "--kubeconfig=/tmp/x"}, "kube_context"),
+        ({}, {"namespace": "a b"}, "namespace"),
+        ({}, {"chart_prefix": "-x"}, "chart"),
+    ],
+)
+def test_helm_refuses_values_that_would_read_as_options(member, config, field):
+    """Charts stored before they were checked, and configuration values, are checked
+    again where they reach helm's argv."""
+    with pytest.raises(Invalid) as raised:
+        engines.plan("helm", config, _with_chart(**member), "/tmp/d.json", {})
+    assert any(field in key for key in raised.value.details), raised.value.details

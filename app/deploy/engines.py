@@ -15,7 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.catalog.engine_settings import DEFAULT_TIMEOUT, KINDS, PLACEHOLDER, REDACTED, check, decode
+from app.catalog.engine_settings import (
+    DEFAULT_TIMEOUT,
+    KINDS,
+    PLACEHOLDER,
+    REDACTED,
+    argument_problem,
+    chart_problem,
+    check,
+    decode,
+)
 from app.errors import Invalid
 
 #: Variables a command always receives from the worker's own environment (nothing else
@@ -203,21 +212,35 @@ def helm_commands(
     context and namespace from the configuration, else the environment's cluster and
     namespace. The image goes in as image.repository / image.tag (the version) /
     image.digest; `--wait` makes helm's exit code say whether the rollout finished.
+
+    Flags come first, then `--` and the release and chart, so neither can read as an
+    option; every value helm gets as an argument of its own is checked again here (charts
+    and configurations stored before they were checked), and `Invalid` names the first
+    that would read as an option or holds whitespace.
     """
     environment = deployment["environment"]
     context = config.get("kube_context") or environment.get("cluster")
     namespace = config.get("namespace") or environment.get("namespace")
+    _refuse_options({"kube_context": context, "namespace": namespace})
     commands = []
     for member in deployment["components"]:
         if not member.get("chart"):
             continue
-        argv = [
-            config.get("helm", "helm"),
-            "upgrade",
-            "--install",
-            config.get("release_prefix", "") + member["component"],
-            config.get("chart_prefix", "") + member["chart"],
-        ]
+        component = member["component"]
+        chart = config.get("chart_prefix", "") + member["chart"]
+        problem = chart_problem(chart)
+        if problem:
+            raise Invalid(
+                f"the chart of {component} {member['version']} cannot go to helm: {problem}",
+                {f"{component}.chart": [problem]},
+            )
+        _refuse_options(
+            {
+                f"{component}.chart_version": member.get("chart_version"),
+                f"{component}.release": config.get("release_prefix", "") + component,
+            }
+        )
+        argv = [config.get("helm", "helm"), "upgrade", "--install"]
         if member.get("chart_version"):
             argv += ["--version", member["chart_version"]]
         if context:
@@ -230,8 +253,17 @@ def helm_commands(
         if member.get("digest"):
             argv += ["--set", f"image.digest={_helm_value(member['digest'])}"]
         argv += ["--wait", "--timeout", f"{int(timeout)}s", *config.get("extra_args", [])]
+        argv += ["--", config.get("release_prefix", "") + component, chart]
         commands.append(argv)
     return commands
+
+
+def _refuse_options(values: dict[str, str | None]) -> None:
+    """`Invalid` naming the first value that may not be one argument of helm's own."""
+    for name, value in values.items():
+        problem = value and argument_problem(value)
+        if problem:
+            raise Invalid(f"{name} cannot go to helm: {problem}", {name: [problem]})
 
 
 def _helm_value(value: str) -> str:
