@@ -255,11 +255,20 @@ def test_unusable_tokens_are_401_with_one_message(
     response = call(anonymous_client, WRITES[0], headers)
     error = assert_error_shape(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="mercator"'
-    assert error["message"] in (tokens.MISSING, tokens.REFUSED)
+    assert error["message"] == tokens.REFUSED
     assert error["details"] is None
     token = headers["Authorization"].partition(" ")[2]
     if token.strip():
         assert token.strip() not in response.get_data(as_text=True)
+
+
+def test_a_missing_token_and_an_invalid_one_get_the_same_answer(anonymous_client):
+    """Which one it was tells a caller nothing it needs, and a prober something."""
+    missing = call(anonymous_client, WRITES[0])
+    invalid = call(anonymous_client, WRITES[0], bearer(tokens.PREFIX + "D" * 43))
+    assert_error_shape(missing, 401, "unauthorized")
+    assert missing.get_json() == invalid.get_json()
+    assert missing.headers["WWW-Authenticate"] == invalid.headers["WWW-Authenticate"]
 
 
 def test_a_revoked_token_is_refused_like_an_unknown_one(world, anonymous_client, make_token):
