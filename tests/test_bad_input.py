@@ -10,6 +10,8 @@ there every valid Unicode string must be stored verbatim.
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
+from app.api import body_guard
 from app.core import naming
 from app.core.properties import is_text
 from tests.catalog import counts
@@ -164,9 +167,15 @@ SLOTS = [
             "git_repository",
             "git_branch",
             "build_url",
-            "chart",
-            "chart_version",
         )
+    ],
+    *[
+        Slot(  # reach helm's command line: a chart reference and a version, no free text
+            f,
+            lambda client, value, n, f=f: _register(client, n, **{f: value}),
+            lambda client, value, n, f=f: _version(client, n)[f],
+        )
+        for f in ("chart", "chart_version")
     ],
     Slot(
         "attributes",
@@ -384,6 +393,23 @@ def test_values_neo4j_cannot_store_or_index_are_refused_naming_the_field(client,
     )
 
 
+def test_a_chart_that_would_read_as_a_helm_option_is_refused(client, raw_cypher):
+    before = counts(raw_cypher)
+    for field, value in [
+        ("chart", "--post-renderer=./evil.sh"),
+        ("chart", "shop/pay --post-renderer=./evil.sh"),
+        ("chart_version", "--devel"),
+        ("chart_version", "1.0 --x"),
+    ]:
+        body = {"version": "1.0.0", "chart": "shop/pay", field: value}
+        response = client.post("/api/v1/components/c/versions", json=body)
+        assert response.status_code == 400, (field, value, response.get_json())
+        assert list(response.get_json()["error"]["details"]) == [field], value
+    assert counts(raw_cypher) == before
+    body = {"version": "1.0.0", "chart": "oci://reg.example/charts/pay", "chart_version": "0.5.0"}
+    assert client.post("/api/v1/components/c/versions", json=body).status_code == 201
+
+
 def test_an_sbom_whose_purl_or_name_is_too_long_to_index_is_refused(client):
     client.post("/api/v1/components/c/versions", json={"version": "1.0.0"})
     for name, purl_name, field in [("p" * 9000, "p" * 9000, "purl"), ("q" * 9000, "q", "name")]:
@@ -463,4 +489,63 @@ def test_a_name_with_a_slash_in_a_write_path_is_a_400_never_a_redirect(
     assert "Location" not in response.headers
     assert list(error["details"]) == [parameter], error
     assert "/" in error["message"] and parameter in error["message"]
+    assert counts(raw_cypher) == before
+
+
+# -- bodies no parser should be asked to hold -----------------------------------------
+def _nested(depth: int) -> str:
+    """`depth` levels of lists and objects, alternating, around one string."""
+    text = '"x"'
+    for level in range(depth):
+        text = f"[{text}]" if level % 2 else f'{{"k":{text}}}'
+    return text
+
+
+@pytest.mark.parametrize("depth", [body_guard.MAX_DEPTH + 1, 500, 100_000])
+def test_deeply_nested_json_is_a_400_on_every_path_with_one_log_line(
+    anonymous_client, client, depth, caplog
+):
+    body = _nested(depth)
+    targets = [
+        (anonymous_client, "post", "/api/v1/components/x/versions"),
+        (client, "post", "/api/v1/components/x/versions"),
+        (client, "put", "/api/v1/components/x/versions/1.0.0/sbom"),
+        (client, "post", "/api/v1/environments/prod/sync/kubernetes"),
+        (anonymous_client, "put", "/healthz"),
+    ]
+    for caller, method, path in targets:
+        caplog.clear()
+        response = getattr(caller, method)(path, data=body, content_type="application/json")
+        assert response.status_code in (400, 401), (path, response.status_code)
+        if response.status_code == 400:
+            error = response.get_json()["error"]
+            assert error["code"] == "invalid", path
+            assert f"{body_guard.MAX_DEPTH} levels" in error["message"], path
+            assert "body" in error["details"], path
+        refusals = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert all(r.exc_info is None for r in caplog.records), path
+        assert len(refusals) <= 1, (path, [r.getMessage() for r in refusals])
+
+
+def test_nesting_up_to_the_limit_is_read(client):
+    attributes = {"deep": json.loads(_nested(body_guard.MAX_DEPTH - 2))}
+    response = client.post(
+        "/api/v1/components/x/versions", json={"version": "1.0.0", "attributes": attributes}
+    )
+    # Parsed and judged by the schema (attributes hold scalars), not refused for depth.
+    assert response.status_code == 400, response.get_json()
+    assert "levels" not in response.get_json()["error"]["message"]
+
+
+def test_a_number_too_long_to_read_is_a_400(client, raw_cypher):
+    before = counts(raw_cypher)
+    for number in ("9" * 5000, "-" + "1" * 4301):
+        body = '{"version":"1.0.7","attributes":{"x":' + number + "}}"
+        response = client.post(
+            "/api/v1/components/x/versions", data=body, content_type="application/json"
+        )
+        assert response.status_code == 400, response.status_code
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid"
+        assert "digits" in error["message"] and "body" in error["details"]
     assert counts(raw_cypher) == before

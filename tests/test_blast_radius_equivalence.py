@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from app import transfer
 from app.admin import database
 from app.catalog import ranges
 from app.reports import reports
-from app.transfer import catalog_file
 from tests import blast_radius_oracle as oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
@@ -28,7 +28,7 @@ DEPTHS = (1, 2, 3, 6, 10)
 def catalog(session_graph):
     """Imported once for the module (the tests only read it)."""
     database.reset(session_graph)
-    catalog_file.import_catalog(session_graph, generate.generate(SIZE), batch_size=500)
+    transfer.import_catalog(session_graph, generate.generate(SIZE), batch_size=500)
     yield session_graph
     database.reset(session_graph)
 

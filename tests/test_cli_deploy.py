@@ -113,18 +113,20 @@ def test_dry_run_prints_the_helm_commands_of_the_demo(mercator, raw_cypher):
     lines = [line for line in plan.splitlines() if not line.startswith("#")]
     # The demo's services and infrastructure have charts: one helm command each.
     assert len(lines) == 11
-    payment = next(line for line in lines if " payment payment " in line)
+    payment = next(line for line in lines if line.endswith(" -- payment payment"))
+    digest = payment.split("digest=sha256:")[1].split()[0]
     assert payment == (
-        "helm upgrade --install payment payment --version 0.5.0 --kube-context prod-eu-1 "
+        "helm upgrade --install --version 0.5.0 --kube-context prod-eu-1 "
         "--namespace shop --set image.repository=registry.shop.example/shop/payment "
-        "--set image.tag=1.5.1 --set image.digest=sha256:" + payment.split("digest=sha256:")[1]
+        f"--set image.tag=1.5.1 --set image.digest=sha256:{digest} "
+        "--wait --timeout 600s -- payment payment"
     )
-    assert payment.endswith(" --wait --timeout 600s")
     assert "# MERCATOR_VERSION=1.0.8" in plan
     # A set of component versions: only those are deployed.
     one = mercator("deploy", "components", "payment@1.5.0", "--to", "prod", "--dry-run").stdout
     (command,) = [line for line in one.splitlines() if not line.startswith("#")]
-    assert command.startswith("helm upgrade --install payment payment --version 0.5.0 ")
+    assert command.startswith("helm upgrade --install --version 0.5.0 ")
+    assert command.endswith(" -- payment payment")
     assert "--set image.tag=1.5.0 " in command
     assert raw_cypher("MATCH (d:Deployment) RETURN count(d) AS n") == before
 

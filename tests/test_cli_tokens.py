@@ -77,7 +77,7 @@ def test_url_mode_sends_the_token_and_records_its_name(env, base_url):
     remote = {**env, "MERCATOR_URL": base_url, "MERCATOR_NEO4J_URI": "bolt://127.0.0.1:9"}
     register = ("component", "register", "payment", "1.0.0", "--no-ci-env")
     missing = run(remote, *register, expect=7)
-    assert "needs an API token" in missing.output
+    assert "needs a valid API token" in missing.output
     reader = run(env, "token", "create", "--name", "dashboard", "--scope", "read").stdout.strip()
     lacking = run(remote, *register, expect=7, MERCATOR_TOKEN=reader)
     assert "lacks the 'register' scope" in lacking.output
@@ -89,7 +89,7 @@ def test_url_mode_sends_the_token_and_records_its_name(env, base_url):
     run(remote, "--token", ci, "component", "register", "payment", "1.0.1", "--no-ci-env")
     run(env, "token", "revoke", "ci-build")
     revoked = run(remote, *register[:3], "1.0.2", "--no-ci-env", expect=7, MERCATOR_TOKEN=ci)
-    assert "not valid" in revoked.output
+    assert "needs a valid API token" in revoked.output
 
 
 def test_local_mode_needs_no_token_and_records_the_login(env):

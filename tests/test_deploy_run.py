@@ -424,8 +424,6 @@ def test_dry_run_answers_the_commands_and_writes_nothing(shop, raw_cypher):
             "helm",
             "upgrade",
             "--install",
-            "payment",
-            "oci://charts.example/pay",
             "--version",
             "2.0.0",
             "--kube-context",
@@ -439,6 +437,9 @@ def test_dry_run_answers_the_commands_and_writes_nothing(shop, raw_cypher):
             "--wait",
             "--timeout",
             "300s",
+            "--",
+            "payment",
+            "oci://charts.example/pay",
         ]
     ]
     assert plan["env"]["HELM_REGISTRY_PASSWORD"] == "***"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -60,8 +61,6 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
             "helm",
             "upgrade",
             "--install",
-            "shop-payment",
-            "oci://charts/payment",
             "--version",
             "0.5.0",
             "--kube-context",
@@ -78,6 +77,9 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
             "--timeout",
             "90s",
             "--atomic",
+            "--",
+            "shop-payment",
+            "oci://charts/payment",
         ]
     ]
     assert plan.timeout == 90
@@ -198,3 +200,98 @@ def test_helm_with_no_chart_to_install_is_refused():
     with pytest.raises(Invalid) as raised:
         engines.plan("helm", engine_settings.check("helm", {}), chartless, "/f", {})
     assert raised.value.details == {"components": ["cart"]}
+
+
+def test_a_dry_run_shows_the_callers_own_values_verbatim_never_scrubbed():
+    """Scrubbing what the caller sent would confirm a guessed secret: guess:*** for the
+    right guess, the guess itself for a wrong one."""
+    config = engine_settings.check(
+        "command",
+        {
+            "command": ["deploy", "--token=t0k3n-secret", "--by={application}"],
+            "secret_env": {"TOKEN": "t0k3n-secret"},
+            "env": {"URL": "https://x/?t=t0k3n-secret"},
+        },
+    )
+    for guess in ("guess:t0k3n-secret", "guess:wrong"):
+        deployment = {**DEPLOYMENT, "by": guess, "application": guess}
+        shown = engines.plan("command", config, deployment, "/tmp/d.json", WORKER_ENV).shown()
+        assert shown["env"]["MERCATOR_BY"] == guess
+        assert shown["env"]["MERCATOR_APPLICATION"] == guess
+        assert shown["commands"] == [["deploy", "--token=***", f"--by={guess}"]]
+        assert shown["env"]["TOKEN"] == "***"
+        assert shown["env"]["URL"] == "https://x/?t=***"
+
+
+def test_a_dry_run_shows_inherited_variables_by_name_only():
+    config = engine_settings.check(
+        "command", {"command": ["x"], "inherit_env": ["KUBECONFIG", "FAKE_CLOUD_KEY"]}
+    )
+    worker_env = {**WORKER_ENV, "FAKE_CLOUD_KEY": "AKIA-not-for-callers"}
+    plan = engines.plan("command", config, DEPLOYMENT, "/tmp/d.json", worker_env)
+    assert plan.env["FAKE_CLOUD_KEY"] == "AKIA-not-for-callers"  # the engine gets it
+    shown = plan.shown()
+    for name in ("PATH", "HOME", "KUBECONFIG", "FAKE_CLOUD_KEY"):
+        assert shown["env"][name] == engines.INHERITED, name
+    for value in ("/usr/bin", "/root", "/k", "AKIA-not-for-callers"):
+        assert value not in json.dumps(shown), value
+
+
+@pytest.mark.parametrize(
+    "chart", ["payment", "shop/payment", "oci://reg.example/charts/pay", "./charts/pay", "/c/p"]
+)
+def test_chart_references_helm_reads_as_charts_are_accepted(chart):
+    assert engine_settings.chart_problem(chart) is None
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        "--post-renderer=./evil.sh",
+        "-f",
+        "shop/pay --post-renderer=x",
+        "pay\tment",
+        "pay\nment",
+        "",
+        "a/b/-c d",
+        "oci://",
+        "https://x/evil.tgz",
+    ],
+)
+def test_chart_references_that_are_no_chart_are_refused(chart):
+    assert engine_settings.chart_problem(chart)
+
+
+def test_chart_versions_are_versions():
+    assert engine_settings.chart_version_problem("0.5.0") is None
+    for version in ("--devel", "-1", "1.0 --x", ""):
+        assert engine_settings.chart_version_problem(version), version
+
+
+def _with_chart(**member) -> dict:
+    payment = {**DEPLOYMENT["components"][1], **member}
+    return {**DEPLOYMENT, "components": [payment]}
+
+
+def test_helm_positional_arguments_follow_a_double_dash():
+    (argv,) = engines.plan("helm", {}, DEPLOYMENT, "/tmp/d.json", {}).commands
+    assert argv[-3:] == ["--", "payment", "payment"]
+    assert argv.count("--") == 1
+
+
+@pytest.mark.parametrize(
+    ("member", "config", "field"),
+    [
+        ({"chart": "--post-renderer=./evil.sh"}, {}, "chart"),
+        ({"chart_version": "--devel"}, {}, "chart_version"),
+        ({}, {"kube_context": "--kubeconfig=/tmp/x"}, "kube_context"),
+        ({}, {"namespace": "a b"}, "namespace"),
+        ({}, {"chart_prefix": "-x"}, "chart"),
+    ],
+)
+def test_helm_refuses_values_that_would_read_as_options(member, config, field):
+    """Charts stored before they were checked, and configuration values, are checked
+    again where they reach helm's argv."""
+    with pytest.raises(Invalid) as raised:
+        engines.plan("helm", config, _with_chart(**member), "/tmp/d.json", {})
+    assert any(field in key for key in raised.value.details), raised.value.details

@@ -102,6 +102,21 @@ def test_unreachable_neo4j_is_a_503_with_retry_after_not_a_traceback(settings):
     assert client.get("/healthz").status_code == 200
 
 
+def test_a_503_tells_callers_nothing_of_where_neo4j_is(settings, caplog):
+    """Only /readyz (for operators) and the log name the Neo4j address."""
+    nowhere = replace(settings, neo4j_uri="bolt://127.0.0.1:9", retry_time=0.0)
+    client = create_app(nowhere).test_client()
+    for path in ("/api/v1/components", "/api/v1/teams/x", "/api/v1/environments"):
+        caplog.clear()
+        response = client.get(path)
+        error = assert_error_shape(response, 503, "unavailable")
+        assert "127.0.0.1:9" not in response.get_data(as_text=True), path
+        assert not (error["details"] or {}).get("neo4j"), path
+        assert "127.0.0.1:9" in caplog.text, path
+    ready = client.get("/readyz")
+    assert "127.0.0.1:9" in assert_error_shape(ready, 503, "unavailable")["details"]["neo4j"]
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status", "code"),
     [

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from app import transfer
 from app.admin import database
 from app.catalog import ranges
 from app.graph import schema
-from app.transfer import catalog_file
 from tests.catalog import register
 
 
@@ -76,10 +76,10 @@ def test_registrations_keep_ranges_exact(client, raw_cypher):
 
 def test_an_import_keeps_ranges_exact_in_every_batch(client, graph, raw_cypher):
     _mixed_registrations(client)
-    document = catalog_file.export_catalog(graph)
+    document = transfer.export_catalog(graph)
     database.reset(graph)
     # Tiny batches: a Range's consumers and its provider's versions land in different ones.
-    catalog_file.import_catalog(graph, document, batch_size=2)
+    transfer.import_catalog(graph, document, batch_size=2)
     assert actual(raw_cypher) == expected(raw_cypher)
     # Importing into a graph that holds part of it (new versions of known providers).
     register(client, "lib", "2.9.0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,46 @@ def test_a_document_that_is_not_kubectl_output_is_refused(demo_shop, raw_cypher)
     assert "kubectl" in assert_error_shape(response, 400, "invalid")["message"]
     response = demo_shop.post("/api/v1/environments/moon/sync/kubernetes", json={"items": []})
     assert_error_shape(response, 404, "not_found")
+    assert counts(raw_cypher) == before
+
+
+def _with(item: dict, path: str, value) -> dict:
+    """`item` with the dotted `path` set to `value`."""
+    changed = json.loads(json.dumps(item))
+    *parents, last = (int(key) if key.isdigit() else key for key in path.split("."))
+    place = changed
+    for key in parents:
+        place = place[key]
+    place[last] = value
+    return changed
+
+
+WRONG_TYPES = [
+    ("metadata", "x"),
+    ("metadata.namespace", 5),
+    ("metadata.name", ["n"]),
+    ("spec", [1]),
+    ("spec.template", True),
+    ("spec.template.spec", "s"),
+    ("spec.template.spec.containers", 5),
+    ("spec.template.spec.containers", {"name": "c"}),
+    ("spec.template.spec.containers.0", "image:1"),
+    ("spec.template.spec.containers.0.name", 3),
+    ("spec.template.spec.containers.0.image", {"ref": "x"}),
+]
+
+
+def test_a_workload_field_of_the_wrong_type_is_a_400_naming_it(demo_shop, raw_cypher):
+    before = counts(raw_cypher)
+    for path, value in WRONG_TYPES:
+        document = json.loads(FIXTURE.read_text())
+        document["items"][1] = _with(document["items"][1], path, value)
+        response = demo_shop.post("/api/v1/environments/staging/sync/kubernetes", json=document)
+        assert response.status_code == 400, (path, response.status_code)
+        error = assert_error_shape(response, 400, "invalid")
+        where = "items[1]." + re.sub(r"\.(\d+)", r"[\1]", path)
+        assert list(error["details"]) == [where], (path, error)
+        assert where in error["message"], (path, error)
     assert counts(raw_cypher) == before
 
 

@@ -33,8 +33,12 @@ _TOKEN = re.compile(r"^mrc_[A-Za-z0-9_-]{43}$")
 _DURATION = re.compile(r"^(\d+)([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 
-MISSING = "this request needs an API token: send Authorization: Bearer <token>"
-REFUSED = "the API token is not valid (malformed, unknown, expired or revoked)"
+#: The one answer to a request without a usable token, whether it sent none or one that
+#: is malformed, unknown, expired or revoked.
+REFUSED = (
+    "this request needs a valid API token (Authorization: Bearer <token>); none was "
+    "sent, or it is malformed, unknown, expired or revoked"
+)
 
 
 def hash_of(token: str) -> str:
@@ -115,9 +119,7 @@ def expiry(text: str, now: datetime | None = None) -> str | None:
 
 def authenticate(graph: Graph, token: str | None) -> Actor:
     """The actor a presented token stands for; `Unauthorized` however it fails."""
-    if not token:
-        raise Unauthorized(MISSING)
-    if not _TOKEN.match(token):
+    if not token or not _TOKEN.match(token):
         raise Unauthorized(REFUSED)
     digest = hash_of(token)
     rows = graph.read("access/token_by_hash", hash=digest)

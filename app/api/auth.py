@@ -1,7 +1,9 @@
 """Who may call what: bearer tokens, scopes, and how the OpenAPI document says so.
 
 Every write view carries ``@requires("<scope>")`` right under its ``@blp.route``: the
-token is checked before the body is even parsed, the view reads the caller with
+token is checked from the headers alone, before the body is even read (an anonymous
+caller's body is never parsed, and 401/403 come before 413, 415 and 400), the view reads
+the caller with
 `actor()`, and the operation is documented with ``security: [bearerAuth]`` and its 401
 and 403 answers. Reads are open unless `Settings.reads_need_token`; then every GET under
 /api/v1 (but the OpenAPI document and its docs page) needs a valid token, any scope.
@@ -100,6 +102,13 @@ def register(app: Flask, api, prefix: str) -> None:
         },
     )
     open_paths = (f"{prefix}/openapi.json", f"{prefix}/docs")
+
+    @app.before_request
+    def writes_need_token_before_their_body():
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        scope = getattr(view, "required_scope", None)
+        if scope is not None:
+            authenticated().require(scope)
 
     @app.before_request
     def reads_need_token():

@@ -27,6 +27,9 @@ RETRY_AFTER_SECONDS = 5
 
 #: Paths that always answer errors as JSON, whatever else the app serves.
 JSON_PATHS = ("/api", "/healthz", "/readyz")
+#: Where a 503 may say what Neo4j answered (its address among it): the readiness probe,
+#: for operators. Everyone else gets the message; the log gets the details.
+OPERATOR_PATHS = ("/readyz",)
 
 
 class ErrorBodySchema(ma.Schema):
@@ -64,12 +67,16 @@ def _error_page():
 def handle_domain_error(error: MercatorError):
     status = http_status(error)
     headers = None
+    details = error.details
     if status == 503:
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        log.warning("answering 503: %s", error.message)
+        log.warning("answering 503: %s %s", error.message, details or "")
+        for_operators = has_request_context() and request.path.startswith(OPERATOR_PATHS)
+        if isinstance(details, dict) and "neo4j" in details and not for_operators:
+            details = {k: v for k, v in details.items() if k != "neo4j"} or None
     elif status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="mercator"'}
-    return error_response(status, error.code, error.message, error.details, headers)
+    return error_response(status, error.code, error.message, details, headers)
 
 
 def handle_unexpected_error(error: Exception):

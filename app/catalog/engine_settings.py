@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from app.core import naming
 from app.errors import Invalid
 
 KINDS = ("none", "command", "helm")
@@ -31,6 +32,17 @@ PLACEHOLDERS = (
     "namespace",
     "deployment_file",
 )
+
+#: A Helm chart reference: `oci://...`, a path (`/...`, `./...`, `../...`), or
+#: `repo/name` / a bare name (a local chart, or one after `chart_prefix`) whose parts
+#: start with a letter or digit. Never an option (`-...`) and never whitespace.
+_CHART_REF = re.compile(
+    r"oci://[^\s/][^\s]*"
+    r"|\.{0,2}/[^\s]*"
+    r"|[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9][A-Za-z0-9._-]*)*"
+)
+#: Configuration values helm gets as arguments of its own: checked like any argument.
+_ARGUMENT_KEYS = ("kube_context", "namespace", "chart_prefix", "release_prefix")
 
 #: Keys each kind's configuration may hold (unknown keys are refused, so typos show).
 _KEYS = {
@@ -56,8 +68,9 @@ def check(kind: str, config: dict[str, Any] | None) -> dict[str, Any]:
     config = dict(config or {})
     problems: dict[str, list[str]] = {}
 
-    def problem(key: str, message: str) -> None:
-        problems.setdefault(key, []).append(message)
+    def problem(key: str, message: str | None) -> None:
+        if message:
+            problems.setdefault(key, []).append(message)
 
     if kind not in KINDS:
         raise Invalid(f"engine must be one of {', '.join(KINDS)}", {"kind": [kind]})
@@ -90,11 +103,40 @@ def check(kind: str, config: dict[str, Any] | None) -> dict[str, Any]:
     for key in ("helm", "kube_context", "namespace", "chart_prefix", "release_prefix"):
         if key in config and not isinstance(config[key], str):
             problem(key, "must be a string")
+        elif key in _ARGUMENT_KEYS and key in config:
+            problem(key, argument_problem(config[key]))
     if "working_dir" in config and not isinstance(config["working_dir"], str):
         problem("working_dir", "must be a string")
     if problems:
         raise Invalid(f"the {kind} engine configuration is invalid", problems)
     return config
+
+
+def argument_problem(value: str) -> str | None:
+    """Why `value` may not be one argument of an engine's command line: it would read as
+    an option, or holds whitespace or control characters (None when it may)."""
+    if value.startswith("-"):
+        return "must not start with - (it would read as an option)"
+    if any(char.isspace() or not char.isprintable() for char in value):
+        return "must not hold whitespace or control characters"
+    return None
+
+
+def chart_problem(value: object) -> str | None:
+    """Why `value` is not a Helm chart reference (`repo/name`, `oci://...` or a path)."""
+    if not isinstance(value, str):
+        return "must be a string"
+    problem = argument_problem(value)
+    if problem:
+        return problem
+    if not _CHART_REF.fullmatch(value):
+        return "must be a chart reference: repo/name, oci://registry/path or a path"
+    return None
+
+
+def chart_version_problem(value: object) -> str | None:
+    """Why `value` is not a chart version (as component versions are)."""
+    return naming.version_problem(value)
 
 
 def _strings(value: Any) -> bool:

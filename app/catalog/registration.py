@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.access.scopes import Actor
-from app.catalog import applications, ranges
+from app.catalog import applications, engine_settings, ranges
 from app.core import naming, properties, semver, times
 from app.core.properties import ATTRIBUTE_PREFIX
 from app.core.records import IMMUTABLE_FIELDS, KINDS
@@ -66,6 +66,11 @@ class Registration:
             problem("kind", f"must be one of {', '.join(KINDS)}")
         if data.get("owner") is not None:
             problem("owner", naming.name_problem(data["owner"]))
+        # Both reach helm's command line: never an option, never whitespace.
+        if data.get("chart") is not None:
+            problem("chart", engine_settings.chart_problem(data["chart"]))
+        if data.get("chart_version") is not None:
+            problem("chart_version", engine_settings.chart_version_problem(data["chart_version"]))
         dependencies: dict[str, str | None] = {}
         for index, dependency in enumerate(data.get("dependencies") or []):
             name, version_range = dependency.get("component"), dependency.get("range")

@@ -15,12 +15,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.catalog.engine_settings import DEFAULT_TIMEOUT, KINDS, PLACEHOLDER, REDACTED, check, decode
+from app.catalog.engine_settings import (
+    DEFAULT_TIMEOUT,
+    KINDS,
+    PLACEHOLDER,
+    REDACTED,
+    argument_problem,
+    chart_problem,
+    check,
+    decode,
+)
 from app.errors import Invalid
 
 #: Variables a command always receives from the worker's own environment (nothing else
 #: leaks through, e.g. not the Neo4j password; name more with `inherit_env`).
 BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
+#: How a dry run shows a variable from the worker's own environment: by name only (its
+#: value is the API server's, e.g. a cloud key named in `inherit_env`).
+INHERITED = "(inherited)"
 
 
 def secrets(config: dict[str, Any]) -> list[str]:
@@ -67,7 +79,8 @@ def document(row: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class Plan:
     """What a worker runs for one deployment: commands in order, each an argv, with the
-    environment they get; the first that fails ends the deployment."""
+    environment they get; the first that fails ends the deployment. `shown_commands` and
+    `shown_env` are the same as a dry run may show them (see `plan`)."""
 
     kind: str
     commands: list[list[str]]
@@ -75,13 +88,15 @@ class Plan:
     timeout: float
     working_dir: str | None = None
     secret_values: list[str] = field(default_factory=list)
+    shown_commands: list[list[str]] = field(default_factory=list)
+    shown_env: dict[str, str] = field(default_factory=dict)
 
     def shown(self) -> dict[str, Any]:
-        """The plan as a dry run prints it: secrets scrubbed, variables without secrets."""
+        """The plan as a dry run prints it: secrets hidden, the caller's values verbatim."""
         return {
             "engine": self.kind,
-            "commands": [[scrub(arg, self.secret_values) for arg in c] for c in self.commands],
-            "env": {k: scrub(v, self.secret_values) for k, v in sorted(self.env.items())},
+            "commands": self.shown_commands,
+            "env": dict(sorted(self.shown_env.items())),
             "timeout": self.timeout,
         }
 
@@ -97,6 +112,11 @@ def plan(
 
     `deployment_file` is where the worker writes the deployment as JSON; `worker_env` the
     worker's own environment, of which only BASE_ENV and `inherit_env` pass through.
+
+    What a dry run shows is built the same way from the configuration with its secrets
+    scrubbed, and the deployment's own fields as they came: the caller's values never go
+    through the scrubber, whose answer (`guess:***` or not) would confirm a guessed secret.
+    Inherited variables are shown by name only (`INHERITED`).
     """
     environment = deployment["environment"]
     fields = {
@@ -109,28 +129,74 @@ def plan(
         "namespace": environment.get("namespace") or "",
         "deployment_file": deployment_file,
     }
+    secret_values = secrets(config)
+    hidden = _scrubbed(config, secret_values)
     passed = {*BASE_ENV, *config.get("inherit_env", [])}
-    env = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
-    env.update({f"MERCATOR_{name.upper()}": value for name, value in fields.items()})
-    env["MERCATOR_COMPONENTS"] = " ".join(
+    inherited = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
+    own = {f"MERCATOR_{name.upper()}": value for name, value in fields.items()}
+    own["MERCATOR_COMPONENTS"] = " ".join(
         f"{c['component']}={c['version']}" for c in deployment["components"]
     )
-    env["MERCATOR_BY"] = deployment.get("by") or ""
-    env.update(config.get("env", {}))
-    env.update(config.get("secret_env", {}))
+    own["MERCATOR_BY"] = deployment.get("by") or ""
+    env = {**inherited, **own, **config.get("env", {}), **config.get("secret_env", {})}
+    shown_env = {
+        **dict.fromkeys(inherited, INHERITED),
+        **own,
+        **hidden.get("env", {}),
+        **hidden.get("secret_env", {}),
+    }
     timeout = float(config.get("timeout", DEFAULT_TIMEOUT))
+    commands = _commands(kind, config, fields, deployment, timeout)
+    shown_commands = _commands(kind, hidden, fields, deployment, timeout)
+    return Plan(
+        kind,
+        commands,
+        env,
+        timeout,
+        config.get("working_dir"),
+        secret_values,
+        shown_commands,
+        shown_env,
+    )
+
+
+def _commands(
+    kind: str,
+    config: dict[str, Any],
+    fields: dict[str, str],
+    deployment: dict[str, Any],
+    timeout: float,
+) -> list[list[str]]:
     if kind == "none":
-        commands: list[list[str]] = []
-    elif kind == "command":
-        commands = [[_fill(arg, fields) for arg in config["command"]]]
-    else:
-        commands = helm_commands(config, deployment, timeout)
-        if not commands:
-            raise Invalid(
-                "none of the deployed component versions has a Helm chart to install",
-                {"components": [c["component"] for c in deployment["components"]]},
-            )
-    return Plan(kind, commands, env, timeout, config.get("working_dir"), secrets(config))
+        return []
+    if kind == "command":
+        return [[_fill(arg, fields) for arg in config["command"]]]
+    commands = helm_commands(config, deployment, timeout)
+    if not commands:
+        raise Invalid(
+            "none of the deployed component versions has a Helm chart to install",
+            {"components": [c["component"] for c in deployment["components"]]},
+        )
+    return commands
+
+
+def _scrubbed(config: dict[str, Any], secret_values: list[str]) -> dict[str, Any]:
+    """The configuration as it may be shown: secret_env values ***, and any secret value
+    written elsewhere in it (a command, an argument, a variable) scrubbed."""
+
+    def hide(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, secret_values)
+        if isinstance(value, list):
+            return [hide(item) for item in value]
+        if isinstance(value, dict):
+            return {key: hide(item) for key, item in value.items()}
+        return value
+
+    hidden = {key: hide(value) for key, value in config.items()}
+    if "secret_env" in config:
+        hidden["secret_env"] = {name: REDACTED for name in config["secret_env"]}
+    return hidden
 
 
 def _fill(argument: str, fields: dict[str, str]) -> str:
@@ -146,21 +212,35 @@ def helm_commands(
     context and namespace from the configuration, else the environment's cluster and
     namespace. The image goes in as image.repository / image.tag (the version) /
     image.digest; `--wait` makes helm's exit code say whether the rollout finished.
+
+    Flags come first, then `--` and the release and chart, so neither can read as an
+    option; every value helm gets as an argument of its own is checked again here (charts
+    and configurations stored before they were checked), and `Invalid` names the first
+    that would read as an option or holds whitespace.
     """
     environment = deployment["environment"]
     context = config.get("kube_context") or environment.get("cluster")
     namespace = config.get("namespace") or environment.get("namespace")
+    _refuse_options({"kube_context": context, "namespace": namespace})
     commands = []
     for member in deployment["components"]:
         if not member.get("chart"):
             continue
-        argv = [
-            config.get("helm", "helm"),
-            "upgrade",
-            "--install",
-            config.get("release_prefix", "") + member["component"],
-            config.get("chart_prefix", "") + member["chart"],
-        ]
+        component = member["component"]
+        chart = config.get("chart_prefix", "") + member["chart"]
+        problem = chart_problem(chart)
+        if problem:
+            raise Invalid(
+                f"the chart of {component} {member['version']} cannot go to helm: {problem}",
+                {f"{component}.chart": [problem]},
+            )
+        _refuse_options(
+            {
+                f"{component}.chart_version": member.get("chart_version"),
+                f"{component}.release": config.get("release_prefix", "") + component,
+            }
+        )
+        argv = [config.get("helm", "helm"), "upgrade", "--install"]
         if member.get("chart_version"):
             argv += ["--version", member["chart_version"]]
         if context:
@@ -173,8 +253,17 @@ def helm_commands(
         if member.get("digest"):
             argv += ["--set", f"image.digest={_helm_value(member['digest'])}"]
         argv += ["--wait", "--timeout", f"{int(timeout)}s", *config.get("extra_args", [])]
+        argv += ["--", config.get("release_prefix", "") + component, chart]
         commands.append(argv)
     return commands
+
+
+def _refuse_options(values: dict[str, str | None]) -> None:
+    """`Invalid` naming the first value that may not be one argument of helm's own."""
+    for name, value in values.items():
+        problem = value and argument_problem(value)
+        if problem:
+            raise Invalid(f"{name} cannot go to helm: {problem}", {name: [problem]})
 
 
 def _helm_value(value: str) -> str:

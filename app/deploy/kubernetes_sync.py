@@ -43,21 +43,49 @@ def parse_image(ref: str) -> dict[str, str | None]:
     return {"ref": ref, "repository": repository, "tag": tag, "digest": digest or None}
 
 
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return next((name for kind, name in _JSON_TYPES.items() if isinstance(value, kind)), "a number")
+
+
+def _shaped(value: Any, kind: type, path: str) -> Any:
+    """`value` when it is of JSON type `kind` or absent (null); else `Invalid` naming `path`."""
+    if value is None or isinstance(value, kind):
+        return value
+    problem = f"expected {_JSON_TYPES[kind]}, not {_json_type(value)}"
+    raise Invalid(f"{path}: {problem}", {path: [problem]})
+
+
 def workloads(document: Any, namespace: str | None) -> list[dict[str, Any]]:
-    """Containers of the document's workloads (in `namespace`, when given)."""
+    """Containers of the document's workloads (in `namespace`, when given). Each field read
+    must have the type kubectl gives it; `Invalid` names the first that does not."""
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise Invalid("expected the JSON of `kubectl get ... -o json`: an object with items")
     found = []
     for index, item in enumerate(document["items"]):
         if not isinstance(item, dict) or item.get("kind") not in WORKLOAD_KINDS:
             continue
-        metadata = item.get("metadata") or {}
+        at = f"items[{index}]"
+        metadata = _shaped(item.get("metadata"), dict, f"{at}.metadata") or {}
+        for key in ("name", "namespace"):
+            _shaped(metadata.get(key), str, f"{at}.metadata.{key}")
+        spec = _shaped(item.get("spec"), dict, f"{at}.spec") or {}
+        template = _shaped(spec.get("template"), dict, f"{at}.spec.template") or {}
+        pod = _shaped(template.get("spec"), dict, f"{at}.spec.template.spec") or {}
+        containers = _shaped(pod.get("containers"), list, f"{at}.spec.template.spec.containers")
         if namespace and metadata.get("namespace") != namespace:
             continue
-        pod = ((item.get("spec") or {}).get("template") or {}).get("spec") or {}
-        for container in pod.get("containers") or []:
-            if not isinstance(container, dict) or not isinstance(container.get("image"), str):
-                raise Invalid(f"items[{index}]: a container without an image")
+        for number, container in enumerate(containers or []):
+            place = f"{at}.spec.template.spec.containers[{number}]"
+            _shaped(container, dict, place)
+            if container is None or container.get("image") is None:
+                raise Invalid(f"{place}: a container without an image", {place: ["no image"]})
+            _shaped(container.get("image"), str, f"{place}.image")
+            _shaped(container.get("name"), str, f"{place}.name")
             found.append(
                 {
                     "workload": f"{item['kind']}/{metadata.get('namespace')}/"
