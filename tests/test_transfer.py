@@ -626,6 +626,11 @@ def _drop(document: dict, kind: str, index: int, field: str) -> dict:
             "ISO 8601",
         ),
         (
+            lambda d: _break(d, "component_versions", 8, chart="--post-renderer=./evil.sh"),
+            "component_versions[8].chart",
+            "must be a chart reference",
+        ),
+        (
             lambda d: _break(d, "component_versions", 1500, component="gen-001", version="1.0.7"),
             "component_versions[1500].version",
             "listed twice (first at component_versions[107])",

@@ -31,7 +31,8 @@ class Field:
     """One field of a record.
 
     `rule` says what a value must be: ``text``, ``indexed`` (text held to the indexed
-    length), ``digest`` (an OCI digest), ``commit`` (a git commit), ``name``,
+    length), ``digest`` (an OCI digest), ``commit`` (a git commit), ``chart`` and
+    ``chart_version`` (a Helm chart reference and version), ``name``,
     ``version``, ``time``, ``choice`` (one of `choices`), ``int``, ``bool``,
     ``attributes`` (free key-value pairs), ``strings`` (a list of text) or ``ref`` (an
     application version reference). `key` fields identify the record; `derived` ones are
@@ -173,8 +174,8 @@ COMPONENT_VERSION = Record(
         Field("git_repository", description="Git repository URL", immutable=True),
         Field("git_commit", "commit", "Git commit SHA", immutable=True, column=True),
         Field("git_branch", description="Git branch", immutable=True),
-        Field("chart", description="Helm chart", immutable=True),
-        Field("chart_version", description="Helm chart version", immutable=True),
+        Field("chart", "chart", "Helm chart", immutable=True),
+        Field("chart_version", "chart_version", "Helm chart version", immutable=True),
         Field("build_url", description="Link to the build"),
         Field("created_at", "time", "Build time", column=True),
         Field("attributes", "attributes", "Free key-value pairs"),

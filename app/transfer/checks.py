@@ -20,6 +20,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields
 
+from app.catalog import engine_settings
 from app.core import naming, properties, records, semver, times
 from app.core.records import IMMUTABLE_FIELDS
 from app.deploy.deployments import ID_RULES, STATUSES
@@ -151,6 +152,10 @@ _BY_RULE: dict[str, Callable[[Any], str | None]] = {
         or properties.digest_problem(value)
     ),
     "commit": lambda value: _text_problem(value) or properties.git_commit_problem(value),
+    "chart": lambda value: _text_problem(value) or engine_settings.chart_problem(value),
+    "chart_version": lambda value: (
+        _text_problem(value) or engine_settings.chart_version_problem(value)
+    ),
     "time": _time_problem,
     "name": _NAME,
     "version": _VERSION,
