@@ -628,7 +628,7 @@ def _drop(document: dict, kind: str, index: int, field: str) -> dict:
         (
             lambda d: _break(d, "component_versions", 8, chart="--post-renderer=./evil.sh"),
             "component_versions[8].chart",
-            "must be a chart reference",
+            "must not start with -",
         ),
         (
             lambda d: _break(d, "component_versions", 1500, component="gen-001", version="1.0.7"),

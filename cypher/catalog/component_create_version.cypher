@@ -9,8 +9,8 @@
 //             $created_at (ISO 8601 or null = now), $dependencies (list of {component,
 //             edge: {range, range_low, range_low_inclusive, range_high,
 //             range_high_inclusive, range_prerelease}})
-// Returns: version, seq, previous, ranges (range texts of the component's Ranges, '' = no
-//          range), pending ([{component, range}] Ranges this version created)
+// Returns: version, seq, previous, pending ([{component, range}] Ranges this version
+//          created), ranges (range texts of the component's Ranges, '' = no range)
 // :param {component: 'payment', props: {version: '1.4.3', version_key: '0000000001.0000000004.0000000003.0000000000~', image: 'registry.example.com/payment', digest: 'sha256:0f', `attr.team`: 'payments'}, created_at: null, dependencies: [{component: 'currency', edge: {range: '>=2.0.0 <3.0.0', range_low: ['0000000002.0000000000.0000000000.0000000000~'], range_low_inclusive: [true], range_high: ['0000000003.0000000000.0000000000.0000000000~'], range_high_inclusive: [false], range_prerelease: [false]}}]}
 MATCH (c:Component {name: $component})
 OPTIONAL MATCH (c)-[:HAS_VERSION]->(prev:ComponentVersion {version: c.latest_version})
