@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from app.errors import Forbidden
 from app.http.context import settings
@@ -45,3 +45,11 @@ def when(text: str | None) -> str:
     if not text:
         return ""
     return str(text).replace("T", " ")[:16]
+
+
+@bp.app_template_global()
+def args_without(*names: str) -> dict[str, str]:
+    """This page's path and query arguments but `names`, for links to the same page with
+    one filter or the page offset changed (the pager, the "now" link)."""
+    kept = {key: value for key, value in request.args.items() if key not in names and value}
+    return {**(request.view_args or {}), **kept}
