@@ -207,12 +207,21 @@ def _package_page(g: Graph, radius: dict, title: str) -> str:
 
 
 def _linked(graph_map: maps.Map) -> maps.Map:
-    """The map with each node's page, for the interactive map to open on click."""
+    """The map as the page draws it: each node with its page, for the interactive map to
+    open on click, and environments folded into badges on the nodes they run (`badges`:
+    [{environment, version}]) rather than drawn as nodes whose edges cross the layers."""
+    badges: dict[str, list[dict[str, str]]] = {}
+    for edge in graph_map["edges"]:
+        if edge["source"].startswith("env:"):
+            running = (edge.get("range") or "").removeprefix("runs ").strip()
+            badges.setdefault(edge["target"], []).append(
+                {"environment": edge["source"][len("env:") :], "version": running or None}
+            )
+    graph_map["nodes"] = [n for n in graph_map["nodes"] if not n["id"].startswith("env:")]
+    graph_map["edges"] = [e for e in graph_map["edges"] if not e["source"].startswith("env:")]
     for node in graph_map["nodes"]:
-        if node["id"].startswith("env:"):
-            node["url"] = url_for("web.environment_page", name=node["id"][len("env:") :])
-        else:
-            node["url"] = url_for("web.component_page", name=node["id"])
+        node["url"] = url_for("web.component_page", name=node["id"])
+        node["badges"] = sorted(badges.get(node["id"], []), key=lambda b: b["environment"])
     return graph_map
 
 
