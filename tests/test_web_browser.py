@@ -115,7 +115,7 @@ def test_search_component_blast_radius_map_then_an_affected_environment(shop_url
 
     page.select_option("#map-colour", "environment")
     legend = page.locator("#map-legend").inner_text()
-    assert "prod" in legend
+    assert "dev, prod, staging" in legend  # what each node runs in
     assert "no kind" not in legend
     page.select_option("#map-colour", "kind")
     assert page.locator("#map-legend").inner_text().split() == ["service"]  # all services
@@ -127,7 +127,8 @@ def test_search_component_blast_radius_map_then_an_affected_environment(shop_url
 
     # environments are badges on the nodes, the places themselves are links below the map
     assert page.evaluate("window.mercatorMap.nodes('[id ^= \"env:\"]').length") == 0
-    assert "▣ prod" in page.evaluate("window.mercatorMap.getElementById('checkout').data('label')")
+    label = page.evaluate("window.mercatorMap.getElementById('checkout').data('label')")
+    assert all(f"▣ {e} 5.0.0" in label for e in ("dev", "prod", "staging")), label
     page.locator("section:has(#where-title)").get_by_role("link", name="prod").first.click()
     page.wait_for_url("**/environments/prod")
     assert page.locator("h1").inner_text().startswith("prod")

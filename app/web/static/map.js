@@ -17,7 +17,7 @@
   function valueOf(node, mode) {
     if (mode === "environment") {
       var envs = (node.badges || []).map(function (b) { return b.environment; });
-      return envs.length === 0 ? null : envs.length === 1 ? envs[0] : "several";
+      return envs.length === 0 ? null : envs.join(", ");
     }
     if (mode === "distance") {
       return node.distance === null || node.distance === undefined ? null : String(node.distance);
@@ -33,21 +33,37 @@
     text = String(text);
     return text.length > MAX_LABEL ? text.slice(0, MAX_LABEL - 1) + "…" : text;
   }
-  function badgeLine(node) {
-    return (node.badges || []).map(function (b) {
-      return "▣ " + b.environment + (b.version ? " " + b.version : "");
-    }).join("  ");
+  //: Lines of environment badges under a name, at most; the rest is counted.
+  var MAX_BADGE_LINES = 3;
+
+  function badgeText(b) { return "▣ " + b.environment + (b.version ? " " + b.version : ""); }
+  // Badges wrapped at badge boundaries into lines of at most MAX_LABEL characters.
+  function badgeLines(node) {
+    var lines = [];
+    (node.badges || []).forEach(function (b) {
+      var text = truncated(badgeText(b));
+      var last = lines.length - 1;
+      if (last >= 0 && lines[last].length + 2 + text.length <= MAX_LABEL) lines[last] += "  " + text;
+      else lines.push(text);
+    });
+    if (lines.length > MAX_BADGE_LINES) {
+      var hidden = lines.length - MAX_BADGE_LINES + 1;
+      lines = lines.slice(0, MAX_BADGE_LINES - 1).concat(["+ " + hidden + " more lines"]);
+    }
+    return lines;
   }
   function fullText(node) {
-    var line = badgeLine(node);
-    return node.label + (line ? "\nruns in: " + line.replace(/▣ /g, "").split("  ").join(", ") : "");
+    var runs = (node.badges || []).map(function (b) {
+      return b.environment + (b.version ? " " + b.version : "");
+    });
+    return node.label + (runs.length ? "\nruns in " + runs.join(", ") : "");
   }
 
   var elements = data.nodes.map(function (node) {
     var name = truncated(node.label);
-    var badges = truncated(badgeLine(node));
-    var label = badges ? name + "\n" + badges : name;
-    var longest = Math.max(name.length, badges.length);
+    var badges = badgeLines(node);
+    var label = [name].concat(badges).join("\n");
+    var longest = Math.max.apply(null, [name].concat(badges).map(function (l) { return l.length; }));
     return {
       group: "nodes",
       data: {
@@ -56,12 +72,12 @@
         url: node.url,
         raw: node,
         width: Math.max(60, longest * FONT * 0.62 + 24),
-        height: badges ? 46 : 30,
+        height: 30 + badges.length * 17,
       },
       classes: [
         node.highlight ? "changed" : "",
         node.member === false ? "outside" : "",
-        badges ? "deployed" : "",
+        badges.length ? "deployed" : "",
       ].join(" "),
     };
   });
