@@ -188,6 +188,10 @@ def main() -> None:
             ),
             "search": "/search?q=svc-0000",
             "home": "/",
+            "matrix": "/matrix",
+            "matrix_of_an_application": "/applications/app-0000/matrix",
+            "deployments": "/deployments",
+            "packages": "/packages",
         }
         results = {}
         for name, path in pages.items():

@@ -1,11 +1,14 @@
 """End to end in a real headless Chromium (Debian's `chromium`, driven by Playwright):
 a newcomer on the demo shop searches, opens a component, its blast radius map, and clicks
-through to an affected environment. Screenshots land in test-artifacts/web/; any console
-error fails the test."""
+through to an affected environment; the maps' nodes never overlap (read from Cytoscape
+after the layout), at the demo's size and at about 200 nodes; the matrix and a running
+deployment's log, followed live. Screenshots (desktop 1280 px, phone 390 px) land in
+test-artifacts/web/; any console error fails the test."""
 
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.admin import demo
+from app.catalog import environments
 from app.cli.catalogs import LocalCatalog
+from app.deploy import deployments
+from app.deploy.worker import Worker
 
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "test-artifacts" / "web"
@@ -99,7 +105,8 @@ def test_search_component_blast_radius_map_then_an_affected_environment(shop_url
     page.get_by_role("link", name="What breaks if payment changes?").click()
     page.wait_for_url("**/components/payment/blast-radius")
     page.wait_for_selector("#map[data-ready=true]")
-    assert page.evaluate("window.mercatorMap.nodes().length") >= 6
+    ids = page.evaluate("window.mercatorMap.nodes().map(n => n.id())")
+    assert sorted(ids) == ["checkout", "frontend", "payment"]  # environments are badges
     highlighted = page.evaluate("window.mercatorMap.edges('.path').length")
     assert highlighted >= 2  # checkout -> payment, frontend -> checkout
     calls = page.locator("section:has(#call-title)").inner_text()
@@ -107,14 +114,22 @@ def test_search_component_blast_radius_map_then_an_affected_environment(shop_url
     shot(page, "4-blast-radius")
 
     page.select_option("#map-colour", "environment")
-    assert "prod" in page.locator("#map-legend").inner_text()
+    legend = page.locator("#map-legend").inner_text()
+    assert "dev, prod, staging" in legend  # what each node runs in
+    assert "no kind" not in legend
+    page.select_option("#map-colour", "kind")
+    assert page.locator("#map-legend").inner_text().split() == ["service"]  # all services
     with page.expect_download() as download:
         page.click("#map-png")
     png = Path(download.value.path()).read_bytes()
     assert download.value.suggested_filename.endswith(".png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
 
-    click_map_node(page, "env:prod")
+    # environments are badges on the nodes, the places themselves are links below the map
+    assert page.evaluate("window.mercatorMap.nodes('[id ^= \"env:\"]').length") == 0
+    label = page.evaluate("window.mercatorMap.getElementById('checkout').data('label')")
+    assert all(f"▣ {e} 5.0.0" in label for e in ("dev", "prod", "staging")), label
+    page.locator("section:has(#where-title)").get_by_role("link", name="prod").first.click()
     page.wait_for_url("**/environments/prod")
     assert page.locator("h1").inner_text().startswith("prod")
     assert "payment" in page.locator("section:has(#inventory-title)").inner_text()
@@ -157,3 +172,122 @@ def test_pages_fit_a_phone_screen(shop_url, browser):
     finally:
         context.close()
     assert errors == []
+
+
+#: Bounding boxes (as Cytoscape has them after the layout, labels included) of every pair
+#: of nodes that intersect.
+OVERLAPS = """() => {
+    const boxes = window.mercatorMap.nodes().map(n => [n.id(), n.boundingBox()]);
+    const found = [];
+    for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+            const [a, p] = boxes[i], [b, q] = boxes[j];
+            if (p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2) found.push([a, b]);
+        }
+    }
+    return found;
+}"""
+
+
+def map_overlaps(page: Page, path: str) -> list:
+    page.goto(page.base + path)
+    page.wait_for_selector("#map[data-ready=true]")
+    return page.evaluate(OVERLAPS)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_maps_are_layered_without_overlapping_nodes(shop_url, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.base = shop_url
+    try:
+        suffix = "" if width == 1280 else "-phone"
+        assert map_overlaps(page, "/applications/shop/versions/1.0.8") == []
+        shot(page, f"map-application{suffix}")
+        assert map_overlaps(page, "/components/payment/blast-radius") == []
+        # the change on top, every consumer below it, further ones lower
+        rows = page.evaluate(
+            """() => Object.fromEntries(window.mercatorMap.nodes().map(
+                n => [n.id(), [n.position('y'), n.data('raw').distance]]))"""
+        )
+        top = rows.pop("payment")[0]
+        assert all(y > top for y, _ in rows.values())
+        assert rows["frontend"][0] > rows["checkout"][0]  # distance 2 below distance 1
+        # labels at 100 % (or more) on the demo: readable as drawn
+        assert page.evaluate("window.mercatorMap.zoom()") >= (1 if width == 1280 else 0.5)
+        shot(page, f"map-blast-radius{suffix}")
+        page.goto(shop_url + "/matrix")
+        shot(page, f"matrix{suffix}")
+    finally:
+        context.close()
+    assert errors == []
+
+
+def test_a_map_of_about_200_nodes_has_no_overlaps_and_truncates_long_names(base_url, graph, page):
+    catalog = LocalCatalog(graph)
+    catalog.register("hub", {"version": "1.0.0", "kind": "library"})
+    # a tree of 200 consumers, 4 under each, some with long names
+    names = []
+    for index in range(200):
+        parent = "hub" if index < 4 else names[index // 4 - 1]
+        long = "-with-a-rather-long-descriptive-name" if index % 7 == 0 else ""
+        names.append(f"consumer-{index:03d}{long}")
+        catalog.register(
+            names[-1],
+            {"version": "1.0.0", "kind": "service", "dependencies": [{"component": parent}]},
+        )
+    page.base = base_url
+    assert map_overlaps(page, "/components/hub/blast-radius?depth=4") == []
+    count = page.evaluate("window.mercatorMap.nodes().length")
+    assert count == 201, count  # the hub and its 200 consumers, all within 4 hops
+    label = page.evaluate(
+        "window.mercatorMap.getElementById('consumer-000-with-a-rather-long-descriptive-name').data('label')"
+    )
+    assert label.endswith("…") and len(label) <= 26
+    shot(page, "map-200")
+    page.focus("#map")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.locator(".map-tip").is_visible()
+    assert page.console_errors == []
+
+
+def test_a_running_deployment_log_follows_without_reload(shop_url, graph, browser):
+    environments.set_engine(
+        graph,
+        "dev",
+        "command",
+        {"command": ["sh", "-c", "for i in 1 2 3 4 5 6; do echo step $i; sleep 0.4; done"]},
+    )
+    queued, _ = deployments.enqueue(
+        graph, {"environment": "dev", "application": "shop", "version": "1.0.6"}
+    )
+    for width, suffix in ((1280, ""), (390, "-phone")):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+        page.goto(f"{shop_url}/deployments/{queued['id']}")
+        page.evaluate("window.notReloaded = true")
+        if not suffix:
+            assert "status-queued" in page.inner_html("#deployment-status")
+            runner = threading.Thread(target=Worker(graph).run_next, args=(queued["id"],))
+            runner.start()
+            page.wait_for_function(
+                "document.getElementById('deployment-log').textContent.includes('step 2')",
+                timeout=20_000,
+            )
+            shot(page, "deployment-live")
+            page.wait_for_function(
+                "document.getElementById('deployment-log').dataset.done === 'true'",
+                timeout=30_000,
+            )
+            runner.join(timeout=30)
+            assert page.evaluate("window.notReloaded") is True
+            assert "step 6" in page.inner_text("#deployment-log")
+            assert "status-succeeded" in page.inner_html("#deployment-status")
+        shot(page, f"deployment{suffix}")
+        context.close()
+        assert errors == []

@@ -122,7 +122,8 @@ def test_component_page_answers_owner_versions_dependencies_and_whereabouts(shop
     # where each version runs now and ran before
     where = html[html.index('id="where-title"') :]
     assert 'href="/environments/prod"' in where
-    assert "deployment demo-3" in where  # 1.4.2 reached prod before 1.5.0 replaced it
+    # 1.4.2 reached prod before 1.5.0 replaced it; the deployment is a link
+    assert 'deployment <a class="deployment-id" href="/deployments/demo-3">demo-3</a>' in where
     # packages of the selected version
     assert "Packages of 1.5.1" in html
     assert 'href="/components/payment/blast-radius"' in html
@@ -146,7 +147,10 @@ def test_blast_radius_page_says_what_breaks_where_it_runs_and_whom_to_call(shop)
     graph_map = map_data(html)
     nodes = {n["id"]: n for n in graph_map["nodes"]}
     assert nodes["payment"]["highlight"] is True
-    assert nodes["env:prod"]["url"] == "/environments/prod"
+    # environments are badges on what they run, not nodes with edges across the layers
+    assert not [n for n in nodes if n.startswith("env:")]
+    assert not [e for e in graph_map["edges"] if e["source"].startswith("env:")]
+    assert {"environment": "prod", "version": "5.0.0"} in nodes["checkout"]["badges"]
     assert nodes["checkout"]["url"] == "/components/checkout"
     assert nodes["checkout"]["owner"] == "payments"
     assert ("checkout", "payment") in {
@@ -227,15 +231,25 @@ def test_svg_export_is_drawn_by_the_server(shop):
 
 def test_map_pages_load_the_map_script_from_this_server(shop):
     html = page(shop, "/components/payment/blast-radius")
-    assert '<script src="/assets/vendor/cytoscape.min.js">' in html
-    script = shop.get("/assets/vendor/cytoscape.min.js")
-    assert script.status_code == 200 and b"cytoscape" in script.data
+    for name, inside in (
+        ("cytoscape.min.js", b"cytoscape"),
+        ("dagre.min.js", b"dagre"),
+        ("cytoscape-dagre.js", b"cytoscapeDagre"),
+    ):
+        assert f'<script src="/assets/vendor/{name}">' in html
+        script = shop.get(f"/assets/vendor/{name}")
+        assert script.status_code == 200 and inside in script.data
 
 
 def test_a_missing_front_end_build_says_how_to_build_it(shop, monkeypatch, tmp_path):
     import app.web.blueprint
 
-    monkeypatch.setattr(app.web.blueprint, "CYTOSCAPE", tmp_path / "missing.js")
+    # the layout built but not Cytoscape itself: the map cannot be drawn
+    monkeypatch.setattr(
+        app.web.blueprint,
+        "MAP_SCRIPTS",
+        (tmp_path / "missing.js", *app.web.blueprint.MAP_SCRIPTS[1:]),
+    )
     html = page(shop, "/components/payment/blast-radius")
     assert "The interactive map is not built on this server" in html
     assert "make install" in html
@@ -300,3 +314,149 @@ def test_the_web_catalog_is_closed_while_reads_need_a_token(settings, graph):
             assert "needs a token for reads" in response.get_data(as_text=True)
     finally:
         flask_app.extensions["mercator.graph"].close()
+
+
+def matrix_cells(html: str) -> dict[tuple[str, str], tuple[str, set[str]]]:
+    """(component, environment) -> (version, drift classes) from the matrix table."""
+    cells = {}
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S):
+        component = re.search(r'href="/components/([^"?]+)"', row).group(1)
+        for classes, environment, version in re.findall(
+            r'<td class="cell([^"]*)" data-environment="([^"]+)" data-version="([^"]+)"', row
+        ):
+            cells[(component, environment)] = (version, set(classes.split()))
+    return cells
+
+
+def test_matrix_shows_the_demo_drift_from_dev_to_prod(shop):
+    """dev runs shop 1.0.8, staging 1.0.6, prod 1.0.3 (demo-6 failed, demo-7 succeeded)."""
+    html = page(shop, "/matrix")
+    header = html[html.index("<thead>", html.index('id="matrix"')) :]
+    header = header[: header.index("</thead>")]
+    assert header.index(">dev<") < header.index(">staging<") < header.index(">prod<")
+    cells = matrix_cells(html)
+    # payment 1.5.1 reached dev only; staging and prod agree on 1.5.0
+    assert cells[("payment", "dev")] == ("1.5.1", {"drift-next", "drift-prod", "newer"})
+    assert cells[("payment", "staging")] == ("1.5.0", set())
+    assert cells[("payment", "prod")] == ("1.5.0", set())
+    # cart 4.2.0 is in dev and staging (no drift between them), not yet in prod (4.1.0)
+    assert cells[("cart", "dev")] == ("4.2.0", {"drift-prod", "newer"})
+    assert cells[("cart", "staging")] == ("4.2.0", {"drift-next", "drift-prod", "newer"})
+    assert cells[("cart", "prod")] == ("4.1.0", set())
+    # shop-db 42 reached dev only; staging and prod agree on 41
+    assert cells[("shop-db", "dev")] == ("42", {"drift-next", "drift-prod", "newer"})
+    assert cells[("shop-db", "staging")] == ("41", set())
+    # email never changed: the same everywhere, nothing marked
+    assert [cells[("email", e)] for e in ("dev", "staging", "prod")] == [("1.2.0", set())] * 3
+    # each cell explains itself with the deployment that put the version there
+    assert 'href="/deployments/demo-7"' in html and 'href="/deployments/demo-10"' in html
+
+
+def test_matrix_at_a_past_time_filtered_and_per_application(shop):
+    before = matrix_cells(page(shop, "/matrix?at=2026-10-14T00:00"))
+    # before demo-7 prod still ran shop 1.0.0: payment 1.4.2 everywhere but dev and staging
+    assert before[("payment", "prod")][0] == "1.4.2"
+    assert before[("payment", "staging")][0] == "1.5.0"
+    assert "demo-10" not in page(shop, "/matrix?at=2026-10-14T00:00")
+    staged = matrix_cells(page(shop, "/matrix?stage=prod"))
+    assert {e for _, e in staged} == {"prod"}
+    owned = matrix_cells(page(shop, "/matrix?team=payments"))
+    assert {c for c, _ in owned} == {"currency", "payment", "checkout"}
+    assert matrix_cells(page(shop, "/applications/shop/matrix")) == matrix_cells(
+        page(shop, "/matrix")
+    )
+    assert "Version matrix of shop" in page(shop, "/applications/shop/matrix")
+    page(shop, "/matrix?stage=qa", 400)
+    page(shop, "/matrix?at=yesterday", 400)
+    page(shop, "/matrix?team=nobody", 404)
+
+
+def test_matrix_is_in_the_navigation_and_on_the_home_page(shop):
+    html = page(shop, "/")
+    nav = html[html.index('<nav aria-label="Catalog">') :]
+    nav = nav[: nav.index("</nav>")]
+    for link in ('href="/matrix"', 'href="/deployments"', 'href="/packages"'):
+        assert link in nav
+    main = html[html.index("<main") :]
+    assert 'href="/matrix"' in main
+
+
+def test_home_shows_recent_deployments_and_registrations(shop):
+    html = page(shop, "/")
+    activity = html[html.index('id="activity-title"') :]
+    assert activity.index('href="/deployments/demo-10"') < activity.index(
+        'href="/deployments/demo-9"'
+    )
+    registrations = activity[activity.index('id="recent-registrations"') :]
+    # payment 1.5.1 is the demo's last registration
+    assert registrations.index("/components/payment?version=1.5.1") < registrations.index(
+        "/components/shop-db?version=42"
+    )
+
+
+def test_deployments_list_filters_and_links_each_deployment(shop):
+    html = page(shop, "/deployments?environment=prod")
+    ids = re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', html)
+    assert ids == ["demo-7", "demo-6", "demo-3"]
+    failed = page(shop, "/deployments?status=failed")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', failed) == ["demo-6"]
+    assert "matches these filters" in page(shop, "/deployments?environment=nowhere")
+    page(shop, "/deployments?status=exploded", 400)
+    environment = page(shop, "/environments/prod")
+    assert 'href="/deployments/demo-7"' in environment
+
+
+def test_a_recorded_deployment_page_shows_what_moved_and_says_it_has_no_log(shop):
+    html = page(shop, "/deployments/demo-7")
+    assert "status-succeeded" in html and 'href="/environments/prod"' in html
+    assert 'href="/applications/shop/versions/1.0.3"' in html
+    moves = html[html.index('id="moves-title"') : html.index('id="log-title"')]
+    # prod ran shop 1.0.0 before: payment moved 1.4.2 -> 1.5.0, email stayed 1.2.0
+    payment = moves[moves.index('/components/payment"') :]
+    payment = payment[: payment.index("</tr>")]
+    assert "version=1.4.2" in payment and "version=1.5.0" in payment
+    assert "(unchanged)" in moves[moves.index('/components/email"') :].split("</tr>")[0]
+    assert "A recorded deployment has no log" in html
+    assert "https://ci.shop.example/deployments/demo-7" in html
+    page(shop, "/deployments/nope", 404)
+
+
+def test_a_deployment_log_is_served_from_an_offset(shop, graph):
+    from app.deploy import deployments
+
+    plan, _ = deployments.enqueue(
+        graph, {"environment": "dev", "application": "shop", "version": "1.0.6"}
+    )
+    html = page(shop, f"/deployments/{plan['id']}")
+    assert 'id="deployment-log"' in html and 'data-done="false"' in html
+    assert "/assets/log.js" in html
+    answer = shop.get(f"/deployments/{plan['id']}/log.json?offset=0").get_json()
+    assert answer["done"] is False and answer["next_offset"] == 0 and answer["text"] == ""
+    assert shop.get(f"/deployments/{plan['id']}/log.json?offset=-1").status_code == 400
+
+
+def test_application_version_page_says_where_it_runs_and_ran(shop):
+    html = page(shop, "/applications/shop/versions/1.0.3")
+    where = html[html.index('id="where-title"') : html.index('id="bom-title"')]
+    runs_now = where[: where.index("</p>")]
+    assert 'href="/environments/prod"' in runs_now and "/environments/dev" not in runs_now
+    for deployment in ("demo-4", "demo-5", "demo-6", "demo-7"):
+        assert f'href="/deployments/{deployment}"' in where
+    assert 'href="/applications/shop/matrix"' in where
+    newest = page(shop, "/applications/shop/versions/1.0.8")
+    assert "Runs now in" in newest and 'href="/deployments/demo-10"' in newest
+
+
+def test_packages_are_listed_with_ecosystem_and_licences(shop):
+    html = page(shop, "/packages")
+    table = html[html.index('id="packages"') :]
+    row = table[table.index(">log4j-core<") :].split("</tr>")[0]
+    assert ">maven<" in row and ">Apache-2.0<" in row
+    assert ">2.14.1</a>" in row and ">2.17.1</a>" in row
+    flask = page(shop, "/packages?prefix=fla")
+    assert ">flask<" in flask and ">log4j-core<" not in flask and ">BSD-3-Clause<" in flask
+    purl = "pkg:pypi/flask@3.0.0"
+    details = page(shop, f"/packages/{purl}")
+    about = details[details.index('id="package-details"') :].split("</table>")[0]
+    assert ">pypi<" in about and ">BSD-3-Clause<" in about
+    assert 'href="/packages/pkg:pypi/flask@3.0.3"' in about

@@ -7,9 +7,17 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const vendor = join(here, "..", "app", "web", "static", "vendor");
+// The layered layout of the maps: dagre (its bundle carries graphlib and lodash, whose
+// licences travel with it) and the Cytoscape extension that drives it.
 const files = {
   "cytoscape/dist/cytoscape.min.js": "cytoscape.min.js",
   "cytoscape/LICENSE": "cytoscape.LICENSE",
+  "dagre/dist/dagre.min.js": "dagre.min.js",
+  "dagre/LICENSE": "dagre.LICENSE",
+  "graphlib/LICENSE": "graphlib.LICENSE",
+  "lodash/LICENSE": "lodash.LICENSE",
+  "cytoscape-dagre/cytoscape-dagre.js": "cytoscape-dagre.js",
+  "cytoscape-dagre/LICENSE": "cytoscape-dagre.LICENSE",
 };
 
 mkdirSync(vendor, { recursive: true });

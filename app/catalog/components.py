@@ -64,6 +64,12 @@ def list_versions(
     )
 
 
+def recent_versions(graph: Graph, limit: int = 10) -> list[dict[str, Any]]:
+    """The latest registrations across the catalog, newest first: what pipelines just built."""
+    paging.check(0, limit)
+    return graph.read("catalog/component_recent_versions", limit=limit)
+
+
 def get_version(graph: Graph, name: str, version: str) -> dict[str, Any]:
     rows = graph.read("catalog/component_version", component=name, version=version)
     if not rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.access.scopes import Actor
-from app.core import semver
+from app.core import paging, semver
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_sorted
@@ -135,6 +135,27 @@ def blast_radius(
         "packages": sorted(purls),
         **found,
     }
+
+
+def list_packages(
+    graph: Graph,
+    prefix: str | None = None,
+    offset: int = 0,
+    limit: int = paging.DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The packages the SBOMs brought, by name and ecosystem, with their versions and
+    licences: the way into a package's page without knowing its purl."""
+    return paging.page(
+        lambda skip, take: graph.read("sbom/package_list", prefix=prefix, offset=skip, limit=take),
+        dict,
+        offset,
+        limit,
+    )
+
+
+def details(graph: Graph, purls: list[str]) -> list[dict[str, Any]]:
+    """Name, version, ecosystem and licences of each package, and its other known versions."""
+    return graph.read("sbom/package_details", purls=purls) if purls else []
 
 
 def _no_version(component: str, version: str) -> NotFound:

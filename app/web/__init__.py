@@ -10,7 +10,7 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Serve the catalog's pages at `/` and HTML error pages for every non-API path."""
-    from app.web import errors, maps, pages  # noqa: F401  (their routes join `bp`)
+    from app.web import errors, maps, pages, release  # noqa: F401  (their routes join `bp`)
     from app.web.blueprint import bp
 
     app.register_blueprint(bp)

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from app.errors import Forbidden
 from app.http.context import settings
 
 STATIC = Path(__file__).resolve().parent / "static"
-#: The map library, built by `make install`; pages say how to build it when it is missing.
-CYTOSCAPE = STATIC / "vendor" / "cytoscape.min.js"
+#: The map library and its layered layout, built by `make install`; pages say how to build
+#: them when one is missing.
+MAP_SCRIPTS = tuple(
+    STATIC / "vendor" / name for name in ("cytoscape.min.js", "dagre.min.js", "cytoscape-dagre.js")
+)
 
 bp = Blueprint(
     "web",
@@ -36,7 +39,7 @@ def _open_only_when_reads_are():
 
 @bp.app_context_processor
 def _map_script():
-    return {"map_script_built": CYTOSCAPE.is_file()}
+    return {"map_script_built": all(script.is_file() for script in MAP_SCRIPTS)}
 
 
 @bp.app_template_filter("when")
@@ -45,3 +48,11 @@ def when(text: str | None) -> str:
     if not text:
         return ""
     return str(text).replace("T", " ")[:16]
+
+
+@bp.app_template_global()
+def args_without(*names: str) -> dict[str, str]:
+    """This page's path and query arguments but `names`, for links to the same page with
+    one filter or the page offset changed (the pager, the "now" link)."""
+    kept = {key: value for key, value in request.args.items() if key not in names and value}
+    return {**(request.view_args or {}), **kept}

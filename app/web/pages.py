@@ -9,13 +9,16 @@ from app.catalog import applications, components, environments, search, teams
 from app.core import times
 from app.deploy import deployments
 from app.errors import Invalid
+from app.graph import Graph
 from app.http.context import graph
-from app.reports import maps, reports
+from app.reports import maps, reports, whereabouts
 from app.sbom import packages
 from app.web.blueprint import bp
 
 #: Rows in the lists of the home page and the list pages.
 PAGE = 50
+#: Deployments and registrations on the home page.
+RECENT = 8
 #: Versions offered in the "compare" forms.
 MAX_CHOICES = 500
 
@@ -29,6 +32,8 @@ def index():
         applications=applications.list_applications(g, limit=PAGE),
         environments=environments.list_environments(g, limit=PAGE),
         teams=teams.list_teams(g, limit=PAGE),
+        recent_deployments=deployments.list_deployments(g, limit=RECENT)["items"],
+        recent_versions=components.recent_versions(g, limit=RECENT),
     )
 
 
@@ -43,7 +48,7 @@ def search_page():
 def _list_page(kind: str, list_them) -> str:
     """A page of `kind` by name, filtered by the `prefix` the list's form sends."""
     found = list_them(
-        graph(), prefix=request.args.get("prefix") or None, offset=_int_arg("offset", 0), limit=PAGE
+        graph(), prefix=request.args.get("prefix") or None, offset=int_arg("offset", 0), limit=PAGE
     )
     return render_template("list.html", kind=kind, page=found)
 
@@ -58,12 +63,12 @@ def component_page(name: str):
     g = graph()
     component = components.get(g, name)
     selected = request.args.get("version") or component["latest_version"]
-    neighbourhood = maps.component_map(g, name, depth=_int_arg("depth", 1))
+    neighbourhood = maps.component_map(g, name, depth=int_arg("depth", 1))
     return render_template(
         "component.html",
         component=component,
         owner=teams.get(g, component["owner"]) if component["owner"] else None,
-        versions=components.list_versions(g, name, offset=_int_arg("offset", 0), limit=PAGE),
+        versions=components.list_versions(g, name, offset=int_arg("offset", 0), limit=PAGE),
         selected=selected,
         bom=reports.bom_component_version(g, name, selected) if selected else None,
         whereabouts=reports.where_runs(g, name),
@@ -75,7 +80,7 @@ def component_page(name: str):
 @bp.get("/components/<name>/blast-radius")
 def blast_radius_page(name: str):
     version = request.args.get("version") or None
-    depth = _int_arg("depth", reports.DEFAULT_DEPTH)
+    depth = int_arg("depth", reports.DEFAULT_DEPTH)
     g = graph()
     radius = reports.blast_radius(g, name, version, depth)
     return render_template(
@@ -97,7 +102,7 @@ def application_page(name: str):
     return render_template(
         "application.html",
         application=applications.get(g, name),
-        versions=applications.list_versions(g, name, offset=_int_arg("offset", 0), limit=PAGE),
+        versions=applications.list_versions(g, name, offset=int_arg("offset", 0), limit=PAGE),
     )
 
 
@@ -122,6 +127,7 @@ def application_version_page(name: str, version: str):
         application=applications.get(g, name),
         current=current,
         bom=reports.bom_application_version(g, name, version),
+        whereabouts=whereabouts.application_version(g, name, version),
         graph_map=_linked(maps.application_version_map(g, name, version)),
         predecessor_diff=predecessor_diff,
         choices=[
@@ -148,7 +154,7 @@ def environment_page(name: str):
         "environment.html",
         environment=environment,
         at=at,
-        inventory=reports.inventory(g, name, _utc(at)),
+        inventory=reports.inventory(g, name, utc(at)),
         deployments=deployments.list_deployments(g, environment=name, limit=10)["items"],
         others=[
             e["name"]
@@ -171,34 +177,55 @@ def team_page(name: str):
 
 
 @bp.get("/packages")
-def package_search():
-    """Packages by name and optional version range ("log4j-core", "<2.17.1")."""
+def package_list():
+    """Every package the SBOMs brought, or those called `name` (within a version range:
+    "log4j-core", "<2.17.1") and what contains them."""
     name = request.args.get("name", "").strip()
     if not name:
-        return redirect(url_for("web.index"))
-    radius = packages.blast_radius(
-        graph(), name=name, version_range=request.args.get("range") or None
-    )
-    return render_template("package.html", radius=radius, title=name)
+        found = packages.list_packages(
+            graph(),
+            prefix=request.args.get("prefix") or None,
+            offset=int_arg("offset", 0),
+            limit=PAGE,
+        )
+        return render_template("packages.html", page=found)
+    g = graph()
+    radius = packages.blast_radius(g, name=name, version_range=request.args.get("range") or None)
+    return _package_page(g, radius, name)
 
 
 @bp.get("/packages/<path:purl>")
 def package_page(purl: str):
-    radius = packages.blast_radius(graph(), purl=purl)
-    return render_template("package.html", radius=radius, title=purl)
+    g = graph()
+    return _package_page(g, packages.blast_radius(g, purl=purl), purl)
+
+
+def _package_page(g: Graph, radius: dict, title: str) -> str:
+    return render_template(
+        "package.html", radius=radius, title=title, details=packages.details(g, radius["packages"])
+    )
 
 
 def _linked(graph_map: maps.Map) -> maps.Map:
-    """The map with each node's page, for the interactive map to open on click."""
+    """The map as the page draws it: each node with its page, for the interactive map to
+    open on click, and environments folded into badges on the nodes they run (`badges`:
+    [{environment, version}]) rather than drawn as nodes whose edges cross the layers."""
+    badges: dict[str, list[dict[str, str]]] = {}
+    for edge in graph_map["edges"]:
+        if edge["source"].startswith("env:"):
+            running = (edge.get("range") or "").removeprefix("runs ").strip()
+            badges.setdefault(edge["target"], []).append(
+                {"environment": edge["source"][len("env:") :], "version": running or None}
+            )
+    graph_map["nodes"] = [n for n in graph_map["nodes"] if not n["id"].startswith("env:")]
+    graph_map["edges"] = [e for e in graph_map["edges"] if not e["source"].startswith("env:")]
     for node in graph_map["nodes"]:
-        if node["id"].startswith("env:"):
-            node["url"] = url_for("web.environment_page", name=node["id"][len("env:") :])
-        else:
-            node["url"] = url_for("web.component_page", name=node["id"])
+        node["url"] = url_for("web.component_page", name=node["id"])
+        node["badges"] = sorted(badges.get(node["id"], []), key=lambda b: b["environment"])
     return graph_map
 
 
-def _int_arg(name: str, default: int) -> int:
+def int_arg(name: str, default: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
@@ -208,7 +235,7 @@ def _int_arg(name: str, default: int) -> int:
         raise Invalid(f"{name} must be a whole number", {name: [raw]}) from None
 
 
-def _utc(at: str | None) -> str | None:
+def utc(at: str | None) -> str | None:
     """A time from the page's date-time field, which has no zone: read as UTC."""
     if at is None or times.parse(at) is not None:
         return at
