@@ -1,9 +1,10 @@
 """Deployment engines: what an environment runs to deploy, built as argv lists.
 
-An environment's engine is a kind (`none`, `command`, `helm`) and a configuration
-(checked by `app.catalog.engine_settings`). This module turns a deployment into the exact
-commands to run — nothing here starts a process (that is `app.deploy.runner`), so dry
-runs and tests see precisely what a worker would execute.
+An environment's engine is a kind (`none`, `command`, `helm`, `gitops`) and a
+configuration (checked by `app.catalog.engine_settings`). This module turns a deployment
+into the exact commands to run (a `gitops` engine commits instead: `app.deploy.gitops`) —
+nothing here starts a process (that is `app.deploy.runner`), so dry runs and tests see
+precisely what a worker would execute.
 
 Commands are argv lists handed to the operating system without a shell: a deployment's
 fields reach a `command` engine as `{placeholder}`s replaced inside single arguments, as
@@ -109,28 +110,41 @@ def plan(
         "namespace": environment.get("namespace") or "",
         "deployment_file": deployment_file,
     }
-    passed = {*BASE_ENV, *config.get("inherit_env", [])}
-    env = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
-    env.update({f"MERCATOR_{name.upper()}": value for name, value in fields.items()})
-    env["MERCATOR_COMPONENTS"] = " ".join(
+    fixed = {f"MERCATOR_{name.upper()}": value for name, value in fields.items()}
+    fixed["MERCATOR_COMPONENTS"] = " ".join(
         f"{c['component']}={c['version']}" for c in deployment["components"]
     )
-    env["MERCATOR_BY"] = deployment.get("by") or ""
-    env.update(config.get("env", {}))
-    env.update(config.get("secret_env", {}))
+    fixed["MERCATOR_BY"] = deployment.get("by") or ""
+    env = process_env(config, worker_env, fixed)
     timeout = float(config.get("timeout", DEFAULT_TIMEOUT))
     if kind == "none":
         commands: list[list[str]] = []
     elif kind == "command":
         commands = [[_fill(arg, fields) for arg in config["command"]]]
-    else:
+    elif kind == "helm":
         commands = helm_commands(config, deployment, timeout)
         if not commands:
             raise Invalid(
                 "none of the deployed component versions has a Helm chart to install",
                 {"components": [c["component"] for c in deployment["components"]]},
             )
+    else:
+        raise ValueError(f"a {kind} engine runs no plan of commands (see app.deploy.gitops)")
     return Plan(kind, commands, env, timeout, config.get("working_dir"), secrets(config))
+
+
+def process_env(
+    config: dict[str, Any], worker_env: dict[str, str], fixed: dict[str, str]
+) -> dict[str, str]:
+    """The environment an engine's processes get: BASE_ENV and `inherit_env` from the
+    worker's own, then `fixed` (what Mercator sets), then the configuration's `env` and
+    `secret_env`."""
+    passed = {*BASE_ENV, *config.get("inherit_env", [])}
+    env = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
+    env.update(fixed)
+    env.update(config.get("env", {}))
+    env.update(config.get("secret_env", {}))
+    return env
 
 
 def _fill(argument: str, fields: dict[str, str]) -> str:
