@@ -151,9 +151,12 @@ def _askpass(folder: str, variable: str) -> str:
 
 
 def _last_line(output: str, args: tuple[str, ...]) -> str:
-    """Why a git command failed, in git's words (its last line of output)."""
+    """Why a git command failed, in git's words: its last `fatal:`/`error:` line, or the
+    refused ref of a push (`!` in --porcelain), else its last line."""
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    return f"git {args[0]} failed: {lines[-1] if lines else 'no output'}"
+    said = [line for line in lines if line.startswith(("fatal:", "error:", "!"))]
+    why = (said or lines or ["no output"])[-1]
+    return f"git {args[0]} failed: {' '.join(why.split())}"
 
 
 def writer_for(config: dict[str, Any], component: str) -> dict[str, Any]:
