@@ -3,6 +3,7 @@ it play the people and the controller. Nothing of git is mocked."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import threading
@@ -13,6 +14,7 @@ import pytest
 from app.deploy import gitops, kubernetes_sync
 from app.deploy.worker import Worker
 from tests.catalog import counts, put_environment, register
+from tests.test_cli_deploy import mercator  # noqa: F401 (a fixture)
 from tests.test_deploy_run import FAST, execute, full_log, running, set_engine, wait_for
 from tests.test_http_basics import assert_error_shape
 
@@ -496,3 +498,21 @@ def test_on_observed_times_out_when_the_cluster_never_runs_it(shop, graph, remot
     assert "not seen running the pushed versions in 1 s" in done["reason"]
     assert done["commit"] == head(remote)  # pushed, and said so
     assert running(shop, "prod") == {}
+
+
+def test_the_cli_sets_a_gitops_engine_shows_its_diff_and_deploys(shop, remote, mercator):  # noqa: F811
+    config = {
+        "repository": str(remote),
+        "path": "overlays/prod",
+        "default": {"format": "kustomize", "file": "kustomization.yaml", "name": "reg/{component}"},
+    }
+    shown = mercator("env", "set-engine", "prod", "gitops", "--config", json.dumps(config))
+    assert "gitops" in shown.stdout
+    before = head(remote)
+    plan = mercator("deploy", "shop", "1.0.2", "--to", "prod", "--dry-run").stdout
+    assert plan.startswith(f"# engine gitops: {remote} branch main, success on_push")
+    assert "# - payment: 1.0.0 → 1.1.0\n" in plan
+    assert "+    newTag: 1.1.0\n" in plan and head(remote) == before
+    mercator("deploy", "shop", "1.0.2", "--to", "prod", "--wait")
+    assert "newTag: 1.1.0" in remote_file(remote, "overlays/prod/kustomization.yaml")
+    assert running(shop, "prod") == {"payment": "1.1.0", "cart": "3.1.0"}

@@ -95,7 +95,7 @@ class _Git:
         }
         if "password_env" in config:
             fixed["GIT_ASKPASS"] = _askpass(folder, config["password_env"])
-            fixed["MERCATOR_GIT_USERNAME"] = config.get("username", "mercator")
+            fixed["GITOPS_USERNAME"] = config.get("username", "mercator")
         self.env = engines.process_env(config, worker_env, fixed)
         self.checkout = os.path.join(folder, "repository")
 
@@ -142,7 +142,7 @@ def _askpass(folder: str, variable: str) -> str:
         file.write(
             "#!/bin/sh\n"
             'case "$1" in\n'
-            '  Username*) printf "%s\\n" "$MERCATOR_GIT_USERNAME" ;;\n'
+            '  Username*) printf "%s\\n" "$GITOPS_USERNAME" ;;\n'
             f'  *) printf "%s\\n" "${variable}" ;;\n'
             "esac\n"
         )
