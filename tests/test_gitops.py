@@ -13,6 +13,7 @@ import pytest
 
 from app.deploy import gitops, kubernetes_sync
 from app.deploy.worker import Worker
+from app.errors import Invalid
 from tests.catalog import counts, put_environment, register
 from tests.test_cli_deploy import mercator  # noqa: F401 (a fixture)
 from tests.test_deploy_run import FAST, execute, full_log, running, set_engine, wait_for
@@ -516,3 +517,26 @@ def test_the_cli_sets_a_gitops_engine_shows_its_diff_and_deploys(shop, remote, m
     mercator("deploy", "shop", "1.0.2", "--to", "prod", "--wait")
     assert "newTag: 1.1.0" in remote_file(remote, "overlays/prod/kustomization.yaml")
     assert running(shop, "prod") == {"payment": "1.1.0", "cart": "3.1.0"}
+
+
+def test_yaml_values_are_spliced_in_their_own_quoting_and_odd_files_are_refused():
+    from app.deploy import yaml_edit
+
+    text = "a:\n  s: \"x\\\"y\"  # double\n  p: plain\n  q: 'it''s'\n  gone: 1\n  b: |\n    block\n"
+    edited = yaml_edit.set_values(
+        text,
+        [
+            (("a", "s"), 'new"one'),
+            (("a", "p"), "1.10"),
+            (("a", "q"), "ok's"),
+            (("a", "gone"), yaml_edit.REMOVE),
+        ],
+        "f.yaml",
+    )
+    assert edited == (
+        'a:\n  s: "new\\"one"  # double\n  p: "1.10"\n  q: \'ok\'\'s\'\n  b: |\n    block\n'
+    )  # a plain 1.10 would read as a number: it is quoted
+    with pytest.raises(Invalid, match="block scalar"):
+        yaml_edit.set_values(text, [(("a", "b"), "x")], "f.yaml")
+    with pytest.raises(Invalid, match="no a.c to set"):
+        yaml_edit.set_values(text, [(("a", "c", "d"), "x")], "f.yaml")

@@ -239,35 +239,34 @@ def _path(dotted: str) -> tuple[str | int, ...]:
 
 def edit(checkout: str, config: dict[str, Any], deployment: dict[str, Any]) -> list[Change]:
     """Set every deployed component's values in the checkout's files; the changes made
-    (none when the files declare these versions already). Files are written only when
-    their text changes."""
+    (none when the files declare these versions already). Each file is parsed once, edited
+    in one pass, and written only when its text changes."""
     base = config.get("path", "")
     texts: dict[str, str] = {}
-    originals: dict[str, str] = {}
+    documents: dict[str, Any] = {}
+    wanted: dict[str, list[tuple[tuple, Any]]] = {}
     changes: list[Change] = []
     for member in deployment["components"]:
         writer = writer_for(config, member["component"])
         relative = os.path.normpath(os.path.join(base, writer["file"]))
         if relative not in texts:
-            full = os.path.join(checkout, relative)
             try:
-                with open(full, encoding="utf-8", newline="") as file:
-                    texts[relative] = originals[relative] = file.read()
+                with open(os.path.join(checkout, relative), encoding="utf-8", newline="") as file:
+                    texts[relative] = file.read()
             except FileNotFoundError as exc:
                 raise Invalid(
                     f"the repository has no file {relative} on its branch", {"file": [relative]}
                 ) from exc
-        document = yaml_edit.load(texts[relative], relative)
-        for path, key, value in _targets(writer, member, document, relative):
-            before = _current(document, path)
+            documents[relative] = yaml_edit.load(texts[relative], relative)
+        for path, key, value in _targets(writer, member, documents[relative], relative):
+            before = _current(documents[relative], path)
             after = None if value is yaml_edit.REMOVE else value
-            if before == after:
-                continue
-            texts[relative] = yaml_edit.set_value(texts[relative], path, value, relative)
-            document = yaml_edit.load(texts[relative], relative)
-            changes.append(Change(member["component"], relative, key, before, after))
-    for relative, text in texts.items():
-        if text != originals[relative]:
+            if before != after:
+                wanted.setdefault(relative, []).append((path, value))
+                changes.append(Change(member["component"], relative, key, before, after))
+    for relative, values in wanted.items():
+        text = yaml_edit.set_values(texts[relative], values, relative, documents[relative])
+        if text != texts[relative]:
             with open(os.path.join(checkout, relative), "w", encoding="utf-8", newline="") as file:
                 file.write(text)
     return changes

@@ -51,10 +51,35 @@ def shown(path: Path) -> str:
     return ".".join(str(part) for part in path)
 
 
-def set_value(text: str, path: Path, value: Any, where: str) -> str:
-    """`text` with the scalar at `path` set to the string `value` (or removed, REMOVE);
-    the parent of `path` must exist. Unchanged text when it holds that value already."""
-    document = load(text, where)
+def set_values(
+    text: str, changes: Sequence[tuple[Path, Any]], where: str, document: Any = None
+) -> str:
+    """`text` with each scalar at a path set to its string value (or removed: REMOVE);
+    the parent of each path must exist. `document` is `text` loaded already, when the
+    caller has it. All splices are found on the one parse and applied from the end, then
+    the result is parsed once to check it."""
+    document = load(text, where) if document is None else document
+    lines = _line_starts(text)
+    splices = [
+        (start, index, end, new)
+        for index, (path, value) in enumerate(changes)
+        for start, end, new in _splice(text, document, lines, path, value, where)
+    ]
+    splices.sort()
+    for (_, _, end, _), (start, _, _, _) in zip(splices, splices[1:], strict=False):
+        if start < end:
+            raise Invalid(f"{where}: two changes to the same value", {"file": [where]})
+    edited = text
+    for start, _, end, new in reversed(splices):
+        edited = edited[:start] + new + edited[end:]
+    if edited != text:
+        _check(document, edited, changes, where)
+    return edited
+
+
+def _splice(text, document, lines, path: Path, value: Any, where: str):
+    """[(start, end, replacement)] that sets `path` to `value` in `text` (none when it
+    holds that value already)."""
     try:
         parent = lookup(document, path[:-1])
     except (KeyError, IndexError, TypeError) as exc:
@@ -69,28 +94,21 @@ def set_value(text: str, path: Path, value: Any, where: str) -> str:
         )
     present = key in parent if isinstance(parent, CommentedMap) else key < len(parent)
     if present and parent[key] == value or not present and value is REMOVE:
-        return text
+        return []
     if present and isinstance(parent[key], CommentedMap | CommentedSeq):
         raise Invalid(
             f"{where}: {shown(path)} is a mapping or list, not a value", {"key": [shown(path)]}
         )
     flow = parent.fa.flow_style()
-    lines = _line_starts(text)
     if value is REMOVE:
-        edited = _remove(text, parent, key, lines, flow, where, path)
-    elif not present:
-        edited = _add(text, parent, key, value, lines, flow, where, path)
-    elif parent[key] is None:
-        edited = _fill_empty(text, parent, key, value, lines, where, path)
-    else:
-        line, column = (
-            parent.lc.value(key) if isinstance(parent, CommentedMap) else parent.lc.item(key)
-        )
-        start = lines[line] + column
-        end = scalar_end(text, start, flow)
-        edited = text[:start] + render(value, text[start], flow) + text[end:]
-    _check(text, edited, path, value, where)
-    return edited
+        return [_remove(text, parent, key, lines, flow, where, path)]
+    if not present:
+        return [_add(text, parent, key, value, lines, flow, where, path)]
+    if parent[key] is None:
+        return [_fill_empty(text, parent, key, value, lines, where, path)]
+    line, column = parent.lc.value(key) if isinstance(parent, CommentedMap) else parent.lc.item(key)
+    start = lines[line] + column
+    return [(start, scalar_end(text, start, flow), render(value, text[start], flow))]
 
 
 def _line_starts(text: str) -> list[int]:
@@ -190,7 +208,7 @@ def _remove(text, parent, key, lines, flow, where, path) -> str:
             f"{where}: {shown(path)} is the first key of a list item; it is not removed in place",
             {"key": [shown(path)]},
         )
-    return text[: lines[line]] + text[_line_end(text, value_end) :]
+    return lines[line], _line_end(text, value_end), ""
 
 
 def _add(text, parent, key, value, lines, flow, where, path) -> str:
@@ -219,7 +237,7 @@ def _add(text, parent, key, value, lines, flow, where, path) -> str:
     new_line = (
         f"{prefix}{' ' * column}{render(str(key), '', False)}: {render(value, '', False)}{newline}"
     )
-    return text[:insert_at] + new_line + text[insert_at:]
+    return insert_at, insert_at, new_line
 
 
 def _fill_empty(text, parent, key, value, lines, where, path) -> str:
@@ -227,7 +245,7 @@ def _fill_empty(text, parent, key, value, lines, where, path) -> str:
     colon = text.find(":", lines[line] + column + len(str(key)))
     if colon < 0 or colon >= _line_end(text, lines[line] + column):
         raise Invalid(f"{where}: {shown(path)} cannot be set in place", {"key": [shown(path)]})
-    return text[: colon + 1] + " " + render(value, "", False) + text[colon + 1 :]
+    return colon + 1, colon + 1, " " + render(value, "", False)
 
 
 def plain(node: Any) -> Any:
@@ -239,17 +257,19 @@ def plain(node: Any) -> Any:
     return node
 
 
-def _check(before: str, after: str, path: Path, value: Any, where: str) -> None:
-    """The edited text must read as the original with exactly this change."""
-    expected = plain(load(before, where))
-    parent = lookup(expected, path[:-1])
-    if value is REMOVE:
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = value
+def _check(document: Any, after: str, changes: Sequence[tuple[Path, Any]], where: str) -> None:
+    """The edited text must read as the original with exactly these changes."""
+    expected = plain(document)
+    for path, value in changes:
+        parent = lookup(expected, path[:-1])
+        if value is REMOVE:
+            if path[-1] in parent:
+                del parent[path[-1]]
+        else:
+            parent[path[-1]] = value
     if plain(load(after, where)) != expected:
         raise Invalid(
-            f"{where}: {shown(path)} could not be changed without changing anything else; "
-            "edit the file by hand once",
-            {"key": [shown(path)]},
+            f"{where}: {', '.join(shown(path) for path, _ in changes)} could not be changed "
+            "without changing anything else; edit the file by hand once",
+            {"file": [where]},
         )
