@@ -139,7 +139,7 @@ def kubernetes(
     covered = {component for row in confirmed for component in row["components"]}
     recorded_moves = [m for m in moved if m["component"] not in covered]
     deployment_id = None
-    if recorded_moves:
+    if recorded_moves and not dry_run:
         recorded, _ = deployments.record(
             graph,
             {
