@@ -353,7 +353,7 @@ def deploy(
         report(f"gitops: {git.scrub(config['repository'])} branch {branch}\n")
         _clone(git, config, folder)
         for attempt in range(1, attempts + 1):
-            changes = _edit_logged(git, config, deployment, report)
+            changes = _edit_logged(git, config, deployment)
             if not changes:
                 _, head = git("rev-parse", "HEAD")
                 report("nothing to change: the branch declares these versions already\n")
@@ -390,7 +390,8 @@ def deploy(
     raise AssertionError("unreachable: every attempt returns")
 
 
-def _edit_logged(git: _Git, config, deployment, report) -> list[Change]:
+def _edit_logged(git: _Git, config: dict[str, Any], deployment: dict[str, Any]) -> list[Change]:
+    """Edit the checkout; its diff goes to the log."""
     changes = edit(git.checkout, config, deployment)
     if changes:
         git("diff", "--no-color")
@@ -403,14 +404,12 @@ def preview(
     """What a deployment would commit, without committing: the changes and the diff (a dry
     run). The repository is cloned into a temporary folder; git's refusal is a 400 naming
     the repository."""
-    log: list[str] = []
 
-    def collect(text: str, dropped: int = 0) -> bool:
-        log.append(text)
-        return False
+    def ignore(text: str, dropped: int = 0) -> bool:
+        return False  # no log to write: the answer holds what matters
 
     with tempfile.TemporaryDirectory(prefix="mercator-gitops-") as folder:
-        git = _Git(config, folder, worker_env, collect, threading.Event(), 1.0)
+        git = _Git(config, folder, worker_env, ignore, threading.Event(), 1.0)
         try:
             _clone(git, config, folder)
             changes = edit(git.checkout, config, deployment)
