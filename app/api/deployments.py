@@ -102,6 +102,11 @@ class DeploymentDetail(Deployment):
     heartbeat_at = Str(allow_none=True, metadata={"description": "Its worker's last heartbeat"})
     exit_code = fields.Integer(allow_none=True)
     reason = Str(allow_none=True, metadata={"description": "Why it ended as it did"})
+    commit = Str(allow_none=True, metadata={"description": "gitops: the commit it pushed"})
+    observed_at = Str(
+        allow_none=True, metadata={"description": "gitops: when the cluster was seen running it"}
+    )
+    observed_by = Str(allow_none=True, metadata={"description": "gitops: who saw it (sync)"})
     cancel_requested = fields.Boolean()
     log_size = fields.Integer(metadata={"description": "Characters of log the engine wrote"})
     ahead = fields.List(
@@ -126,6 +131,15 @@ class DryRun(ma.Schema):
     env = fields.Dict(keys=Str(), values=Str(), metadata={"description": "Secrets as ***"})
     timeout = fields.Float()
     deployment = fields.Dict(metadata={"description": "The deployment file's content"})
+    repository = Str(metadata={"description": "gitops: the repository it would push to"})
+    branch = Str(metadata={"description": "gitops: its branch"})
+    path = Str(metadata={"description": "gitops: the folder the files are in"})
+    success = Str(metadata={"description": "gitops: on_push or on_observed"})
+    changes = fields.List(
+        fields.Dict(), metadata={"description": "gitops: {component, file, key, before, after}"}
+    )
+    message = Str(allow_none=True, metadata={"description": "gitops: the commit message"})
+    diff = Str(metadata={"description": "gitops: the diff it would commit (empty: no change)"})
 
 
 class LogArgs(ma.Schema):

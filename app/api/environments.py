@@ -38,7 +38,10 @@ class EngineIn(ma.Schema):
     kind = Str(
         required=True,
         validate=validate.OneOf(engine_settings.KINDS),
-        metadata={"description": "none (record only), command (a command template) or helm"},
+        metadata={
+            "description": "none (record only), command (a command template), helm, or "
+            "gitops (commits the versions to a Git repository)"
+        },
     )
     config = fields.Dict(
         keys=Str(),
@@ -48,7 +51,11 @@ class EngineIn(ma.Schema):
             "description": "command: {command: [argv with {placeholders}], env, secret_env, "
             "inherit_env, timeout, working_dir}; helm: {helm, kube_context, namespace, "
             "chart_prefix, release_prefix, extra_args, env, secret_env, inherit_env, "
-            "timeout}. secret_env values are never shown again (***) and are scrubbed "
+            "timeout}; gitops: {repository, branch, path, components: {name: {format: "
+            "kustomize|helm|yaml, file, ...}}, default, author_name, author_email, message, "
+            "username, password_env, env, secret_env, inherit_env, success: on_push|"
+            "on_observed, observe_timeout, push_attempts, timeout} (docs/deploy.md). "
+            "secret_env values are never shown again (***) and are scrubbed "
             "from logs.",
             "example": {"command": ["./deploy.sh", "{version}"], "timeout": 600},
         },
@@ -107,6 +114,13 @@ class SyncReport(ma.Schema):
     ambiguous = fields.List(fields.Dict())
     not_running = fields.List(
         fields.Dict(), metadata={"description": "In the inventory, but no workload runs its image"}
+    )
+    observed = fields.List(
+        Str(),
+        metadata={
+            "description": "gitops deployments waiting for the cluster that it now runs: "
+            "their workers end them succeeded"
+        },
     )
     deployment = Str(
         allow_none=True, metadata={"description": "The deployment that recorded what moved"}

@@ -131,6 +131,17 @@ def _print_plan(plan: dict[str, Any], output: str) -> None:
     if output == "json":
         click.echo(as_json(plan))
         return
+    if plan["engine"] == "gitops":
+        click.echo(
+            f"# engine gitops: {plan['repository']} branch {plan['branch']}, success "
+            f"{plan['success']}; nothing was committed"
+        )
+        if not plan["changes"]:
+            click.echo("# nothing to change: the branch declares these versions already")
+            return
+        click.echo("".join(f"# {line}\n" for line in plan["message"].splitlines()), nl=False)
+        click.echo(plan["diff"], nl=False)
+        return
     click.echo(f"# engine {plan['engine']}, timeout {plan['timeout']:g} s; nothing was run")
     for name, value in plan["env"].items():
         if name.startswith("MERCATOR_") or value == engine_settings.REDACTED:
@@ -314,7 +325,7 @@ def env_set_engine(
     output: str,
     **options: Any,
 ) -> None:
-    """Set environment NAME's deployment engine KIND: none, command or helm.
+    """Set environment NAME's deployment engine KIND: none, command, helm or gitops.
 
     \b
     command: COMMAND is the argv run for each deployment (put it after --), e.g.
@@ -323,6 +334,8 @@ def env_set_engine(
     {cluster} {namespace} {deployment_file}; the same reach it as MERCATOR_* variables,
     and MERCATOR_DEPLOYMENT_FILE names a JSON file with the whole deployment.
     helm: `helm upgrade --install` per component version with a chart.
+    gitops: commits the versions to a Git repository; its configuration is --config JSON
+    (repository, branch, path, components, ...: docs/deploy.md).
     """
     if config_json is not None:
         try:

@@ -15,7 +15,7 @@ from typing import Any
 from app.access.scopes import Actor
 from app.catalog import applications, engine_settings
 from app.core import naming, paging, records, times
-from app.deploy import engines
+from app.deploy import engines, gitops
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 
@@ -222,24 +222,32 @@ def enqueue(
         if dry_run:
             row = tx.single("deploy/work", id=request["id"])
             kind, config = engines.configured(row["environment"])
-            document = engines.document(row)
-            plan = engines.plan(kind, config, document, "<deployment file>", dict(os.environ))
-            raise _DryRun({**plan.shown(), "deployment": document})
+            raise _DryRun(kind, config, engines.document(row))
         return request["id"], True
 
     try:
         deployment_id, created = graph.write_tx(work)
-    except _DryRun as outcome:
-        return outcome.plan, False
+    except _DryRun as dry:
+        return dry.shown(), False
     return get(graph, deployment_id), created
 
 
 class _DryRun(Exception):
-    """Ends a dry run's transaction (so it rolls back) carrying what would have run."""
+    """Ends a dry run's transaction (so it rolls back) carrying what it would run."""
 
-    def __init__(self, plan: dict[str, Any]) -> None:
+    def __init__(self, kind: str, config: dict[str, Any], document: dict[str, Any]) -> None:
         super().__init__("dry run")
-        self.plan = plan
+        self.kind, self.config, self.document = kind, config, document
+
+    def shown(self) -> dict[str, Any]:
+        """What the engine would do: the commands, or for gitops the diff it would commit
+        (its repository is cloned for that, after the transaction has ended)."""
+        if self.kind == "gitops":
+            return gitops.preview(self.config, self.document, dict(os.environ))
+        plan = engines.plan(
+            self.kind, self.config, self.document, "<deployment file>", dict(os.environ)
+        )
+        return {**plan.shown(), "deployment": self.document}
 
 
 def cancel(graph: Graph, deployment_id: str, *, actor: Actor | None = None) -> dict[str, Any]:
@@ -342,8 +350,18 @@ def _refuse_different(
 
 
 #: What a deployment run by an engine adds: when it was queued, the worker that claimed it
-#: and its last heartbeat, the engine's exit code, and why it ended as it did.
-RUN_FIELDS = ("queued_at", "worker", "heartbeat_at", "exit_code", "reason")
+#: and its last heartbeat, the engine's exit code, and why it ended as it did; for a gitops
+#: engine the commit it pushed, and who saw the cluster run it, when.
+RUN_FIELDS = (
+    "queued_at",
+    "worker",
+    "heartbeat_at",
+    "exit_code",
+    "reason",
+    "commit",
+    "observed_at",
+    "observed_by",
+)
 #: Characters of a deployment's log kept in the graph: the last 1 MiB of ASCII output.
 LOG_KEEP = 1024 * 1024
 #: Largest log offset asked for: Neo4j's integers are 64-bit (a larger one would fail the

@@ -1,9 +1,10 @@
 """Deployment engines: what an environment runs to deploy, built as argv lists.
 
-An environment's engine is a kind (`none`, `command`, `helm`) and a configuration
-(checked by `app.catalog.engine_settings`). This module turns a deployment into the exact
-commands to run — nothing here starts a process (that is `app.deploy.runner`), so dry
-runs and tests see precisely what a worker would execute.
+An environment's engine is a kind (`none`, `command`, `helm`, `gitops`) and a
+configuration (checked by `app.catalog.engine_settings`). This module turns a deployment
+into the exact commands to run (a `gitops` engine commits instead: `app.deploy.gitops`) —
+nothing here starts a process (that is `app.deploy.runner`), so dry runs and tests see
+precisely what a worker would execute.
 
 Commands are argv lists handed to the operating system without a shell: a deployment's
 fields reach a `command` engine as `{placeholder}`s replaced inside single arguments, as
@@ -131,14 +132,13 @@ def plan(
     }
     secret_values = secrets(config)
     hidden = _scrubbed(config, secret_values)
-    passed = {*BASE_ENV, *config.get("inherit_env", [])}
-    inherited = {name: worker_env[name] for name in sorted(passed) if name in worker_env}
+    inherited = inherited_env(config, worker_env)
     own = {f"MERCATOR_{name.upper()}": value for name, value in fields.items()}
     own["MERCATOR_COMPONENTS"] = " ".join(
         f"{c['component']}={c['version']}" for c in deployment["components"]
     )
     own["MERCATOR_BY"] = deployment.get("by") or ""
-    env = {**inherited, **own, **config.get("env", {}), **config.get("secret_env", {})}
+    env = process_env(config, worker_env, own)
     shown_env = {
         **dict.fromkeys(inherited, INHERITED),
         **own,
@@ -171,6 +171,8 @@ def _commands(
         return []
     if kind == "command":
         return [[_fill(arg, fields) for arg in config["command"]]]
+    if kind != "helm":
+        raise ValueError(f"a {kind} engine runs no plan of commands (see app.deploy.gitops)")
     commands = helm_commands(config, deployment, timeout)
     if not commands:
         raise Invalid(
@@ -197,6 +199,26 @@ def _scrubbed(config: dict[str, Any], secret_values: list[str]) -> dict[str, Any
     if "secret_env" in config:
         hidden["secret_env"] = {name: REDACTED for name in config["secret_env"]}
     return hidden
+
+
+def inherited_env(config: dict[str, Any], worker_env: dict[str, str]) -> dict[str, str]:
+    """What an engine's processes take from the worker's own environment: BASE_ENV and
+    the configuration's `inherit_env`, nothing else."""
+    passed = {*BASE_ENV, *config.get("inherit_env", [])}
+    return {name: worker_env[name] for name in sorted(passed) if name in worker_env}
+
+
+def process_env(
+    config: dict[str, Any], worker_env: dict[str, str], fixed: dict[str, str]
+) -> dict[str, str]:
+    """The environment an engine's processes get: what they inherit, then `fixed` (what
+    Mercator sets), then the configuration's `env` and `secret_env`."""
+    return {
+        **inherited_env(config, worker_env),
+        **fixed,
+        **config.get("env", {}),
+        **config.get("secret_env", {}),
+    }
 
 
 def _fill(argument: str, fields: dict[str, str]) -> str:

@@ -7,6 +7,10 @@ by repository and tag (the tag being the version, with or without a leading `v`)
 - versions that run but the catalog places elsewhere (catalog says X, Y runs) are
   recorded as one succeeded deployment `by` "sync", through the same recording as any
   deployment, so the inventory follows its usual rule;
+- a gitops deployment to this environment that waits for the cluster (success rule
+  `on_observed`) and whose every version now runs — by digest, when it has one — is
+  marked observed, and its worker ends it succeeded; the versions it covers are then not
+  recorded again as a "sync" deployment;
 - images no component version is known by are reported as unknown, components running
   two versions at once (a rollout in progress) as conflicting (not recorded), and
   components the catalog places here whose image no workload runs as not running.
@@ -118,6 +122,7 @@ def kubernetes(
         for row in graph.read("deploy/sync_match_images", images=list(images.values()))
     }
     observed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    by_digest: set[tuple[str, str]] = set()
     unknown, ambiguous = [], []
     for container in containers:
         found, how = matches[container["image"]]
@@ -129,6 +134,8 @@ def kubernetes(
             observed[found[0]["component"]][found[0]["version"]].append(
                 f"{container['workload']} ({how})"
             )
+            if how == "digest":
+                by_digest.add((found[0]["component"], found[0]["version"]))
     catalog = graph.read("deploy/sync_catalog_images", environment=environment)
     catalog_version = {row["component"]: row["version"] for row in catalog}
     running_repositories = {image["repository"] for image in images.values()}
@@ -156,15 +163,18 @@ def kubernetes(
         and row["image"]
         and row["image"] not in running_repositories
     ]
+    confirmed = [] if dry_run else _confirm_awaiting(graph, environment, observed, by_digest, by)
+    covered = {component for row in confirmed for component in row["components"]}
+    recorded_moves = [m for m in moved if m["component"] not in covered]
     deployment_id = None
-    if moved and not dry_run:
+    if recorded_moves and not dry_run:
         recorded, _ = deployments.record(
             graph,
             {
                 "environment": environment,
                 "status": "succeeded",
                 "components": [
-                    {"component": m["component"], "version": m["running"]} for m in moved
+                    {"component": m["component"], "version": m["running"]} for m in recorded_moves
                 ],
                 "by": by,
                 "engine": ENGINE,
@@ -182,5 +192,25 @@ def kubernetes(
         "ambiguous": ambiguous,
         "not_running": not_running,
         "deployment": deployment_id,
+        "observed": [row["id"] for row in confirmed],
         "dry_run": dry_run,
     }
+
+
+def _confirm_awaiting(
+    graph: Graph,
+    environment: str,
+    observed: dict[str, dict[str, list[str]]],
+    by_digest: set[tuple[str, str]],
+    by: str,
+) -> list[dict[str, Any]]:
+    """Mark observed the gitops deployments waiting for what the cluster now runs."""
+    running = [
+        {"component": c, "version": v, "by_digest": (c, v) in by_digest}
+        for c, versions in observed.items()
+        if len(versions) == 1
+        for v in versions
+    ]
+    if not running:
+        return []
+    return graph.write("deploy/sync_observed", environment=environment, observed=running, by=by)

@@ -42,6 +42,8 @@ class Outcome:
     status: str
     exit_code: int | None = None
     reason: str | None = None
+    #: The commit a gitops engine pushed (or found already declaring the versions).
+    commit: str | None = None
 
 
 Report = Callable[..., bool]

@@ -31,8 +31,9 @@ import time
 import uuid
 from typing import Any
 
+from app.catalog import engine_settings
 from app.config import WorkerSettings
-from app.deploy import deployments, engines, runner
+from app.deploy import deployments, engines, gitops, runner
 from app.errors import MercatorError, NotFound
 from app.graph import Graph, Tx
 
@@ -112,14 +113,28 @@ class Worker:
             kind, config = engines.configured(row["environment"])
             sink.secret_values = engines.secrets(config)
             with tempfile.TemporaryDirectory(prefix="mercator-deploy-") as folder:
-                path = os.path.join(folder, "deployment.json")
                 document = engines.document(row)
-                with open(path, "w", encoding="utf-8") as file:
-                    json.dump(document, file, indent=2)
-                plan = engines.plan(kind, config, document, path, dict(os.environ))
-                outcome = runner.run(
-                    plan, sink.write, self.settings.heartbeat_interval, halt=self.halt
-                )
+                if kind == "gitops":
+                    outcome = gitops.deploy(
+                        config,
+                        document,
+                        sink.write,
+                        folder,
+                        dict(os.environ),
+                        self.halt,
+                        self.settings.heartbeat_interval,
+                    )
+                else:
+                    path = os.path.join(folder, "deployment.json")
+                    with open(path, "w", encoding="utf-8") as file:
+                        json.dump(document, file, indent=2)
+                    plan = engines.plan(kind, config, document, path, dict(os.environ))
+                    outcome = runner.run(
+                        plan, sink.write, self.settings.heartbeat_interval, halt=self.halt
+                    )
+            observe = kind == "gitops" and config.get("success") == "on_observed"
+            if observe and outcome.status == "succeeded":
+                outcome = self._observe(deployment_id, config, outcome, sink)
         except MercatorError as exc:
             sink.write(f"{exc.message}\n")
             outcome = runner.Outcome("failed", None, exc.message)
@@ -130,6 +145,32 @@ class Worker:
         self.graph.write_tx(lambda tx: self._finish(tx, deployment_id, outcome))
         return outcome.status
 
+    def _observe(
+        self, deployment_id: str, config: dict[str, Any], pushed: runner.Outcome, sink: _LogSink
+    ) -> runner.Outcome:
+        """Wait until `sync kubernetes` sees the cluster run the pushed versions (it sets
+        the deployment's observed_at), heartbeating meanwhile; timed out after the
+        engine's `observe_timeout`. Cancelling (or the worker stopping) ends only the
+        wait: the commit stays pushed."""
+        timeout = float(config.get("observe_timeout", engine_settings.DEFAULT_TIMEOUT))
+        self.graph.write("deploy/await_observation", id=deployment_id, worker=self.id)
+        sink.write(f"waiting up to {timeout:g} s for the cluster to run {pushed.commit}\n")
+        deadline = time.monotonic() + timeout
+        while True:
+            sink.flush()
+            if sink.observed:
+                sink.write(f"observed running by {sink.observed}\n")
+                return pushed
+            if sink.cancelled:
+                return runner.Outcome("cancelled", None, "cancelled on request", pushed.commit)
+            if self.halt.is_set():
+                return runner.Outcome("failed", None, runner.ABANDONED, pushed.commit)
+            if time.monotonic() >= deadline:
+                reason = f"the cluster was not seen running the pushed versions in {timeout:g} s"
+                sink.write(reason + "\n")
+                return runner.Outcome("timed_out", None, reason, pushed.commit)
+            self.halt.wait(min(self.settings.heartbeat_interval, deadline - time.monotonic()))
+
     def _finish(self, tx: Tx, deployment_id: str, outcome: runner.Outcome) -> None:
         row = tx.single(
             "deploy/finish",
@@ -138,6 +179,7 @@ class Worker:
             status=outcome.status,
             exit_code=outcome.exit_code,
             reason=outcome.reason,
+            commit=outcome.commit,
         )
         if row is None:
             log.warning("deployment %s was no longer ours to finish", deployment_id)
@@ -189,6 +231,8 @@ class _LogSink:
         self._pending = ""
         self._skipped = 0
         self._cancel = False
+        #: Who saw the cluster run what a gitops engine pushed, and when (None: not yet).
+        self.observed: str | None = None
 
     def write(self, text: str, dropped: int = 0) -> bool:
         """Take more output, write what is complete; returns whether a cancel was asked.
@@ -226,6 +270,11 @@ class _LogSink:
             return
         self._skipped = 0
         self._cancel = bool(rows and rows[0]["cancel_requested"])
+        self.observed = rows[0]["observed"] if rows else None
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel
 
 
 class WorkerPool:

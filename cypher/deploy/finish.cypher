@@ -1,17 +1,18 @@
 // Purpose: end running deployment $id of worker $worker with $status (succeeded, failed,
-//          cancelled, timed_out), its exit code and why. The inventory moves separately, in
-//          the same transaction, for a succeeded one (deploy/move_runs).
-// Parameters: $id, $worker, $status (strings), $exit_code (integer or null), $reason
-//             (string or null)
+//          cancelled, timed_out), its exit code, why, and the commit a gitops engine
+//          pushed. The inventory moves separately, in the same transaction, for a
+//          succeeded one (deploy/move_runs).
+// Parameters: $id, $worker, $status (strings), $exit_code (integer or null), $reason,
+//             $commit (strings or null)
 // Returns: environment, finished_at, components ([{component, version}] deployed) — no row
 //          when the deployment is no longer this worker's (e.g. swept as abandoned)
-// :param {id: 'demo-10', worker: 'host-1234-0', status: 'succeeded', exit_code: 0, reason: null}
+// :param {id: 'demo-10', worker: 'host-1234-0', status: 'succeeded', exit_code: 0, reason: null, commit: null}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 SET e._lock = true, d._lock = true
 REMOVE e._lock, d._lock
 WITH d, e
 WHERE d.status = 'running' AND d.worker = $worker
-SET d.status = $status, d.exit_code = $exit_code, d.reason = $reason,
+SET d.status = $status, d.exit_code = $exit_code, d.reason = $reason, d.commit = $commit,
     d.finished_at = datetime()
 RETURN e.name AS environment, d.finished_at AS finished_at,
        COLLECT {
