@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "core admin",
         "access",
         "catalog",
-        "deploy reports",
+        "deploy reports vulns",
         "sbom transfer",
         "http",
         "api web",
