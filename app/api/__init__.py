@@ -22,6 +22,7 @@ from app.api import (
     search,
     teams,
     tokens,
+    vulns,
 )
 from app.http.context import SETTINGS_KEY
 from app.sbom import parsing
@@ -68,6 +69,7 @@ def register_api(app: Flask) -> None:
         packages.blp,
         tokens.blp,
         search.blp,
+        vulns.blp,
     ):
         api.register_blueprint(blueprint)
     _limit_bodies(app)
