@@ -103,7 +103,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    graph = Graph(Settings(neo4j_uri=args.uri, neo4j_user=args.user, neo4j_password=args.password))
+    graph = Graph.from_settings(
+        Settings(neo4j_uri=args.uri, neo4j_user=args.user, neo4j_password=args.password)
+    )
     database.init_schema(graph)
     database.reset(graph)
     catalog = LocalCatalog(graph)
