@@ -93,6 +93,9 @@ def test_prod_exposure_is_worst_first_and_only_what_runs_there(shop):
     # catalog 3.5.0 (log4j 2.17.1) runs in prod: fixed for all three log4j advisories.
     assert all(r["component"] != "catalog" for r in rows)
     assert vulnerabilities.exposure(shop, "prod", team="payments")["vulnerability_count"] == 1
+    worst = vulnerabilities.exposure(shop, "prod", limit=2)
+    assert [r["vulnerability"] for r in worst["exposures"]] == [LOG4SHELL, "GHSA-7rjr-3q55-vv33"]
+    assert worst["exposure_count"] == 5 and worst["truncated"] is True
 
 
 def test_an_unknown_environment_is_not_found(shop):

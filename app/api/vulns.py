@@ -81,6 +81,11 @@ class VulnerabilityDetail(ma.Schema):
 
 class ExposureArgs(ma.Schema):
     team = Str(load_default=None, metadata={"description": "Only the components of this team"})
+    limit = fields.Integer(
+        load_default=vulnerabilities.DEFAULT_LIMIT,
+        validate=validate.Range(1, vulnerabilities.MAX_LIMIT),
+        metadata={"description": "Most rows listed (the worst first)"},
+    )
 
 
 class Exposure(ma.Schema):
@@ -105,7 +110,9 @@ class Exposure(ma.Schema):
 class ExposureReport(ma.Schema):
     environment = Str()
     team = Str(allow_none=True)
-    vulnerability_count = fields.Integer()
+    exposure_count = fields.Integer(metadata={"description": "Rows in all"})
+    truncated = fields.Boolean(metadata={"description": "More rows than `limit`"})
+    vulnerability_count = fields.Integer(metadata={"description": "In the rows listed"})
     exposures = _list(Exposure)
 
 
@@ -191,4 +198,4 @@ def vulnerability_windows(args, vulnerability):
 def environment_exposure(args, environment):
     """Exposure now: the vulnerabilities in what the environment runs, worst first, with
     package, component version, since when, the fixed version and the team to call."""
-    return vulnerabilities.exposure(graph(), environment, args["team"])
+    return vulnerabilities.exposure(graph(), environment, args["team"], args["limit"])

@@ -10,7 +10,7 @@ import click
 from app.cli.base import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, output_option
 from app.errors import Invalid
-from app.vulns import osv, sources
+from app.vulns import osv, sources, vulnerabilities
 
 #: Records per request: well under the API's body limit for ordinary records.
 BATCH = 200
@@ -118,13 +118,22 @@ def vuln_show(state: Context, vulnerability: str, output: str) -> None:
 @vuln.command("exposure")
 @click.option("--environment", "-e", required=True, help="The environment to look at.")
 @click.option("--team", help="Only the components this team owns.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, vulnerabilities.MAX_LIMIT),
+    default=vulnerabilities.DEFAULT_LIMIT,
+    show_default=True,
+    help="Most rows listed (the worst first).",
+)
 @output_option
 @pass_context
-def vuln_exposure(state: Context, environment: str, team: str | None, output: str) -> None:
+def vuln_exposure(
+    state: Context, environment: str, team: str | None, limit: int, output: str
+) -> None:
     """The vulnerabilities in what ENVIRONMENT runs now, worst first (by CVSS score, then
     the longest running), with the package, component version, since when, the fixed
     version and the team's pager."""
-    result = state.catalog.report("exposure", environment=environment, team=team)
+    result = state.catalog.report("exposure", environment=environment, team=team, limit=limit)
     emit_record(result, output, COLUMNS)
 
 

@@ -21,6 +21,9 @@ from app.vulns import matching, osv
 
 #: Most records in one API batch (the CLI sends smaller ones).
 MAX_BATCH = 1_000
+#: Rows of exposure-now by default, and at most.
+DEFAULT_LIMIT = 1_000
+MAX_LIMIT = 10_000
 FOREVER = datetime.max.replace(tzinfo=UTC)
 #: Records stored per query (a record carries its ranges and references).
 STORE_CHUNK = 500
@@ -98,16 +101,23 @@ def show(graph: Graph, vulnerability: str) -> dict[str, Any]:
     return {"query": vulnerability, "records": rows}
 
 
-def exposure(graph: Graph, environment: str, team: str | None = None) -> dict[str, Any]:
+def exposure(
+    graph: Graph, environment: str, team: str | None = None, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     """Which vulnerabilities run in `environment` now, worst first, with the package and
-    component version carrying each, since when, the fixed version and whom to call."""
-    rows = graph.read("vulns/exposure_now", environment=environment, team=team)
+    component version carrying each, since when, the fixed version and whom to call; the
+    `limit` worst rows, and how many there are."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", {"limit": [str(limit)]})
+    rows = graph.read("vulns/exposure_now", environment=environment, team=team, limit=limit)
     if not rows:
         raise NotFound(f"no environment {environment!r}", {"environment": environment})
     exposures = rows[0]["exposures"]
     return {
         "environment": environment,
         "team": team,
+        "exposure_count": rows[0]["exposure_count"],
+        "truncated": rows[0]["exposure_count"] > len(exposures),
         "vulnerability_count": len({e["vulnerability"] for e in exposures}),
         "exposures": exposures,
     }
