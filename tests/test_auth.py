@@ -86,6 +86,12 @@ WRITES = [
     Write("POST", "/api/v1/deployments/queued-1/cancel", lambda: None, "deploy"),
     Write("PUT", "/api/v1/environments/prod/engine", lambda: {"kind": "none"}, "admin"),
     Write("POST", "/api/v1/environments/prod/sync/kubernetes", lambda: {"items": []}, "deploy"),
+    Write(
+        "POST",
+        "/api/v1/vulnerabilities",
+        lambda: {"records": [{"id": "GHSA-test", "modified": "2026-01-01T00:00:00Z"}]},
+        "admin",
+    ),
 ]
 
 

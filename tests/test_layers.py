@@ -24,7 +24,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "core",
         "access",
         "catalog",
-        "deploy reports",
+        "deploy reports vulns",
         "sbom transfer admin",
         "http",
         "api web",

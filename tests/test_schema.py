@@ -18,6 +18,8 @@ EXPECTED_CONSTRAINTS = {
     "deployment_id_unique",
     "package_purl_unique",
     "schema_meta_unique",
+    "vulnerability_id_unique",
+    "vulnerability_alias_id_unique",
 }
 
 

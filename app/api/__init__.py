@@ -23,6 +23,7 @@ from app.api import (
     search,
     teams,
     tokens,
+    vulns,
 )
 from app.http.context import SETTINGS_KEY
 from app.sbom import parsing
@@ -69,6 +70,7 @@ def register_api(app: Flask) -> None:
         packages.blp,
         tokens.blp,
         search.blp,
+        vulns.blp,
     ):
         api.register_blueprint(blueprint)
     path_names.register(app, API_PREFIX)

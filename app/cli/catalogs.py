@@ -20,6 +20,7 @@ from app.errors import Unavailable, error_of_status
 from app.graph import Graph
 from app.reports import maps, reports
 from app.sbom import export, packages
+from app.vulns import vulnerabilities
 
 Page = dict[str, Any]
 
@@ -73,6 +74,9 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
         "/packages/blast-radius",
         {"version_range": "range"},
     ),
+    "vulnerability": (vulnerabilities.show, "/vulnerabilities/{vulnerability}", {}),
+    "exposure": (vulnerabilities.exposure, "/environments/{environment}/vulnerabilities", {}),
+    "windows": (vulnerabilities.windows, "/vulnerabilities/{vulnerability}/windows", {}),
 }
 
 
@@ -172,6 +176,9 @@ class LocalCatalog:
 
     def sbom(self, component: str, version: str) -> dict[str, Any]:
         return packages.get(self.graph, component, version)
+
+    def import_vulnerabilities(self, records: list[dict[str, Any]]) -> dict[str, int]:
+        return vulnerabilities.import_records(self.graph, records)
 
     def search(self, text: str, limit: int) -> dict[str, Any]:
         return search.by_name(self.graph, text, limit)
@@ -276,6 +283,9 @@ class RemoteCatalog:
 
     def sbom(self, component: str, version: str) -> dict[str, Any]:
         return self._call("GET", f"/components/{_q(component)}/versions/{_q(version)}/sbom")[0]
+
+    def import_vulnerabilities(self, records: list[dict[str, Any]]) -> dict[str, int]:
+        return self._call("POST", "/vulnerabilities", {"records": records})[0]
 
     def search(self, text: str, limit: int) -> dict[str, Any]:
         return self._call("GET", "/search", params={"q": text, "limit": limit})[0]

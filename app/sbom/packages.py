@@ -2,7 +2,8 @@
 
 An SBOM (CycloneDX or SPDX JSON, read by `parsing.parse`) becomes `Package` nodes keyed by
 purl, `CONTAINS {scope}` edges from the component version, and `Package DEPENDS_ON
-Package` edges from the SBOM's dependency graph — all in one transaction, so an attach
+Package` edges from the SBOM's dependency graph, and the AFFECTS edges known
+vulnerabilities give the packages the graph had not seen — all in one transaction, so an attach
 happens whole or not at all. A version's SBOM is immutable like the version: the same one
 again is a no-op, another one a conflict unless the caller asks to replace it.
 """
@@ -17,6 +18,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
 from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_sorted
 from app.sbom import document, parsing
+from app.vulns import matching
 
 #: Packages written per query inside the one attach transaction (bounds query memory).
 CHUNK = 5_000
@@ -60,6 +62,7 @@ def attach(
                 version=version,
                 packages=rows[start : start + CHUNK],
             )
+        matching.match_packages(tx, [row["purl"] for row in rows])
         edges = [{"from": a, "to": b} for a, b in document.dependencies]
         for start in range(0, len(edges), CHUNK):
             tx.run("sbom/link", dependencies=edges[start : start + CHUNK])
