@@ -1,7 +1,8 @@
 """The Helm engine running the real helm binary end to end, as far as it goes without a
 Kubernetes cluster: the worker runs `helm upgrade --install` with the chart, context and
-values of the deployment; helm reads the chart, then finds no cluster behind the kube
-context and fails, and the deployment ends failed with helm's own words in its log."""
+values of the deployment; helm finds no cluster behind the kube context (it asks the
+cluster for the release's history before it even reads the chart, --dry-run=client
+included), and the deployment ends failed with helm's own words in its log."""
 
 from __future__ import annotations
 
