@@ -40,7 +40,8 @@ $(WEB_ASSETS): web/package-lock.json web/build.mjs
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	touch $@
 
-## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing)
+## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing),
+## and helm (built with Go into .mercator/bin, once)
 system-deps:
 	scripts/ensure-system-deps
 
