@@ -48,7 +48,8 @@ $(SEMVER_ORACLE): tests/oracles/node-semver/package-lock.json
 	cd tests/oracles/node-semver && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing)
+## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing),
+## and helm (built with Go into .mercator/bin, once)
 system-deps:
 	scripts/ensure-system-deps
 

@@ -79,6 +79,13 @@ class Settings:
     worker_stop_grace: float = 20.0
     #: Reads (GET) need an API token too (any scope); writes always need one.
     reads_need_token: bool = False
+    #: When set, GET /metrics answers only `Authorization: Bearer <this>` (not an API token:
+    #: Prometheus holds it). Empty: /metrics is open, like /healthz.
+    metrics_token: str = ""
+    #: Log lines as `json`, `text`, or `auto`: text on a terminal, JSON otherwise.
+    log_format: str = "auto"
+    #: Least severe level logged: DEBUG, INFO, WARNING, ERROR.
+    log_level: str = "INFO"
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
 
     @classmethod
@@ -119,6 +126,13 @@ class Settings:
             ),
             worker_stop_grace=_float(env, "MERCATOR_WORKER_STOP_GRACE", defaults.worker_stop_grace),
             reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
+            metrics_token=_secret(env, "MERCATOR_METRICS_TOKEN", defaults.metrics_token),
+            log_format=_choice(
+                env, "MERCATOR_LOG_FORMAT", ("auto", "json", "text"), defaults.log_format
+            ),
+            log_level=_choice(
+                env, "MERCATOR_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), defaults.log_level
+            ),
             local=local,
         )
 
@@ -137,8 +151,8 @@ class Settings:
         shown: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name == "neo4j_password":
-                value = "***"
+            if f.name in ("neo4j_password", "metrics_token"):
+                value = "***" if value else ""
             elif f.name == "local":
                 value = {k.name: str(getattr(value, k.name)) for k in fields(value)}
             shown[f.name] = value
@@ -181,6 +195,16 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise SettingError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    for choice in choices:
+        if raw.strip().lower() == choice.lower():
+            return choice
+    raise SettingError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 
 import pytest
+import yaml
 
 from app.catalog import engine_settings
 from app.deploy import engines
 from app.errors import Invalid
+from tests.helm import TEST_CHARTS, helm
 
 DEPLOYMENT = {
     "id": "run-42",
@@ -158,13 +158,29 @@ def test_bad_configurations_are_refused_naming_the_field(kind, config, field):
     assert field in raised.value.details
 
 
-@pytest.mark.skipif(shutil.which("helm") is None, reason="no helm binary on this machine")
-def test_a_real_helm_accepts_every_flag_the_engine_uses():
-    config = engine_settings.check("helm", {})
+def test_a_real_helm_accepts_every_flag_the_engine_uses(tmp_path):
+    config = engine_settings.check("helm", {"extra_args": ["--atomic"]})
     (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
-    usage = subprocess.run(["helm", "upgrade", "--help"], capture_output=True, text=True).stdout
-    for flag in (arg for arg in argv if arg.startswith("--")):
-        assert flag in usage
+    usage = helm("upgrade", "--help", home=tmp_path).stdout
+    flags = [arg for arg in argv if arg.startswith("--")]
+    assert len(flags) == 10
+    for flag in flags:
+        assert f"{flag} " in usage or f"{flag}=" in usage, flag
+    assert "--not-a-flag " not in usage
+
+
+def test_the_real_helm_reads_the_values_the_engine_sets_as_meant(tmp_path):
+    """The same --set arguments given to `helm template`: the comma in the image survives
+    the escaping, and tag and digest land where the chart reads them."""
+    config = engine_settings.check("helm", {"chart_prefix": f"{TEST_CHARTS}/"})
+    cart, payment = DEPLOYMENT["components"]
+    deployment = {**DEPLOYMENT, "components": [cart, {**payment, "chart": "pay"}]}
+    (argv,) = engines.plan("helm", config, deployment, "/tmp/d.json", {}).commands
+    release, chart = argv[3], argv[4]
+    sets = [a for i, a in enumerate(argv) if argv[i - 1] == "--set"]
+    rendered = helm("template", release, chart, *(f"--set={s}" for s in sets), home=tmp_path).stdout
+    data = yaml.safe_load(rendered)["data"]
+    assert data == {"image": "reg/pay,ment:1.5.1", "digest": "sha256:abc"}
 
 
 def test_output_faster_than_it_is_reported_is_dropped_and_counted(monkeypatch):

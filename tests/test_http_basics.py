@@ -18,7 +18,8 @@ def assert_error_shape(response, status: int, code: str):
     assert response.mimetype == "application/json"
     body = response.get_json()
     assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
+    assert set(body["error"]) == {"code", "message", "details", "request_id"}
+    assert body["error"]["request_id"] == response.headers["X-Request-ID"]
     assert body["error"]["code"] == code
     assert body["error"]["message"]
     return body["error"]

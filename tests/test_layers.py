@@ -21,6 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for layer in (
         "errors config about",
         "graph",
+        "observability",
         "core",
         "access",
         "catalog",

@@ -25,6 +25,7 @@ from app.access import tokens
 from app.access.scopes import SCOPE_MEANING, Actor
 from app.config import Settings
 from app.http.context import graph, settings
+from app.observability import logs
 
 SECURITY_SCHEME = "bearerAuth"
 _ACTOR_KEY = "mercator_actor"
@@ -46,6 +47,7 @@ def authenticated() -> Actor:
     if actor is None:
         actor = tokens.authenticate(graph(), presented_token())
         setattr(g, _ACTOR_KEY, actor)
+        logs.bind(token=actor.name)  # the token's name, never the token
     return actor
 
 

@@ -21,7 +21,9 @@ from app.api.fields import (
 from app.catalog import components, registration
 from app.core import properties, records, semver
 from app.core.records import KINDS
+from app.errors import MercatorError
 from app.http.context import graph
+from app.observability.metrics import REGISTRATIONS
 
 
 # -- schemas ---------------------------------------------------------------------------
@@ -221,7 +223,12 @@ def register_version(body, name):
     holds another version of this component, and for each application named in
     `applications`. Idempotent: the same payload again answers 200 and changes nothing.
     """
-    outcome = registration.register(graph(), {**body, "component": name}, actor=actor())
+    try:
+        outcome = registration.register(graph(), {**body, "component": name}, actor=actor())
+    except MercatorError as error:
+        REGISTRATIONS.labels(error.code).inc()
+        raise
+    REGISTRATIONS.labels("created" if outcome["created"] else "unchanged").inc()
     return outcome, 201 if outcome["created"] else 200
 
 

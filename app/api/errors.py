@@ -1,4 +1,5 @@
-"""Every HTTP error in one JSON shape: ``{"error": {"code", "message", "details"}}``.
+"""Every HTTP error in one JSON shape: ``{"error": {"code", "message", "details",
+"request_id"}}`` (the id also in the X-Request-ID header and on the request's log lines).
 
 Domain errors from the services, HTTP errors raised by Flask or webargs (404, 405, 413,
 415, validation) and unexpected exceptions all end here, so a client parses one shape and
@@ -19,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import MercatorError, http_status
 from app.http.context import ERROR_PAGE_KEY
+from app.observability.flask_hooks import request_id
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 
 #: Paths that always answer errors as JSON, whatever else the app serves.
-JSON_PATHS = ("/api", "/healthz", "/readyz")
+JSON_PATHS = ("/api", "/healthz", "/readyz", "/metrics")
 #: Where a 503 may say what Neo4j answered (its address among it): the readiness probe,
 #: for operators. Everyone else gets the message; the log gets the details.
 OPERATOR_PATHS = ("/readyz",)
@@ -41,6 +43,12 @@ class ErrorBodySchema(ma.Schema):
         allow_none=True,
         metadata={"description": "Structured details, e.g. the invalid fields and why"},
     )
+    request_id = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "This request's id (X-Request-ID): quote it to find its log lines"
+        },
+    )
 
 
 class ErrorSchema(ma.Schema):
@@ -53,7 +61,8 @@ def error_response(
     page = _error_page()
     if page is not None:
         return page(status, code, message), status, headers or {}
-    body = {"error": {"code": code, "message": message, "details": details}}
+    rid = request_id() if has_request_context() else None
+    body = {"error": {"code": code, "message": message, "details": details, "request_id": rid}}
     return jsonify(body), status, headers or {}
 
 

@@ -44,16 +44,30 @@ def version(state: Context, ask_neo4j: bool, show_settings: bool) -> None:
 
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port",
+    default=5000,
+    show_default=True,
+    type=int,
+    envvar="MERCATOR_PORT",
+    help="Port to listen on (MERCATOR_PORT).",
+)
 @click.option(
     "--workers",
     default=2,
     show_default=True,
     type=click.IntRange(1),
-    help="Web server processes (each has its own Neo4j driver; none runs deployments).",
+    envvar="MERCATOR_WEB_WORKERS",
+    help="Web server processes (each has its own Neo4j driver; none runs deployments); "
+    "MERCATOR_WEB_WORKERS.",
 )
 @click.option(
-    "--threads", default=4, show_default=True, type=click.IntRange(1), help="Threads per worker."
+    "--threads",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1),
+    envvar="MERCATOR_WEB_THREADS",
+    help="Threads per worker (MERCATOR_WEB_THREADS).",
 )
 @click.option(
     "--timeout",
@@ -105,7 +119,11 @@ def serve(
     from app.cli.gunicorn import serve_forever
     from app.deploy.runner import KILL_GRACE
     from app.http.processes import Child, supervise
+    from app.observability import multiproc
 
+    # Before any process that counts starts: the web server's workers and the
+    # deployment worker all write their metrics there, and /metrics adds them up.
+    multiproc.prepare()
     version_applied = _apply_schema(state, schema_wait)
     click.echo(f"schema version {version_applied} applied", err=True)
     state.close()

@@ -392,7 +392,14 @@ def worker(state: Context, threads: int) -> None:
     MERCATOR_WORKER_STALE_AFTER, MERCATOR_WORKER_STOP_GRACE.
     """
     from app.deploy.worker import WorkerPool
+    from app.observability import logs, multiproc
 
+    logs.configure(state.settings.log_format, state.settings.log_level)
+    state.graph.observers.append(logs.observe_query)
+    if os.environ.get(multiproc.ENV):  # beside `mercator serve`'s web server: its /metrics
+        from app.observability import metrics
+
+        state.graph.observers.append(metrics.observe_query)
     settings = state.settings.worker_settings()
     pool = WorkerPool(state.graph, threads, settings)
     stop = threading.Event()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from gunicorn.app.base import BaseApplication
 
 from app.config import Settings
@@ -29,6 +31,12 @@ class _Gunicorn(BaseApplication):
 def serve_forever(
     settings: Settings, *, bind: str, workers: int, threads: int, timeout: int
 ) -> None:
+    """Serve until gunicorn is stopped; metrics of all its workers add up (multiprocess)."""
+    from app.observability import logs, multiproc
+
+    if not os.environ.get(multiproc.ENV):
+        multiproc.prepare()
+    logs.configure(settings.log_format, settings.log_level)
     _Gunicorn(
         settings,
         {
@@ -38,8 +46,16 @@ def serve_forever(
             "worker_class": "gthread",
             "timeout": timeout,
             "graceful_timeout": 30,
-            "accesslog": "-",
+            # Each request is logged once, by the app, with its id (app.observability).
+            "accesslog": None,
             "preload_app": False,
+            # gunicorn's own lines (booting, worker timeouts) go through the app's log
+            # format too.
+            "logconfig_dict": {
+                "version": 1,
+                "disable_existing_loggers": False,
+                "loggers": {"gunicorn.error": {"propagate": True, "handlers": []}},
+            },
         },
     ).run()
 

@@ -15,7 +15,9 @@ member waits until that member has them, and a request sees what the previous on
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
@@ -47,6 +49,44 @@ _TIMED_OUT = {
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.LockClientStopped",
 }
+
+
+@dataclass(frozen=True)
+class QueryEvent:
+    """One named query that ran (or failed), as `Graph.observers` are told of it: enough
+    for a metric, a log line and a trace span without the observers touching the driver.
+
+    `started_ns` and `ended_ns` are `time.time_ns()` readings (what a span's start and end
+    take); `error` is None or the kind of failure (`error_kind`)."""
+
+    name: str
+    database: str
+    started_ns: int
+    ended_ns: int
+    rows: int
+    error: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return (self.ended_ns - self.started_ns) / 1e9
+
+
+#: Told of every named query; must not raise (an observer's bug would fail the query).
+Observer = Callable[[QueryEvent], None]
+
+
+def error_kind(exc: BaseException) -> str:
+    """What kind of failure a driver error is, in the words metrics use: unavailable,
+    timeout, conflict, transient or error (a bad query, a bug)."""
+    if isinstance(exc, neo4j_errors.ConstraintError):
+        return "conflict"
+    if isinstance(exc, neo4j_errors.ClientError) and exc.code in _TIMED_OUT:
+        return "timeout"
+    if isinstance(exc, neo4j_errors.TransientError):
+        return "transient"
+    if isinstance(exc, _UNAVAILABLE):
+        return "unavailable"
+    return "error"
 
 
 class CredentialsRefused(Unavailable):
@@ -97,18 +137,22 @@ def _translated() -> Iterator[None]:
 class Tx:
     """A transaction in progress: run named queries, get plain dicts back."""
 
-    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+    def __init__(self, tx: neo4j.ManagedTransaction, graph: Graph) -> None:
         self._tx = tx
+        self._graph = graph
 
     def run(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """All rows of the named `query`, each as a dict keyed by the returned column names.
 
         Temporal values come back as ISO 8601 strings (UTC as ``Z``), so rows are plain
         JSON-ready data."""
-        return [
-            {key: _plain(value) for key, value in record.items()}
-            for record in self._tx.run(cypher.load(query), params)
-        ]
+        with self._graph.observed(query) as counted:
+            rows = [
+                {key: _plain(value) for key, value in record.items()}
+                for record in self._tx.run(cypher.load(query), params)
+            ]
+            counted.append(len(rows))
+            return rows
 
     def single(self, query: str, /, **params: Any) -> dict[str, Any] | None:
         """The one row of the named `query`, or None when it returns no row."""
@@ -143,6 +187,30 @@ class Graph:
         self._query_timeout = query_timeout
         #: Holds the bookmarks of the last transactions; every session starts after them.
         self.bookmark_manager = GraphDatabase.bookmark_manager()
+        #: Told of every named query this Graph runs (metrics, logs, traces register here,
+        #: from above: this layer knows none of them).
+        self.observers: list[Observer] = []
+
+    @contextlib.contextmanager
+    def observed(self, name: str) -> Iterator[list[int]]:
+        """Time the named query run inside; the caller appends its row count to the list
+        it gets. Every observer hears of it, failed or not (a retried transaction's every
+        attempt counts)."""
+        counted: list[int] = []
+        started = time.time_ns()
+        error = None
+        try:
+            yield counted
+        except Exception as exc:
+            error = error_kind(exc)
+            raise
+        finally:
+            if self.observers:
+                event = QueryEvent(
+                    name, self._database, started, time.time_ns(), sum(counted), error
+                )
+                for observer in self.observers:
+                    observer(event)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Graph:
@@ -167,13 +235,14 @@ class Graph:
     def run_schema(self, name: str) -> None:
         """Run one schema statement in an auto-commit transaction (Neo4j keeps schema
         changes out of explicit transactions that also write data)."""
-        with _translated(), self._session(neo4j.WRITE_ACCESS) as session:
+        with _translated(), self._session(neo4j.WRITE_ACCESS) as session, self.observed(name):
             session.run(self._limited(name)).consume()
 
     def ping(self) -> None:
         """Raise `Unavailable` unless Neo4j answers a trivial query now (no retries)."""
-        with _translated(), self._session(neo4j.READ_ACCESS) as session:
-            session.run(self._limited("admin/ping")).consume()
+        ping = "admin/ping"
+        with _translated(), self._session(neo4j.READ_ACCESS) as session, self.observed(ping):
+            session.run(self._limited(ping)).consume()
 
     def explain(self, name: str) -> None:
         """Ask Neo4j to plan query `name` without running it (raises on a broken query)."""
@@ -198,7 +267,7 @@ class Graph:
     def _managed(self, access_mode: str, work: Callable[[Tx], T]) -> T:
         @unit_of_work(timeout=self._query_timeout)
         def in_transaction(tx: neo4j.ManagedTransaction) -> T:
-            return work(Tx(tx))
+            return work(Tx(tx, self))
 
         with _translated(), self._session(access_mode) as session:
             if access_mode == neo4j.READ_ACCESS:
