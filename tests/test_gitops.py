@@ -1,6 +1,8 @@
 """The gitops engine against real git: a local bare repository is the remote, clones of
 it play the people and the controller. Nothing of git is mocked."""
 
+# ruff: noqa: E501  (the expected files and diffs hold real 71-character image digests)
+
 from __future__ import annotations
 
 import json
@@ -31,11 +33,11 @@ images:
   # cart is pinned by digest
   - name: reg/cart
     newTag: "3.1.0"    # set by Mercator
-    digest: 'sha256:cart310'
+    digest: 'sha256:000000000000000000000000000000000000000000000000000000000000c310'
   - name: reg/payment
     newName: reg/payment
     newTag: 1.0.0
-    digest: sha256:pay100
+    digest: sha256:000000000000000000000000000000000000000000000000000000000000a100
 """
 
 VALUES = """\
@@ -45,7 +47,7 @@ payment:
   image:
     repository: reg/payment   # our registry
     tag: '1.0.0'
-    digest: "sha256:pay100"
+    digest: "sha256:000000000000000000000000000000000000000000000000000000000000a100"
 cart: {image: {tag: "3.1.0"}, replicas: 2}   # flow style, on purpose
 ui:
     enabled: yes   # an odd indent and a YAML 1.1 boolean
@@ -97,10 +99,30 @@ def shop(client):
     1.0.3 = payment 1.1.0 + cart 3.2.0; every version has an image and a digest."""
     put_environment(client, "prod", stage="prod", cluster="eu-1", namespace="shop")
     for component, version, digest, apps in (
-        ("payment", "1.0.0", "sha256:pay100", ["shop"]),
-        ("cart", "3.1.0", "sha256:cart310", ["shop"]),
-        ("payment", "1.1.0", "sha256:pay110", []),
-        ("cart", "3.2.0", "sha256:cart320", []),
+        (
+            "payment",
+            "1.0.0",
+            "sha256:000000000000000000000000000000000000000000000000000000000000a100",
+            ["shop"],
+        ),
+        (
+            "cart",
+            "3.1.0",
+            "sha256:000000000000000000000000000000000000000000000000000000000000c310",
+            ["shop"],
+        ),
+        (
+            "payment",
+            "1.1.0",
+            "sha256:000000000000000000000000000000000000000000000000000000000000a110",
+            [],
+        ),
+        (
+            "cart",
+            "3.2.0",
+            "sha256:000000000000000000000000000000000000000000000000000000000000c320",
+            [],
+        ),
     ):
         register(
             client,
@@ -145,12 +167,18 @@ def test_a_kustomize_deployment_commits_only_the_changed_lines_and_a_rollback_re
     assert done["commit"] == head(remote)
     assert remote_file(remote, "overlays/prod/kustomization.yaml") == KUSTOMIZATION.replace(
         "newTag: 1.0.0", "newTag: 1.1.0"
-    ).replace("digest: sha256:pay100", "digest: sha256:pay110")
+    ).replace(
+        "digest: sha256:000000000000000000000000000000000000000000000000000000000000a100",
+        "digest: sha256:000000000000000000000000000000000000000000000000000000000000a110",
+    )
     assert remote_file(remote, "values.yaml") == VALUES  # a file nobody named is untouched
     message = git("log", "-1", "--format=%B", "main", cwd=remote)
     assert message.splitlines()[0] == "Deploy shop 1.0.2 to prod"
     assert "- payment: 1.0.0 → 1.1.0" in message
-    assert "digest: sha256:pay100 → sha256:pay110" in message
+    assert (
+        "digest: sha256:000000000000000000000000000000000000000000000000000000000000a100 → sha256:000000000000000000000000000000000000000000000000000000000000a110"
+        in message
+    )
     assert "cart" not in message  # it did not change
     assert f"Mercator-Deployment: {done['id']}" in message
     assert "Mercator-Application: shop 1.0.2" in message
@@ -158,8 +186,14 @@ def test_a_kustomize_deployment_commits_only_the_changed_lines_and_a_rollback_re
     assert author == "Mercator Bot <bot@example.com>"
     log = full_log(shop, done["id"])
     # The diff is in the log: the two payment lines, nothing else.
-    assert "-    newTag: 1.0.0\n-    digest: sha256:pay100\n" in log
-    assert "+    newTag: 1.1.0\n+    digest: sha256:pay110\n" in log
+    assert (
+        "-    newTag: 1.0.0\n-    digest: sha256:000000000000000000000000000000000000000000000000000000000000a100\n"
+        in log
+    )
+    assert (
+        "+    newTag: 1.1.0\n+    digest: sha256:000000000000000000000000000000000000000000000000000000000000a110\n"
+        in log
+    )
     assert f"pushed {done['commit']} to main" in log
     assert running(shop, "prod") == {"payment": "1.1.0", "cart": "3.1.0"}
 
@@ -190,7 +224,10 @@ def test_helm_values_keep_comments_order_quoting_and_flow_style(shop, graph, rem
     assert done["status"] == "succeeded", full_log(shop, done["id"])
     expected = (
         VALUES.replace("tag: '1.0.0'", "tag: '1.1.0'")
-        .replace('digest: "sha256:pay100"', 'digest: "sha256:pay110"')
+        .replace(
+            'digest: "sha256:000000000000000000000000000000000000000000000000000000000000a100"',
+            'digest: "sha256:000000000000000000000000000000000000000000000000000000000000a110"',
+        )
         .replace('{tag: "3.1.0"}', '{tag: "3.2.0"}')
     )
     assert remote_file(remote, "values.yaml") == expected
@@ -198,10 +235,10 @@ def test_helm_values_keep_comments_order_quoting_and_flow_style(shop, graph, rem
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in "+++---"]
     assert changed == [  # one hunk: the three adjacent lines, removed then added
         "-    tag: '1.0.0'",
-        '-    digest: "sha256:pay100"',
+        '-    digest: "sha256:000000000000000000000000000000000000000000000000000000000000a100"',
         '-cart: {image: {tag: "3.1.0"}, replicas: 2}   # flow style, on purpose',
         "+    tag: '1.1.0'",
-        '+    digest: "sha256:pay110"',
+        '+    digest: "sha256:000000000000000000000000000000000000000000000000000000000000a110"',
         '+cart: {image: {tag: "3.2.0"}, replicas: 2}   # flow style, on purpose',
     ]
     message = git("log", "-1", "--format=%B", "main", cwd=remote)
@@ -222,14 +259,22 @@ def test_a_plain_yaml_key_takes_the_whole_image_reference(tmp_path):
     }
     deployment = {
         "components": [
-            {"component": "cart", "version": "3.2.0", "image": "reg/cart", "digest": "sha256:c"}
+            {
+                "component": "cart",
+                "version": "3.2.0",
+                "image": "reg/cart",
+                "digest": "sha256:000000000000000000000000000000000000000000000000000000000000000c",
+            }
         ]
     }
     (change,) = gitops.edit(str(tmp_path), config, deployment)
     assert (tmp_path / "app.yaml").read_text() == (
-        "spec:\n  # pinned\n  image: reg/cart:3.2.0@sha256:c # old\n"
+        "spec:\n  # pinned\n  image: reg/cart:3.2.0@sha256:000000000000000000000000000000000000000000000000000000000000000c # old\n"
     )
-    assert (change.before, change.after) == ("reg/cart:3.1.0", "reg/cart:3.2.0@sha256:c")
+    assert (change.before, change.after) == (
+        "reg/cart:3.1.0",
+        "reg/cart:3.2.0@sha256:000000000000000000000000000000000000000000000000000000000000000c",
+    )
     assert gitops.edit(str(tmp_path), config, deployment) == []  # once is enough
 
 
@@ -333,11 +378,22 @@ def test_a_dry_run_shows_the_diff_and_writes_nothing(shop, remote, raw_cypher):
     assert response.status_code == 200, response.get_json()
     plan = response.get_json()
     assert plan["engine"] == "gitops" and plan["branch"] == "main"
-    assert "-    newTag: 1.0.0\n-    digest: sha256:pay100\n" in plan["diff"]
-    assert "+    newTag: 1.1.0\n+    digest: sha256:pay110\n" in plan["diff"]
+    assert (
+        "-    newTag: 1.0.0\n-    digest: sha256:000000000000000000000000000000000000000000000000000000000000a100\n"
+        in plan["diff"]
+    )
+    assert (
+        "+    newTag: 1.1.0\n+    digest: sha256:000000000000000000000000000000000000000000000000000000000000a110\n"
+        in plan["diff"]
+    )
     assert [(c["component"], c["key"], c["before"], c["after"]) for c in plan["changes"]] == [
         ("payment", "images[reg/payment].newTag", "1.0.0", "1.1.0"),
-        ("payment", "images[reg/payment].digest", "sha256:pay100", "sha256:pay110"),
+        (
+            "payment",
+            "images[reg/payment].digest",
+            "sha256:000000000000000000000000000000000000000000000000000000000000a100",
+            "sha256:000000000000000000000000000000000000000000000000000000000000a110",
+        ),
     ]
     assert "- payment: 1.0.0 → 1.1.0" in plan["message"]
     assert head(remote) == before and counts(raw_cypher) == nodes
@@ -475,12 +531,26 @@ def test_on_observed_succeeds_once_sync_sees_the_pushed_digests(shop, graph, rem
         wait_for(lambda: "waiting up to 60 s" in full_log(shop, queued["id"]))
         # The controller has not applied it yet: the old payment runs; nothing is observed.
         old = kubernetes_sync.kubernetes(
-            graph, "prod", kubectl(["reg/payment@sha256:pay100", "reg/cart@sha256:cart310"])
+            graph,
+            "prod",
+            kubectl(
+                [
+                    "reg/payment@sha256:000000000000000000000000000000000000000000000000000000000000a100",
+                    "reg/cart@sha256:000000000000000000000000000000000000000000000000000000000000c310",
+                ]
+            ),
         )
         assert old["observed"] == []
         assert shop.get(queued["status_url"]).get_json()["status"] == "running"
         new = kubernetes_sync.kubernetes(
-            graph, "prod", kubectl(["reg/payment@sha256:pay110", "reg/cart@sha256:cart310"])
+            graph,
+            "prod",
+            kubectl(
+                [
+                    "reg/payment@sha256:000000000000000000000000000000000000000000000000000000000000a110",
+                    "reg/cart@sha256:000000000000000000000000000000000000000000000000000000000000c310",
+                ]
+            ),
         )
         assert new["observed"] == [queued["id"]]
     finally:
