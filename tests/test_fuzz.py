@@ -49,9 +49,7 @@ RULES_BEYOND_THE_SCHEMA = {
 
 #: The document comes from an app that never reaches Neo4j (the document does not depend
 #: on it); each test case is then sent to the test's own `app`, on the test Neo4j.
-schema = schemathesis.openapi.from_wsgi(
-    "/api/v1/openapi.json", create_app(Settings())
-)
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(Settings()))
 
 
 def test_rules_beyond_the_schema_name_real_operations(app):

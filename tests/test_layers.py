@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "access",
         "catalog",
         "deploy reports",
-        "sbom transfer",
+        "sbom transfer events",
         "http",
         "api web",
         "app",

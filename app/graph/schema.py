@@ -12,7 +12,7 @@ from app.graph import cypher
 from app.graph.db import Graph
 
 #: Bump when a file is added to cypher/schema/ or a migration is needed.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def statements() -> list[str]:
