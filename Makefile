@@ -11,6 +11,8 @@ PYTEST_ARGS ?=
 SIZE ?= medium
 #: The web catalog's built front-end files (npm ci + npm run build in web/).
 WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
+#: Backstage's entity validators, the oracle tests/test_backstage.py checks exports with.
+BACKSTAGE_ORACLE := tests/oracles/backstage/node_modules/.package-lock.json
 
 .PHONY: run test install system-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
@@ -25,8 +27,9 @@ test: system-deps install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes),
-## and the web catalog's front-end libraries from npm (redone when web/package-lock.json changes)
-install: $(VENV)/.installed $(WEB_ASSETS)
+## the web catalog's front-end libraries from npm (redone when web/package-lock.json changes),
+## and the test oracle @backstage/catalog-model (tests/oracles/backstage)
+install: $(VENV)/.installed $(WEB_ASSETS) $(BACKSTAGE_ORACLE)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
@@ -38,6 +41,10 @@ $(VENV)/.installed: pyproject.toml
 $(WEB_ASSETS): web/package-lock.json web/build.mjs
 	@command -v npm >/dev/null || { echo "npm is needed to build the web catalog: scripts/ensure-system-deps installs it" >&2; exit 1; }
 	cd web && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $@
+
+$(BACKSTAGE_ORACLE): tests/oracles/backstage/package-lock.json
+	cd tests/oracles/backstage && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium and docker-compose (installed with apt-get when missing)

@@ -26,6 +26,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "catalog",
         "deploy reports",
         "sbom transfer events",
+        "backstage",
         "http",
         "api web",
         "app",

@@ -10,6 +10,7 @@ from flask import Flask, request, send_from_directory
 from app.api import (
     applications,
     auth,
+    backstage,
     body_guard,
     components,
     deployments,
@@ -70,6 +71,7 @@ def register_api(app: Flask) -> None:
         packages.blp,
         tokens.blp,
         search.blp,
+        backstage.blp,
     ):
         api.register_blueprint(blueprint)
     _limit_bodies(app)

@@ -8,7 +8,16 @@ place (`MercatorGroup.invoke`), so every command fails the same way.
 from __future__ import annotations
 
 # The commands register themselves on `cli` when imported.
-from app.cli import admin, catalog, deploying, reports, sboms, tokens, transfer  # noqa: F401
+from app.cli import (  # noqa: F401
+    admin,
+    backstage,
+    catalog,
+    deploying,
+    reports,
+    sboms,
+    tokens,
+    transfer,
+)
 from app.cli.base import cli
 
 
