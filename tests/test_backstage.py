@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,35 @@ def test_an_invalid_entity_is_named_with_file_and_line_and_the_rest_go_in(
     assert f"refused: {path}:{line}: Component 'ends-'" in result.stderr
     assert client.get("/api/v1/components/fine").status_code == 200
     assert client.get("/api/v1/components/ends-").status_code == 404
+
+
+def test_a_catalog_of_1000_entities_imports_in_seconds_and_exports_valid(
+    graph, env, tmp_path, client
+):
+    documents = [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": f"team-{t}"},
+         "spec": {"type": "team", "profile": {"email": f"t{t}@shop.example"}, "children": []}}
+        for t in range(50)
+    ] + [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": f"app-{s}"},
+         "spec": {"owner": f"group:default/team-{s}"}}
+        for s in range(50)
+    ] + [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+         "metadata": {"name": f"svc-{c}", "description": f"Service {c}"},
+         "spec": {"type": "service", "lifecycle": "production", "owner": f"team-{c % 50}",
+                  "system": f"app-{c % 50}"}}
+        for c in range(900)
+    ]  # fmt: skip
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["backstage", "import", str(path)], env=env)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    print(f"importing 1,000 Backstage entities took {elapsed:.1f} s")
+    assert elapsed < 60
+    assert "components: 900 created" in result.output
+    exported = client.get("/api/v1/backstage/entities").get_json()["items"]
+    assert len(exported) == 1000
+    assert all(v["ok"] for v in backstage_says(exported))

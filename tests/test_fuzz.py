@@ -30,7 +30,8 @@ DERANDOMIZE = os.environ.get("MERCATOR_FUZZ_RANDOM", "") != "1"
 #: document allows may rightly be refused with a 400 naming the field: version range
 #: grammar, one version per component in a list, "an application version or component
 #: versions", the content of an SBOM, "a purl or a name", a token's expiry in the future,
-#: an engine's configuration (its keys depend on its kind), a kubectl document, and times
+#: an engine's configuration (its keys depend on its kind), a kubectl document, a CDEvent
+#: (its official schema, chosen by its type, is checked by the endpoint), and times
 #: Neo4j can hold (zone offsets within ±18:00, years 1 to 9999 in UTC: narrower than
 #: RFC 3339's date-time).
 #: Every other check still applies.
@@ -44,6 +45,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/tokens",
     "PUT /api/v1/environments/{name}/engine",
     "POST /api/v1/environments/{name}/sync/kubernetes",
+    "POST /api/v1/events",
 }
 
 
