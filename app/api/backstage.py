@@ -35,6 +35,17 @@ blp = Blueprint(
 @blp.route("/entities")
 @blp.arguments(EntitiesArgs, location="query")
 @blp.response(200, EntityList)
+@blp.doc(
+    responses={
+        200: {
+            "content": {
+                "application/yaml": {
+                    "schema": {"type": "string", "description": "format=yaml: one document each"}
+                }
+            }
+        }
+    }
+)
 def list_entities(args):
     """Every team as a Group, application as a System and component as a Component, with
     annotations naming the latest version and where it runs, and links to Mercator's pages."""

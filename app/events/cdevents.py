@@ -132,7 +132,7 @@ def _envelope(parse) -> CloudEvent:
         return parse()
     except BaseCloudEventException as error:
         raise Invalid("the CloudEvent is invalid", {"envelope": [str(error)]}) from None
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as error:
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
         raise Invalid("the CloudEvent cannot be read", {"envelope": [str(error)]}) from None
 
 
