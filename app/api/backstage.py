@@ -40,7 +40,8 @@ blp = Blueprint(
         200: {
             "content": {
                 "application/yaml": {
-                    "schema": {"type": "string", "description": "format=yaml: one document each"}
+                    # any: YAML documents, one per entity (none for an empty catalog)
+                    "schema": {"description": "format=yaml: one YAML document per entity"}
                 }
             }
         }
