@@ -13,6 +13,8 @@ SIZE ?= medium
 WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
 #: npm's own semver package, the oracle of tests/test_semver_npm.py (npm ci in its folder).
 SEMVER_ORACLE := tests/oracles/node-semver/node_modules/semver/package.json
+#: Backstage's entity validators, the oracle tests/test_backstage.py checks exports with.
+BACKSTAGE_ORACLE := tests/oracles/backstage/node_modules/.package-lock.json
 
 .PHONY: run test install system-deps run-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
@@ -28,8 +30,9 @@ test: system-deps install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes),
-## and the web catalog's front-end libraries from npm (redone when web/package-lock.json changes)
-install: $(VENV)/.installed $(WEB_ASSETS) $(SEMVER_ORACLE)
+## the web catalog's front-end libraries from npm (redone when web/package-lock.json changes),
+## and the test oracles node-semver and @backstage/catalog-model (tests/oracles/)
+install: $(VENV)/.installed $(WEB_ASSETS) $(SEMVER_ORACLE) $(BACKSTAGE_ORACLE)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
@@ -46,6 +49,10 @@ $(WEB_ASSETS): web/package-lock.json web/build.mjs
 $(SEMVER_ORACLE): tests/oracles/node-semver/package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed for the semver oracle test: scripts/ensure-system-deps installs it" >&2; exit 1; }
 	cd tests/oracles/node-semver && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BACKSTAGE_ORACLE): tests/oracles/backstage/package-lock.json
+	cd tests/oracles/backstage && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing),

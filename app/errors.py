@@ -28,6 +28,13 @@ class Invalid(MercatorError):
     code = "invalid"
 
 
+class Unprocessable(MercatorError):
+    """The request is well formed but names something the catalog cannot tie it to (an
+    event about an artifact never registered); nothing was written."""
+
+    code = "unprocessable"
+
+
 class NotFound(MercatorError):
     """Something the request names does not exist."""
 
@@ -82,6 +89,7 @@ TABLE: tuple[tuple[type[MercatorError], int, int], ...] = (
     (Unauthorized, 401, 7),
     (Forbidden, 403, 7),
     (NotFound, 404, 3),
+    (Unprocessable, 422, 2),
     (Conflict, 409, 4),
     (Unavailable, 503, 5),
     (LocalServerError, 500, 6),

@@ -27,7 +27,10 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
             "--neo4j-password", settings.neo4j_password,
             "--postgres-port", str(free_port()),
         ],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -38,8 +41,12 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
     comparison = result["postgres"]["comparison"]
     assert comparison["answers_matched"] is True
     assert set(comparison["reports"]) == {
-        "bom_application_version", "bom_component_version", "blast_radius_depth_1",
-        "blast_radius_depth_3", "blast_radius_depth_6", "blast_radius_hub_depth_6",
+        "bom_application_version",
+        "bom_component_version",
+        "blast_radius_depth_1",
+        "blast_radius_depth_3",
+        "blast_radius_depth_6",
+        "blast_radius_hub_depth_6",
     }
     assert all(r["answers_checked"] >= 1 for r in comparison["reports"].values())
     assert "answers matched: True" in page
@@ -49,8 +56,13 @@ def test_small_run_writes_its_results_and_postgres_agrees(settings, graph, tmp_p
     assert result["import"]["export_holds_every_record"] is True
     assert result["postgres"]["load"]["rows"]["component_version"] == 100
 
-    for name in ("bom_application_version", "blast_radius_depth_6", "inventory_at",
-                 "package_blast_radius", "diff_environments"):
+    for name in (
+        "bom_application_version",
+        "blast_radius_depth_6",
+        "inventory_at",
+        "package_blast_radius",
+        "diff_environments",
+    ):
         assert result["reports"]["latency"][name]["api"]["calls"] == 3, name
         assert f"| {name} |" in page
     assert result["registration"]["concurrent"]["calls"] == 8

@@ -526,6 +526,7 @@ def generated_catalog(components: int, versions: int) -> dict:
                 "description": None,
                 "created_at": at(0),
                 "updated_by": None,
+                "retired_at": None,
             }
         ],
         "deployments": [

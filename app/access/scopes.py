@@ -47,6 +47,17 @@ class Actor:
                 {"required_scope": scope, "token_scopes": sorted(self.scopes)},
             )
 
+    def require_any(self, scopes: tuple[str, ...]) -> None:
+        """Forbidden unless the token holds one of `scopes` (an endpoint whose body says
+        which it needs, checked before the body is read)."""
+        if len(scopes) == 1:
+            return self.require(scopes[0])
+        if not any(self.has(scope) for scope in scopes):
+            raise Forbidden(
+                f"this token lacks every one of the scopes {', '.join(scopes)}",
+                {"required_scope": list(scopes), "token_scopes": sorted(self.scopes)},
+            )
+
     @property
     def limited(self) -> bool:
         return self.component_prefix is not None or self.team is not None

@@ -10,11 +10,13 @@ from flask import Flask, request, send_from_directory
 from app.api import (
     applications,
     auth,
+    backstage,
     body_guard,
     components,
     deployments,
     environments,
     errors,
+    events,
     health,
     openapi,
     packages,
@@ -66,11 +68,13 @@ def register_api(app: Flask) -> None:
         applications.blp,
         environments.blp,
         deployments.blp,
+        events.blp,
         reports.blp,
         packages.blp,
         tokens.blp,
         search.blp,
         vulns.blp,
+        backstage.blp,
     ):
         api.register_blueprint(blueprint)
     path_names.register(app, API_PREFIX)

@@ -56,18 +56,21 @@ def actor() -> Actor:
     return g.get(_ACTOR_KEY)
 
 
-def requires(scope: str) -> Callable:
-    """Decorator: the view needs a valid token holding `scope` (admin holds every scope)."""
-    if scope not in SCOPE_MEANING:
-        raise ValueError(f"unknown scope {scope!r}")
+def requires(*scopes: str) -> Callable:
+    """Decorator: the view needs a valid token holding `scope` (admin holds every scope);
+    given several, one of them (the view then checks which its body needs)."""
+    unknown = [scope for scope in scopes if scope not in SCOPE_MEANING]
+    if not scopes or unknown:
+        raise ValueError(f"unknown scopes {unknown!r}")
+    named = " or ".join(repr(scope) for scope in scopes)
 
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any):
-            authenticated().require(scope)
+            authenticated().require_any(scopes)
             return view(*args, **kwargs)
 
-        guarded.required_scope = scope
+        guarded.required_scope = scopes[0] if len(scopes) == 1 else scopes
         return Blueprint.doc(
             security=[{SECURITY_SCHEME: []}],
             responses={
@@ -76,7 +79,7 @@ def requires(scope: str) -> Callable:
                     "content": _ERROR_REF,
                 },
                 "403": {
-                    "description": f"The token lacks the {scope!r} scope, or the component "
+                    "description": f"The token lacks the {named} scope, or the component "
                     "is outside its limits",
                     "content": _ERROR_REF,
                 },

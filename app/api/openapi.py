@@ -5,7 +5,8 @@ operation can give for reasons outside the view are added here, so that the docu
 every status a client can meet and nothing else (there is no catch-all ``default``):
 
 - ``400`` where the operation takes parameters or a body: webargs' validation errors are
-  answered as 400 in our error shape (`errors.MercatorApi`), not as its 422;
+  answered as 400 in our error shape (`errors.MercatorApi`), not as its 422 (a 422 an
+  operation documents itself, for a request naming what the catalog lacks, stays);
 - ``413`` and ``415`` where it takes a body (`MAX_CONTENT_LENGTH`, JSON only);
 - ``503`` with ``Retry-After`` wherever Neo4j is asked (all but ``/healthz``).
 
@@ -73,7 +74,10 @@ class CommonResponses(BasePlugin):
     def operation_helper(self, path=None, operations=None, **kwargs) -> None:
         for operation in (operations or {}).values():
             responses = {str(code): r for code, r in operation.get("responses", {}).items()}
-            if responses.pop("422", None) is not None:
+            # webargs' own 422 (a request that fails its schema) is our 400; a 422 an
+            # operation documents itself (an event naming what the catalog lacks) stays
+            if responses.get("422") == "UNPROCESSABLE_ENTITY":
+                del responses["422"]
                 responses.setdefault("400", "BAD_REQUEST")
             if "requestBody" in operation:
                 responses.setdefault("400", "BAD_REQUEST")

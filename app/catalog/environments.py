@@ -9,7 +9,7 @@ from app.catalog import engine_settings, suggest
 from app.core import naming, paging, records
 from app.core.records import STAGES
 from app.errors import Invalid
-from app.graph import Graph
+from app.graph import Graph, Tx
 
 
 def upsert(
@@ -25,6 +25,25 @@ def upsert(
 ) -> tuple[dict[str, Any], bool]:
     """Create the environment or update its details; returns (environment, created).
     `actor` is recorded as `updated_by`."""
+    details = {"stage": stage, "cluster": cluster, "namespace": namespace, "engine": engine}
+    created = graph.write_tx(
+        lambda tx: upsert_in(tx, name, **details, description=description, actor=actor)
+    )
+    return get(graph, name), created
+
+
+def upsert_in(
+    tx: Tx,
+    name: str,
+    stage: str | None = None,
+    cluster: str | None = None,
+    namespace: str | None = None,
+    engine: str | None = None,
+    description: str | None = None,
+    *,
+    actor: Actor | None = None,
+) -> bool:
+    """`upsert` inside a transaction of the caller's; returns whether it was created."""
     problems = {}
     if naming.name_problem(name):
         problems["name"] = [naming.name_problem(name)]
@@ -35,7 +54,7 @@ def upsert(
         problems["engine"] = [f"must be one of {', '.join(engine_settings.KINDS)}"]
     if problems:
         raise Invalid("the environment is invalid", problems)
-    row = graph.write(
+    row = tx.single(
         "catalog/environment_upsert",
         name=name,
         stage=stage,
@@ -44,8 +63,8 @@ def upsert(
         engine=engine,
         description=description,
         updated_by=None if actor is None else actor.name,
-    )[0]
-    return get(graph, name), row["created"]
+    )
+    return row["created"]
 
 
 def set_engine(

@@ -125,6 +125,12 @@ def register(graph: Graph, data: dict[str, Any], *, actor: Actor | None = None) 
     return graph.write_tx(lambda tx: _register(tx, registration, actor))
 
 
+def register_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> dict[str, Any]:
+    """`register` inside a transaction of the caller's, which does more in the same one
+    (an event applied, and its idempotency key stored)."""
+    return _register(tx, Registration.from_request(data), actor)
+
+
 def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
     component = tx.single("catalog/component_lock", name=reg.component)
     if actor is not None:

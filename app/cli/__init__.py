@@ -10,6 +10,7 @@ from __future__ import annotations
 # The commands register themselves on `cli` when imported.
 from app.cli import (  # noqa: F401
     admin,
+    backstage,
     catalog,
     deploying,
     reports,

@@ -225,6 +225,12 @@ ENVIRONMENT = Record(
         Field("description", description="What the environment is for"),
         Field("created_at", "time"),
         Field("updated_by", description=_WRITER),
+        Field(
+            "retired_at",
+            "time",
+            "When it was retired (a CDEvents environment.deleted): nothing runs there any "
+            "more, its history stays",
+        ),
     ),
 )
 

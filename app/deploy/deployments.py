@@ -47,6 +47,11 @@ def record(
     return get(graph, deployment_id), created
 
 
+def record_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> tuple[str, bool]:
+    """`record` inside a transaction of the caller's; returns (deployment id, created)."""
+    return _record(tx, _validated(data), actor)
+
+
 def _validated(data: dict[str, Any], execute: bool = False) -> dict[str, Any]:
     """The request checked; `execute`: to be run by the engine (no status or times given)."""
     problems: dict[str, list[str]] = {}

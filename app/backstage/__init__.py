@@ -1,0 +1,1 @@
+"""Backstage: the catalog as Backstage entities, and Backstage descriptor files in."""

@@ -1,0 +1,378 @@
+"""Mercator's catalog as Backstage entities, and Backstage descriptor files into the catalog.
+
+Export: each team is a `Group`, each application a `System`, each component a `Component`
+(its kind as `spec.type`, its owner, the first application whose latest version includes it
+as `spec.system`, what its latest version depends on as `spec.dependsOn`), with annotations
+naming the Mercator record, the latest version and where it runs now, and a link to its page.
+Backstage names are at most 63 characters of letters and digits separated by single `-`,
+`_` or `.`; a Mercator name that is not one is shortened to one (`mercator.dev/name` keeps
+it), and references use the shortened name.
+
+Import: `Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
+application (owner), `Component` → component (`spec.type` → kind, description, owner,
+lifecycle, `spec.system` → membership of that application), `Resource` → a component of kind
+database or infrastructure. Each entity is checked here, in Python, by Backstage's rules for
+the fields Mercator reads; an invalid one is named with its file and line and left out, the
+rest go in. The write is the catalog import (`app.transfer.importer`): a second import of the
+same files changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.catalog import applications
+from app.errors import Invalid
+from app.graph import Graph
+from app.transfer import format as transfer_format
+from app.transfer import importer
+
+API_VERSION = "backstage.io/v1alpha1"
+API_VERSIONS = ("backstage.io/v1alpha1", "backstage.io/v1beta1")
+ANNOTATION = "mercator.dev"
+NAME_MAX = 63
+#: Backstage's rule for names (metadata.name, and the name part of a reference).
+_NAME = re.compile(r"^([A-Za-z0-9][-_.]?)*[A-Za-z0-9]$")
+#: Backstage's rule for annotation keys: an optional DNS prefix, a slash, a name.
+_ANNOTATION_KEY = re.compile(r"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?"
+                             r"[A-Za-z0-9]([-_.A-Za-z0-9]*[A-Za-z0-9])?$")  # fmt: skip
+
+#: Component spec.type → Mercator kind (any other type reads as a service).
+COMPONENT_KINDS = {
+    "service": "service",
+    "website": "service",
+    "library": "library",
+    "database": "database",
+    "job": "job",
+    "cronjob": "job",
+    "binary": "binary",
+    "config": "config",
+    "infrastructure": "infrastructure",
+}
+#: Annotations an imported team's chat and pager are read from, first found wins.
+CHAT_ANNOTATIONS = (f"{ANNOTATION}/chat", "slack.com/channel", "slack.com/channel-id")
+PAGER_ANNOTATIONS = (f"{ANNOTATION}/pager", "pagerduty.com/service-id", "opsgenie.com/team")
+
+
+# -- export -------------------------------------------------------------------------------
+def backstage_name(name: str) -> str:
+    """A Mercator name as a valid Backstage name (the same when it already is one)."""
+    if len(name) <= NAME_MAX and _NAME.fullmatch(name):
+        return name
+    squeezed = re.sub(r"[-_.]{2,}", lambda m: m.group(0)[0], name)[:NAME_MAX]
+    return squeezed.strip("-_.") or "unnamed"
+
+
+def export_entities(graph: Graph, base_url: str) -> list[dict[str, Any]]:
+    """Every team, application and component as Backstage entities; `base_url` is where
+    Mercator's web pages are (links and annotations point there)."""
+    base = base_url.rstrip("/")
+    entities = [_group(row["props"], base) for row in graph.read("backstage/teams")]
+    entities += [_system(row, base) for row in graph.read("backstage/applications")]
+    entities += [_component(row, base) for row in graph.read("backstage/components")]
+    return entities
+
+
+def _metadata(name: str, description: str | None, page: str, annotations: dict) -> dict:
+    metadata: dict[str, Any] = {
+        "name": backstage_name(name),
+        "annotations": {f"{ANNOTATION}/name": name, **annotations},
+        "links": [{"url": page, "title": "Mercator"}],
+    }
+    if description:
+        metadata["description"] = description
+    return metadata
+
+
+def _owner(team: str | None) -> str:
+    return f"group:default/{backstage_name(team)}" if team else "group:default/unowned"
+
+
+def _group(props: dict[str, Any], base: str) -> dict[str, Any]:
+    annotations = {f"{ANNOTATION}/{key}": props[key] for key in ("chat", "pager") if props.get(key)}
+    spec: dict[str, Any] = {"type": "team", "children": []}
+    if props.get("email"):
+        spec["profile"] = {"email": props["email"]}
+    page = f"{base}/teams/{props['name']}"
+    return _entity("Group", _metadata(props["name"], None, page, annotations), spec)
+
+
+def _system(row: dict[str, Any], base: str) -> dict[str, Any]:
+    props = row["props"]
+    annotations = {}
+    if props.get("latest_version"):
+        annotations[f"{ANNOTATION}/latest-version"] = props["latest_version"]
+    page = f"{base}/applications/{props['name']}"
+    metadata = _metadata(props["name"], props.get("description"), page, annotations)
+    return _entity("System", metadata, {"owner": _owner(row["owner"])})
+
+
+def _component(row: dict[str, Any], base: str) -> dict[str, Any]:
+    props = row["props"]
+    annotations = {}
+    if props.get("latest_version"):
+        annotations[f"{ANNOTATION}/latest-version"] = props["latest_version"]
+    if row["running"]:
+        annotations[f"{ANNOTATION}/running"] = ", ".join(
+            f"{r['environment']}={r['version']}" for r in row["running"]
+        )
+    if props.get("repository_url"):
+        annotations[f"{ANNOTATION}/repository-url"] = props["repository_url"]
+    page = f"{base}/components/{props['name']}"
+    spec: dict[str, Any] = {
+        "type": props.get("kind") or "service",
+        "lifecycle": props.get("lifecycle") or "production",
+        "owner": _owner(row["owner"]),
+    }
+    systems = row["systems"] or ([props["system"]] if props.get("system") else [])
+    if systems:
+        spec["system"] = f"system:default/{backstage_name(systems[0])}"
+    if row["depends_on"]:
+        spec["dependsOn"] = [f"component:default/{backstage_name(d)}" for d in row["depends_on"]]
+    metadata = _metadata(props["name"], props.get("description"), page, annotations)
+    return _entity("Component", metadata, spec)
+
+
+def _entity(kind: str, metadata: dict[str, Any], spec: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": API_VERSION, "kind": kind, "metadata": metadata, "spec": spec}
+
+
+# -- import -------------------------------------------------------------------------------
+@dataclass
+class Found:
+    """What descriptor files hold: the entities Mercator reads, and what it refused."""
+
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    applications: dict[str, dict[str, Any]] = field(default_factory=dict)
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # lifecycle, system, ...
+    refused: list[str] = field(default_factory=list)  # "file:line: Kind name: why"
+    skipped: list[str] = field(default_factory=list)  # entities Mercator has no record for
+
+
+def read_files(paths: list[Path]) -> Found:
+    """The entities of the descriptor files (several YAML documents each; a `Location`'s
+    targets are followed on disk, relative to its file). A file that is no YAML is Invalid."""
+    found, seen = Found(), set()
+    queue = [Path(p) for p in paths]
+    while queue:
+        path = queue.pop(0).resolve()
+        if path in seen:
+            continue
+        seen.add(path)
+        for line, entity in _documents(path):
+            where = f"{path}:{line}"
+            problem = entity_problem(entity)
+            if problem:
+                found.refused.append(f"{where}: {problem}")
+                continue
+            if entity["kind"] == "Location":
+                queue += [path.parent / t for t in _location_targets(entity)]
+                continue
+            _take(found, entity, where)
+    return found
+
+
+def _documents(path: Path) -> list[tuple[int, Any]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise Invalid(f"{path} cannot be read as YAML: {error}", {"path": [str(path)]}) from None
+    loader = yaml.SafeLoader("")
+    documents = []
+    for node in nodes:
+        if node is None:
+            continue
+        documents.append((node.start_mark.line + 1, loader.construct_document(node)))
+    return documents
+
+
+def _location_targets(entity: dict[str, Any]) -> list[str]:
+    spec = entity.get("spec") or {}
+    targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
+    return [t for t in targets if isinstance(t, str) and "://" not in t]
+
+
+def entity_problem(entity: Any) -> str | None:
+    """Why Backstage's rules refuse the entity (for what Mercator reads), or None."""
+    if not isinstance(entity, dict):
+        return "an entity is a mapping"
+    kind = entity.get("kind")
+    label = f"{kind} {(entity.get('metadata') or {}).get('name')!r}" if kind else "entity"
+    for problem in _envelope_problems(entity) or _spec_problems(kind, entity.get("spec")):
+        return f"{label}: {problem}"
+    return None
+
+
+def _envelope_problems(entity: dict[str, Any]) -> list[str]:
+    problems = []
+    if not isinstance(entity.get("apiVersion"), str) or "/" not in entity["apiVersion"]:
+        problems.append("apiVersion must be a group/version, e.g. backstage.io/v1alpha1")
+    if not isinstance(entity.get("kind"), str) or not entity["kind"]:
+        problems.append("kind must be a non-empty string")
+    unknown = sorted(
+        set(entity) - {"apiVersion", "kind", "metadata", "spec", "relations", "status"}
+    )
+    if unknown:
+        problems.append(f"unknown root fields {', '.join(unknown)}")
+    metadata = entity.get("metadata")
+    if not isinstance(metadata, dict):
+        return problems + ["metadata must be a mapping"]
+    name = metadata.get("name")
+    if not isinstance(name, str) or len(name) > NAME_MAX or not _NAME.fullmatch(name):
+        problems.append(
+            f"metadata.name {name!r} must be letters and digits separated by single - _ or ., "
+            f"at most {NAME_MAX} characters"
+        )
+    namespace = metadata.get("namespace", "default")
+    if not isinstance(namespace, str) or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", namespace):
+        problems.append(f"metadata.namespace {namespace!r} must be lowercase letters, digits, -")
+    annotations = metadata.get("annotations", {})
+    if not isinstance(annotations, dict):
+        problems.append("metadata.annotations must be a mapping")
+    else:
+        for key, value in annotations.items():
+            if not isinstance(key, str) or not _ANNOTATION_KEY.fullmatch(key):
+                problems.append(f"metadata.annotations key {key!r} is not valid")
+            elif not isinstance(value, str):
+                problems.append(f"metadata.annotations.{key} must be a string")
+    if "description" in metadata and not isinstance(metadata["description"], str):
+        problems.append("metadata.description must be a string")
+    return problems
+
+
+#: Per kind Mercator reads: the spec fields Backstage requires to be non-empty strings.
+_REQUIRED = {
+    "Component": ("type", "lifecycle", "owner"),
+    "System": ("owner",),
+    "Group": ("type",),
+    "Resource": ("type", "owner"),
+    "API": ("type", "lifecycle", "owner", "definition"),
+    "Location": (),
+}
+
+
+def _spec_problems(kind: str, spec: Any) -> list[str]:
+    if kind not in _REQUIRED:
+        return []
+    if not isinstance(spec, dict):
+        return ["spec must be a mapping"]
+    problems = [
+        f"spec.{name} must be a non-empty string"
+        for name in _REQUIRED[kind]
+        if not isinstance(spec.get(name), str) or not spec[name]
+    ]
+    if kind == "Group" and not isinstance(spec.get("children"), list):
+        problems.append("spec.children must be a list")
+    for name in ("system", "subcomponentOf"):
+        if name in spec and (not isinstance(spec[name], str) or not spec[name]):
+            problems.append(f"spec.{name} must be a non-empty string")
+    return problems
+
+
+def _ref_name(ref: str, default_kind: str) -> tuple[str, str]:
+    """(kind, name) of an entity reference: `group:default/payments`, `payments`."""
+    kind, _, rest = ref.rpartition(":") if ":" in ref else (default_kind, "", ref)
+    return (kind or default_kind).lower(), rest.rpartition("/")[2]
+
+
+def _take(found: Found, entity: dict[str, Any], where: str) -> None:
+    metadata, spec, kind = entity["metadata"], entity.get("spec") or {}, entity["kind"]
+    name, annotations = metadata["name"], metadata.get("annotations") or {}
+    owner = None
+    if isinstance(spec.get("owner"), str):
+        owner_kind, owner_name = _ref_name(spec["owner"], "group")
+        owner = owner_name if owner_kind == "group" else None
+    if kind == "Group":
+        profile = spec.get("profile") or {}
+        found.teams[name] = {
+            "name": name,
+            "email": profile.get("email"),
+            "chat": next((annotations[a] for a in CHAT_ANNOTATIONS if a in annotations), None),
+            "pager": next((annotations[a] for a in PAGER_ANNOTATIONS if a in annotations), None),
+        }
+    elif kind == "System":
+        found.applications[name] = {
+            "name": name,
+            "owner": owner,
+            "description": metadata.get("description"),
+        }
+    elif kind in ("Component", "Resource"):
+        if kind == "Component":
+            component_kind = COMPONENT_KINDS.get(spec["type"], "service")
+        else:
+            component_kind = "database" if spec["type"] == "database" else "infrastructure"
+        found.components[name] = {
+            "name": name,
+            "kind": component_kind,
+            "owner": owner,
+            "description": metadata.get("description"),
+        }
+        system = _ref_name(spec["system"], "system")[1] if spec.get("system") else None
+        found.details[name] = {
+            "name": name,
+            "lifecycle": spec.get("lifecycle"),
+            "system": system,
+            "annotations": json.dumps(annotations, sort_keys=True),
+        }
+    else:
+        found.skipped.append(f"{where}: {kind} {name!r} (Mercator keeps no {kind})")
+
+
+def import_files(graph: Graph, paths: list[Path]) -> dict[str, Any]:
+    """Import the descriptor files (see the module docstring). Returns the counts written,
+    the entities refused (file:line and why), those skipped, the components that joined their
+    system's application and those waiting for a first version to join it."""
+    found = read_files(paths)
+    teams = dict(found.teams)
+    for record in (*found.applications.values(), *found.components.values()):
+        if record["owner"] and record["owner"] not in teams:
+            teams[record["owner"]] = {"name": record["owner"]}  # owners exist before they own
+    for system in {d["system"] for d in found.details.values() if d["system"]}:
+        found.applications.setdefault(system, {"name": system})
+    document = {
+        "format": transfer_format.FORMAT,
+        "format_version": transfer_format.FORMAT_VERSION,
+        "teams": sorted(teams.values(), key=lambda r: r["name"]),
+        "components": sorted(found.components.values(), key=lambda r: r["name"]),
+        "applications": sorted(found.applications.values(), key=lambda r: r["name"]),
+    }
+    counts = importer.import_catalog(graph, document)
+    graph.write("backstage/describe_components", rows=sorted(found.details.values(), key=str))
+    joined, waiting = _join_systems(graph, found)
+    return {
+        "written": {k: counts[k] for k in ("teams", "components", "applications")},
+        "joined": joined,
+        "waiting": waiting,
+        "refused": found.refused,
+        "skipped": found.skipped,
+    }
+
+
+def _join_systems(graph: Graph, found: Found) -> tuple[list[str], list[str]]:
+    """Components with a version join their system's application (its latest version is
+    added, unless the application holds a version of the component already); those without
+    one wait: a registration naming the application (`applications: [shop]`) adds them."""
+    joined, waiting = [], []
+    wanted = {name: d["system"] for name, d in found.details.items() if d["system"]}
+    if not wanted:
+        return joined, waiting
+    rows = graph.read("backstage/components")
+    latest = {row["props"]["name"]: row["props"].get("latest_version") for row in rows}
+    members = {row["props"]["name"]: set(row["systems"]) for row in rows}
+    for component, system in sorted(wanted.items()):
+        if system in members.get(component, set()):
+            continue
+        if latest.get(component) is None:
+            waiting.append(f"{component} → {system}")
+            continue
+        applications.add_component(graph, system, component, latest[component])
+        joined.append(f"{component} {latest[component]} → {system}")
+    return joined, waiting

@@ -1,0 +1,1 @@
+"""CDEvents in: pipelines emit them, Mercator applies them to the catalog."""

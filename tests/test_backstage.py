@@ -1,0 +1,256 @@
+"""Backstage both ways: the catalog exported as entities that Backstage's own validators
+(@backstage/catalog-model, run with node) accept, and Backstage descriptor files imported —
+owners, lifecycle, systems as applications — with invalid entities named and left out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from app.admin import demo
+from app.backstage import entities
+from app.cli import cli
+from app.cli.catalogs import LocalCatalog
+from tests.catalog import put_environment, register
+
+ORACLE = Path(__file__).resolve().parent / "oracles" / "backstage"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "backstage"
+CATALOG = FIXTURES / "catalog-info.yaml"
+
+
+def backstage_says(found: list[dict]) -> list[dict]:
+    """What @backstage/catalog-model's policies and kind validators say of each entity."""
+    if not (ORACLE / "node_modules" / "@backstage" / "catalog-model").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ORACLE, check=True
+        )
+    done = subprocess.run(
+        [shutil.which("node") or "node", "validate.js"],
+        cwd=ORACLE,
+        input=json.dumps(found),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def footprint(raw_cypher) -> dict:
+    return raw_cypher(
+        "RETURN COUNT { MATCH (n) } AS nodes, COUNT { ()-[r]->() } AS edges, "
+        "collect { MATCH (n) RETURN properties(n) } AS props"
+    )[0]
+
+
+@pytest.fixture
+def env(settings, tmp_path):
+    """Environment variables that point the CLI at the test Neo4j."""
+    return {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_USER": settings.neo4j_user,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+        "MERCATOR_NEO4J_HOME": str(tmp_path / "no-local-server"),
+    }
+
+
+@pytest.fixture
+def demo_catalog(graph):
+    demo.load(LocalCatalog(graph))
+    return graph
+
+
+def test_every_exported_entity_of_the_demo_is_valid_by_backstages_rules(demo_catalog, client):
+    response = client.get("/api/v1/backstage/entities")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    kinds = sorted({e["kind"] for e in items})
+    assert kinds == ["Component", "Group", "System"]
+    teams = client.get("/api/v1/teams?limit=500").get_json()["items"]
+    assert sum(e["kind"] == "Group" for e in items) == len(teams)
+    verdicts = backstage_says(items)
+    assert [v for v in verdicts if not v["ok"]] == []
+
+
+def test_an_exported_component_says_its_latest_version_where_it_runs_and_links_back(client):
+    put_environment(client, "prod", stage="prod")
+    register(client, "payments-api", "1.0.0", owner="payments", applications=["shop"])
+    register(client, "ledger", "2.0.0")
+    register(client, "payments-api", "1.1.0", dependencies=[{"component": "ledger"}])
+    client.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "status": "succeeded",
+              "components": [{"component": "payments-api", "version": "1.0.0"}]},
+    )  # fmt: skip
+    items = client.get("/api/v1/backstage/entities").get_json()["items"]
+    (component,) = [e for e in items if e["metadata"]["name"] == "payments-api"]
+    annotations = component["metadata"]["annotations"]
+    assert annotations["mercator.dev/latest-version"] == "1.1.0"
+    assert annotations["mercator.dev/running"] == "prod=1.0.0"
+    assert component["metadata"]["links"] == [
+        {"url": "http://localhost/components/payments-api", "title": "Mercator"}
+    ]
+    assert component["spec"]["owner"] == "group:default/payments"
+    assert component["spec"]["system"] == "system:default/shop"
+    assert component["spec"]["dependsOn"] == ["component:default/ledger"]
+
+
+def test_names_backstage_refuses_are_shortened_and_still_valid(client):
+    register(client, "odd--name-", "1.0.0", owner="team_", expect=None)
+    register(client, "x" * 80, "1.0.0")
+    items = client.get("/api/v1/backstage/entities").get_json()["items"]
+    names = sorted(e["metadata"]["name"] for e in items)
+    assert names == sorted(["odd-name", "team", "x" * 63])
+    assert all(v["ok"] for v in backstage_says(items)), backstage_says(items)
+
+
+def test_the_yaml_export_is_what_a_backstage_url_location_reads(demo_catalog, client):
+    response = client.get("/api/v1/backstage/entities?format=yaml")
+    assert response.mimetype == "application/yaml"
+    documents = list(yaml.safe_load_all(response.get_data(as_text=True)))
+    assert documents == client.get("/api/v1/backstage/entities").get_json()["items"]
+
+
+def _descriptor_entities() -> list[dict]:
+    found = []
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        found += [d for d in yaml.safe_load_all(path.read_text()) if d]
+    return found
+
+
+def test_the_descriptor_files_are_valid_by_backstages_rules():
+    verdicts = backstage_says(_descriptor_entities())
+    assert all(v["ok"] for v in verdicts), verdicts
+
+
+def test_importing_descriptor_files_brings_owners_systems_and_kinds(graph, client, env):
+    register(client, "payments-api", "1.4.2")  # has a version: joins shop at once
+    result = CliRunner().invoke(cli, ["backstage", "import", str(CATALOG)], env=env)
+    assert result.exit_code == 0, result.output
+    team = client.get("/api/v1/teams/payments").get_json()
+    assert (team["email"], team["chat"], team["pager"]) == (
+        "payments@shop.example",
+        "#payments",
+        "PX1234",
+    )
+    api = client.get("/api/v1/components/payments-api").get_json()
+    assert (api["kind"], api["owner"], api["description"]) == (
+        "service",
+        "payments",
+        "Takes payments",
+    )
+    web = client.get("/api/v1/components/storefront-web").get_json()
+    assert (web["kind"], web["owner"]) == ("service", "storefront")
+    db = client.get("/api/v1/components/payments-db").get_json()
+    assert (db["kind"], db["owner"]) == ("database", "payments")
+    shop = client.get("/api/v1/applications/shop").get_json()
+    assert (shop["owner"], shop["description"]) == ("storefront", "The web shop")
+    members = client.get(f"/api/v1/applications/shop/versions/{shop['latest_version']}")
+    assert [m["component"] for m in members.get_json()["components"]] == ["payments-api"]
+    assert "joined: payments-api 1.4.2 → shop" in result.output
+    assert "waiting for a first version to join: storefront-web → shop" in result.output
+    assert "skipped:" in result.output and "User 'jane'" in result.output
+    exported = client.get("/api/v1/backstage/entities").get_json()["items"]
+    (web_entity,) = [e for e in exported if e["metadata"]["name"] == "storefront-web"]
+    assert web_entity["spec"]["lifecycle"] == "experimental"
+    assert web_entity["spec"]["system"] == "system:default/shop"
+    assert all(v["ok"] for v in backstage_says(exported))
+
+
+def test_a_second_import_of_the_same_files_changes_nothing(graph, env, raw_cypher):
+    first = CliRunner().invoke(cli, ["backstage", "import", str(CATALOG)], env=env)
+    assert first.exit_code == 0, first.output
+    before = footprint(raw_cypher)
+    again = CliRunner().invoke(cli, ["backstage", "import", str(CATALOG)], env=env)
+    assert again.exit_code == 0, again.output
+    assert footprint(raw_cypher) == before
+
+
+INVALID = [
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "ends-"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "a" * 64},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "nolife"},
+     "spec": {"type": "service", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": "noowner"},
+     "spec": {}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": "nochildren"},
+     "spec": {"type": "team"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+     "metadata": {"name": "badns", "namespace": "Not_Valid"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+     "metadata": {"name": "badannotation", "annotations": {"a b": "x"}},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "extra"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}, "oops": 1},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Resource", "metadata": {"name": "res"},
+     "spec": {"type": "database"}},
+]  # fmt: skip
+VALID = [
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "fine"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": "team-a"},
+     "spec": {"type": "team", "children": []}},
+]  # fmt: skip
+
+
+def test_the_import_refuses_exactly_the_entities_backstage_refuses():
+    cases = INVALID + VALID
+    backstage = [v["ok"] for v in backstage_says(cases)]
+    mercator = [entities.entity_problem(e) is None for e in cases]
+    assert mercator == backstage
+    assert backstage == [False] * len(INVALID) + [True] * len(VALID)
+
+
+def test_an_invalid_entity_is_named_with_file_and_line_and_the_rest_go_in(
+    graph, client, env, tmp_path
+):
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(yaml.safe_dump_all([VALID[0], INVALID[0]], sort_keys=False))
+    result = CliRunner().invoke(cli, ["backstage", "import", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    line = 1 + yaml.safe_dump(VALID[0], sort_keys=False).count("\n") + 1  # after the ---
+    assert f"refused: {path}:{line}: Component 'ends-'" in result.stderr
+    assert client.get("/api/v1/components/fine").status_code == 200
+    assert client.get("/api/v1/components/ends-").status_code == 404
+
+
+def test_a_catalog_of_1000_entities_imports_in_seconds_and_exports_valid(
+    graph, env, tmp_path, client
+):
+    documents = [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": f"team-{t}"},
+         "spec": {"type": "team", "profile": {"email": f"t{t}@shop.example"}, "children": []}}
+        for t in range(50)
+    ] + [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "System", "metadata": {"name": f"app-{s}"},
+         "spec": {"owner": f"group:default/team-{s}"}}
+        for s in range(50)
+    ] + [
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
+         "metadata": {"name": f"svc-{c}", "description": f"Service {c}"},
+         "spec": {"type": "service", "lifecycle": "production", "owner": f"team-{c % 50}",
+                  "system": f"app-{c % 50}"}}
+        for c in range(900)
+    ]  # fmt: skip
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(yaml.safe_dump_all(documents, sort_keys=False))
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["backstage", "import", str(path)], env=env)
+    elapsed = time.monotonic() - started
+    assert result.exit_code == 0, result.output
+    print(f"importing 1,000 Backstage entities took {elapsed:.1f} s")
+    assert elapsed < 60
+    assert "components: 900 created" in result.output
+    exported = client.get("/api/v1/backstage/entities").get_json()["items"]
+    assert len(exported) == 1000
+    assert all(v["ok"] for v in backstage_says(exported))
