@@ -51,7 +51,8 @@ def test_without_a_cluster_the_deployment_fails_with_helms_message(shop, graph, 
     text = full_log(shop, queued["id"])
     # The exact command ran (the chart with the version's chart version, the context and
     # namespace of the environment) and helm said why it stopped.
-    assert f"upgrade --install shop-payment {TEST_CHARTS}/pay --version 2.0.0" in text
+    assert "upgrade --install --version 2.0.0 " in text
+    assert f" -- shop-payment {TEST_CHARTS}/pay" in text  # positionals after --
     assert "--kube-context eu-1 --namespace shop" in text
     assert "Error: Kubernetes cluster unreachable" in text
     assert "connection refused" in text

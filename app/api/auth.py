@@ -113,7 +113,7 @@ def register(app: Flask, api, prefix: str) -> None:
         view = app.view_functions.get(request.endpoint) if request.endpoint else None
         scope = getattr(view, "required_scope", None)
         if scope is not None:
-            authenticated().require(scope)
+            authenticated().require_any(scope if isinstance(scope, tuple) else (scope,))
 
     @app.before_request
     def reads_need_token():
