@@ -162,7 +162,7 @@ def test_a_real_helm_accepts_every_flag_the_engine_uses(tmp_path):
     config = engine_settings.check("helm", {"extra_args": ["--atomic"]})
     (argv,) = engines.plan("helm", config, DEPLOYMENT, "/tmp/d.json", {}).commands
     usage = helm("upgrade", "--help", home=tmp_path).stdout
-    flags = [arg for arg in argv if arg.startswith("--")]
+    flags = [arg for arg in argv if arg.startswith("--") and arg != "--"]
     assert len(flags) == 10
     for flag in flags:
         assert f"{flag} " in usage or f"{flag}=" in usage, flag
@@ -176,7 +176,8 @@ def test_the_real_helm_reads_the_values_the_engine_sets_as_meant(tmp_path):
     cart, payment = DEPLOYMENT["components"]
     deployment = {**DEPLOYMENT, "components": [cart, {**payment, "chart": "pay"}]}
     (argv,) = engines.plan("helm", config, deployment, "/tmp/d.json", {}).commands
-    release, chart = argv[3], argv[4]
+    end_of_options = argv.index("--")  # the release and chart follow it
+    release, chart = argv[end_of_options + 1], argv[end_of_options + 2]
     sets = [a for i, a in enumerate(argv) if argv[i - 1] == "--set"]
     rendered = helm("template", release, chart, *(f"--set={s}" for s in sets), home=tmp_path).stdout
     data = yaml.safe_load(rendered)["data"]

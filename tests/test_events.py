@@ -355,7 +355,7 @@ def test_an_artifact_with_another_digest_is_a_conflict(client):
 
 def test_an_artifact_registered_through_the_api_with_more_detail_is_a_no_op(client):
     digest = digest_of("payments-api", "1.4.2")
-    register(client, "payments-api", "1.4.2", digest=digest, git_commit="abc123")
+    register(client, "payments-api", "1.4.2", digest=digest, git_commit="abc1234")
     response = post(client, published("payments-api", "1.4.2", digest))
     assert response.status_code == 200
     assert response.get_json()["created"] is False
