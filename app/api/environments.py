@@ -30,7 +30,12 @@ class EnvironmentIn(ma.Schema):
     stage = Str(validate=validate.OneOf(STAGES), load_default=None, allow_none=True)
     cluster = optional("Kubernetes cluster (kube context)")
     namespace = optional("Namespace")
-    engine = optional("Deployment engine: helm, command, none, ...")
+    engine = Str(
+        validate=validate.OneOf(engine_settings.KINDS),
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Deployment engine (configure it with PUT .../engine)"},
+    )
     description = optional("What the environment is for")
 
 
