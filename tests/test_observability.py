@@ -84,8 +84,8 @@ def test_each_named_query_is_timed_and_registrations_counted_by_outcome(client):
     client.get("/api/v1/components/cart/blast-radius")
     after = scrape(client)
     assert (
-        value(after, QUERIES, query="reports/blast_radius_impact")
-        - value(before, QUERIES, query="reports/blast_radius_impact")
+        value(after, QUERIES, query="reports/blast_radius")
+        - value(before, QUERIES, query="reports/blast_radius")
         >= 1
     )
     for outcome, count in (("created", 1), ("unchanged", 1), ("conflict", 1)):
