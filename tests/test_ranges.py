@@ -93,7 +93,7 @@ def test_migration_builds_the_ranges_of_a_graph_written_before_them(client, grap
     raw_cypher("MATCH (r:Range) DETACH DELETE r")
     raw_cypher("MATCH (m:MercatorSchema {id: 'schema'}) SET m.version = 4")
     assert schema.recorded_version(graph) == 4
-    assert database.init_schema(graph) == schema.SCHEMA_VERSION == 7
+    assert database.init_schema(graph) == schema.SCHEMA_VERSION
     assert actual(raw_cypher) == written == expected(raw_cypher)
     # A migration that stopped half way runs again to the same result.
     raw_cypher("MATCH (r:Range {component: 'lib'})-[a:ADMITS]->() DELETE a")

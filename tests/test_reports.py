@@ -155,10 +155,12 @@ def test_blast_radius_lists_applications_environments_and_teams(estate):
         ("shop", "1.0.1", False, ("prod", "staging")),  # deployed now
         ("pos", "1.0.1", True, ()),  # latest of pos, never deployed
     }
-    assert {(e["environment"], e["component"], e["version"]) for e in report["environments"]} == {
-        ("prod", "api", "1.0.0"),
-        ("staging", "api", "1.0.0"),
-    }
+    assert report["environments"] == [
+        {"environment": "prod", "stage": "prod", "affected": 1, "truncated": False,
+         "running": [{"component": "api", "version": "1.0.0"}]},
+        {"environment": "staging", "stage": "staging", "affected": 1, "truncated": False,
+         "running": [{"component": "api", "version": "1.0.0"}]},
+    ]
     teams = {t["team"]: t for t in report["teams"]}
     assert set(teams) == {"core", "web"}
     assert (teams["core"]["email"], teams["core"]["pager"]) == ("core@example.com", "core-oncall")

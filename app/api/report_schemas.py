@@ -162,11 +162,19 @@ class AffectedApplication(ma.Schema):
     deployed_in = fields.List(Str())
 
 
-class AffectedEnvironment(ma.Schema):
-    environment = Str()
-    stage = Str(allow_none=True)
+class ComponentAt(ma.Schema):
     component = Str()
     version = Str()
+
+
+class AffectedEnvironment(ma.Schema):
+    """One environment where affected versions run now: how many, and the first 50."""
+
+    environment = Str()
+    stage = Str(allow_none=True)
+    affected = fields.Integer(metadata={"description": "Affected versions running there"})
+    running = _list(ComponentAt)
+    truncated = fields.Boolean(metadata={"description": "More than the 50 listed run there"})
 
 
 class TeamToNotify(ma.Schema):
@@ -189,11 +197,6 @@ class BlastRadius(ma.Schema):
     applications = _list(AffectedApplication)
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)
-
-
-class ComponentAt(ma.Schema):
-    component = Str()
-    version = Str()
 
 
 class Change(ma.Schema):
@@ -280,8 +283,17 @@ RunningComponent = records.schema_of(
     records.COMPONENT_VERSION.pick("component", "version"),
     records.COMPONENT.pick("kind", "owner"),
     records.COMPONENT_VERSION.pick("image", "digest"),
-    since=Str(metadata={"format": "date-time"}),
-    deployment=Str(allow_none=True),
+    since=Str(
+        metadata={"format": "date-time",
+                  "description": "Since when this version has run there without interruption"}
+    ),
+    deployment=Str(allow_none=True, metadata={"description": "The deployment that started it"}),
+    last_deployed_at=Str(
+        metadata={"format": "date-time", "description": "When a deployment last touched it"}
+    ),
+    last_deployment=Str(
+        allow_none=True, metadata={"description": "The latest deployment that touched it"}
+    ),
 )
 
 

@@ -42,7 +42,7 @@ COLUMNS = {
     "dependencies": ["component", "range", "kind", "owner"],
     "consumers": ["component", "version", "distance", "latest", "path"],
     "applications": ["application", "version", "latest", "deployed_in"],
-    "environments": ["environment", "stage", "component", "version"],
+    "environments": ["environment", "stage", "affected", "running"],
     "teams": ["team", "email", "chat", "pager", "owns"],
     "changed": ["component", "from", "to", "fields", "attributes", "dependencies"],
     "added": ["component", "version"],
@@ -106,6 +106,10 @@ def _readable_impact(result: dict[str, Any]) -> None:
         application["deployed_in"] = ", ".join(application["deployed_in"]) or "-"
     for team in result["teams"]:
         team["owns"] = ", ".join(team["owns"])
+    for place in result["environments"]:
+        shown = ", ".join(f"{r['component']} {r['version']}" for r in place["running"])
+        place["running"] = shown + (f" and {place['affected'] - len(place['running'])} more"
+                                    if place["truncated"] else "")
 
 
 def _run(state: Context, name: str, output: str, **params: Any) -> None:

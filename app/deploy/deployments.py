@@ -181,14 +181,18 @@ def _create(
 def move_inventory(
     tx: Tx, environment: str, deployment_id: str, since: str, members: dict[str, str]
 ) -> None:
-    """The one rule by which a succeeded deployment — recorded or run — moves `RUNS`."""
+    """The one rule by which a succeeded deployment — recorded or run — moves the
+    inventory: the environment's `RUNS` edges (`deploy/move_runs`) and, for an application
+    version, its `DEPLOYED_NOW` edge (`deploy/move_deployed_now`)."""
     tx.run(
         "deploy/move_runs",
-        environment=environment,
-        deployment=deployment_id,
-        since=since,
-        components=[{"component": c, "version": v} for c, v in sorted(members.items())],
+        runs=[
+            {"environment": environment, "component": c, "version": v,
+             "deployment": deployment_id, "since": since}
+            for c, v in sorted(members.items())
+        ],
     )
+    tx.run("deploy/move_deployed_now", deployments=[deployment_id])
 
 
 def enqueue(
@@ -415,3 +419,27 @@ def list_deployments(
         offset,
         limit,
     )
+
+
+#: Environments migrated per transaction: an environment's whole history is read at once.
+MIGRATION_ENVIRONMENTS = 5
+
+
+def migrate_inventory(graph: Graph) -> dict[str, int]:
+    """The schema migration of the inventory (version 8): RUNS edges become periods (a
+    redeployment no longer restarts `since`), and each environment gets its DEPLOYED_NOW
+    edges from the deployment history. A few environments per transaction; safe to run
+    again. Returns how many edges of each it wrote."""
+    names = graph.read("catalog/names", kind="environment")[0]["names"]
+    moved = edges = 0
+    for start in range(0, len(names), MIGRATION_ENVIRONMENTS):
+        batch = names[start : start + MIGRATION_ENVIRONMENTS]
+
+        def work(tx: Tx, batch: list[str] = batch) -> tuple[int, int]:
+            runs = tx.single("admin/runs_periods", environments=batch)["moved"]
+            now = tx.single("admin/deployed_now_build", environments=batch)["edges"]
+            return runs, now
+
+        runs, now = graph.write_tx(work)
+        moved, edges = moved + runs, edges + now
+    return {"runs": moved, "deployed_now": edges}

@@ -165,8 +165,7 @@ class Tx:
 def _plain(value: Any) -> Any:
     """Driver values as plain Python: temporals to ISO strings, recursively."""
     if isinstance(value, neo4j.time.DateTime):
-        text = value.to_native().isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return _datetime_text(value)
     if isinstance(value, neo4j.time.Date | neo4j.time.Time):
         return value.iso_format()
     if isinstance(value, neo4j.time.Duration):
@@ -176,6 +175,23 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+def _datetime_text(value: neo4j.time.DateTime) -> str:
+    """A date-time as Neo4j's own `toString()` writes it (UTC as ``Z``, the fraction of a
+    second without trailing zeros, to the nanosecond), so a time a query returns as text
+    (the large reports do: text is cheaper to decode) reads the same as one returned as a
+    value."""
+    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T" \
+           f"{value.hour:02d}:{value.minute:02d}:{int(value.second):02d}"
+    if value.nanosecond:
+        text += f".{value.nanosecond:09d}".rstrip("0")
+    offset = value.utcoffset()
+    if not offset:
+        return text + "Z"
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 class Graph:

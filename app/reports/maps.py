@@ -79,8 +79,15 @@ def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
     component, version = radius["component"], radius["version"]
     changed = f"{component} {version}" if version else component
     owners = {owned: team["team"] for team in radius["teams"] for owned in team["owns"]}
+    # The environments list the first affected versions running in each (enough for a
+    # map, whose consumers are a page too).
+    places = [
+        {"environment": place["environment"], **run}
+        for place in radius["environments"]
+        for run in place["running"]
+    ]
     running: dict[str, list[str]] = {}
-    for place in radius["environments"]:
+    for place in places:
         running.setdefault(place["component"], []).append(place["environment"])
     nodes = {
         component: {
@@ -119,7 +126,7 @@ def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
             "distance": distances[name],
             "environments": sorted(set(running.get(name, []))),
         }
-    for place in radius["environments"]:
+    for place in places:
         if place["component"] not in nodes:
             continue  # a consumer beyond the listed ones (`limit`): not on the map either
         env_id = f"env:{place['environment']}"

@@ -66,25 +66,24 @@ def blast_radius(
         problems["offset"] = ["must not be negative"]
     if problems:
         raise Invalid("bad blast radius parameters", problems)
-    _require_component(graph, component, version)
-    row = graph.read(
+    rows = graph.read(
         "reports/blast_radius",
         component=component,
         version=version,
         depth=depth,
         limit=limit,
         offset=offset,
-    )[0]
+    )
+    if not rows:  # only then ask what is missing, with suggestions
+        _require_component(graph, component, version)
+    row = rows[0]
     return {"component": component, "version": version, "depth": depth, **impact_sorted(row)}
 
 
 def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:
-    """A blast radius's impact lists (applications, environments, teams) in a stable order:
-    Cypher collects them in no set order. Shared with the package blast radius."""
-    impact["applications"].sort(key=lambda a: (a["application"], a["version"]))
-    for application in impact["applications"]:
-        application["deployed_in"].sort()
-    impact["environments"].sort(key=lambda e: (e["environment"], e["component"]))
+    """A blast radius's teams in a stable order (the query sorts applications and
+    environments; teams are collected from both, in no set order). Shared with the package
+    blast radius."""
     impact["teams"].sort(key=lambda t: t["team"])
     for team in impact["teams"]:
         team["owns"].sort()

@@ -239,20 +239,23 @@ def _application_version_props(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_runs(tx: Tx, rows: list[dict[str, Any]]) -> None:
-    """Runs go through the same query as deployments (`deploy/move_runs`), one call per
-    deployment, so the inventory follows one rule however it was built."""
+    """Runs go through the query deployments use (`deploy/move_runs`), so the inventory
+    follows one rule however it was built; a batch holds one run per environment and
+    component (the kind's key), so one statement moves them all."""
+    tx.run(
+        "deploy/move_runs",
+        runs=[{key: row[key] for key in ("environment", "component", "version", "deployment",
+                                         "since")} for row in rows],
+    )
 
-    def group(row: dict[str, Any]) -> tuple[str, str, str]:
-        return row["environment"], row["deployment"], row["since"]
 
-    for (environment, deployment, since), runs in groupby(sorted(rows, key=group), key=group):
-        tx.run(
-            "deploy/move_runs",
-            environment=environment,
-            deployment=deployment,
-            since=since,
-            components=[{"component": run["component"], "version": run["version"]} for run in runs],
-        )
+def _write_deployments(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """The batch's deployments, then the `DEPLOYED_NOW` edges the succeeded ones move."""
+    _write_all(tx, "transfer/create_deployments", rows)
+    tx.run(
+        "deploy/move_deployed_now",
+        deployments=[row["id"] for row in rows if row["status"] == "succeeded"],
+    )
 
 
 WRITERS: dict[str, Writer] = {
@@ -273,7 +276,7 @@ WRITERS: dict[str, Writer] = {
         "transfer/link_application_versions",
         _application_version_props,
     ),
-    "deployments": _writing("transfer/create_deployments"),
+    "deployments": _write_deployments,
     "runs": _write_runs,
 }
 

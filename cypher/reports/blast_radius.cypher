@@ -11,17 +11,21 @@
 //          step k. The ten steps are each written once with a literal k and do nothing once
 //          k passes $depth, so one cached plan serves every depth (no shortest-path syntax:
 //          it blows up on this cyclic graph). Consumers are counted whole and returned a
-//          page at a time ($offset, $limit): nearest first, by component, newest first.
+//          page at a time ($offset, $limit): nearest first, by component, newest first. No
+//          row when the component, or its version $version, does not exist.
 // Parameters: $component (string), $version (string or null = any change), $depth
 //             (integer, 1-10), $offset, $limit (integers: the page of consumers)
 // Returns: consumer_count, truncated (more consumers after this page),
 //          consumers ([{component, version, distance, latest, path}]),
 //          applications ([{application, version, latest, deployed_in}]),
-//          environments ([{environment, stage, component, version}]),
+//          environments ([{environment, stage, affected, running: [{component, version}],
+//          truncated}] — per environment the number of affected versions running there and
+//          the first 50 by component),
 //          teams ([{team, email, chat, pager, owns}])
 // :param {component: 'payment', version: '1.5.0', depth: 5, offset: 0, limit: 1000}
 MATCH (origin:Component {name: $component})
 OPTIONAL MATCH (changed:ComponentVersion {component: $component, version: $version})
+WITH origin, changed WHERE $version IS NULL OR changed IS NOT NULL
 // Step 0: the Ranges the change reaches — those admitting the changed version, or for any
 // change every Range of the component (even one admitting none of its versions).
 CALL (changed) {
@@ -271,30 +275,31 @@ CALL (versions) {
     MATCH (cv)<-[:INCLUDES]-(av:ApplicationVersion)
     WITH DISTINCT av
     MATCH (app:Application {name: av.application})
-    RETURN app, collect(av) AS including
+    // Deployed now: the environments whose latest succeeded deployment of the application
+    // delivered this version (their DEPLOYED_NOW edges).
+    WITH app, av, COLLECT { MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
+                            RETURN e.name ORDER BY e.name } AS deployedIn
+    WHERE av.version = app.latest_version OR size(deployedIn) > 0
+    RETURN {application: app.name, version: av.version,
+            latest: av.version = app.latest_version, deployed_in: deployedIn} AS affected
+    ORDER BY affected.application, affected.version
   }
-  // Per application (once, however many of its versions are affected): the version each
-  // environment got from its latest succeeded deployment of that application.
-  CALL (app) {
-    MATCH (app)-[:HAS_VERSION]->(x:ApplicationVersion)<-[:OF]-(dep:Deployment)-[:TO]->
-          (e:Environment)
-    WHERE dep.status = 'succeeded'
-    WITH e, x, dep ORDER BY dep.finished_at DESC
-    WITH e, head(collect(x)) AS current
-    RETURN collect({environment: e.name, version: current.version}) AS deployedNow
-  }
-  UNWIND coalesce(including, []) AS av
-  WITH app, av, [d IN deployedNow WHERE d.version = av.version | d.environment] AS deployedIn
-  WHERE av.version = app.latest_version OR size(deployedIn) > 0
-  RETURN collect({application: app.name, version: av.version,
-                  latest: av.version = app.latest_version, deployed_in: deployedIn})
-           AS applications
+  RETURN [a IN collect(affected) WHERE a IS NOT NULL] AS applications
 }
+// Grouped per environment: how many affected versions run there, the first 50 of them
+// by component.
 CALL (versions) {
-  UNWIND versions AS cv
-  MATCH (e:Environment)-[:RUNS]->(cv)
-  RETURN collect({environment: e.name, stage: e.stage, component: cv.component,
-                  version: cv.version}) AS environments
+  OPTIONAL CALL (versions) {
+    UNWIND versions AS cv
+    MATCH (e:Environment)-[:RUNS]->(cv)
+    WITH e, cv ORDER BY cv.component, cv.version
+    WITH e, count(cv) AS affected,
+         collect({component: cv.component, version: cv.version})[..50] AS running
+    RETURN {environment: e.name, stage: e.stage, affected: affected, running: running,
+            truncated: affected > size(running)} AS place
+    ORDER BY place.environment
+  }
+  RETURN [p IN collect(place) WHERE p IS NOT NULL] AS environments
 }
 CALL (versions) {
   UNWIND versions AS cv

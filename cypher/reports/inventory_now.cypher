@@ -1,16 +1,21 @@
 // Purpose: what environment $environment runs now: one version per component, since when
-//          and by which deployment (from its RUNS edges). No row when the environment
-//          does not exist.
+//          it has run there without interruption and the deployment that started that, and
+//          the latest deployment that touched it (from its RUNS edges). No row when the
+//          environment does not exist. Times come as text (ISO 8601), which Browser and
+//          the driver read as fast as any string.
 // Parameters: $environment (string)
 // Returns: environment, stage, running ([{component, version, kind, owner, since,
-//          deployment, image, digest}])
+//          deployment, last_deployed_at, last_deployment, image, digest}])
 // :param {environment: 'prod'}
 MATCH (e:Environment {name: $environment})
 RETURN e.name AS environment, e.stage AS stage,
   COLLECT {
     MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
     RETURN {component: c.name, version: cv.version, kind: c.kind,
-            owner: [(c)-[:OWNED_BY]->(t:Team) | t.name][0], since: r.since,
-            deployment: r.deployment, image: cv.image, digest: cv.digest} AS running
+            owner: [(c)-[:OWNED_BY]->(t:Team) | t.name][0], since: toString(r.since),
+            deployment: r.deployment,
+            last_deployed_at: toString(coalesce(r.last_deployed_at, r.since)),
+            last_deployment: coalesce(r.last_deployment, r.deployment),
+            image: cv.image, digest: cv.digest} AS running
     ORDER BY running.component
   } AS running

@@ -1,8 +1,9 @@
 // Purpose: the version matrix: components down the side, environments across, the version
 //          of each component in each environment now (its RUNS edges) or at time $at (the
 //          inventory's rule: the latest succeeded deployment finished at or before $at that
-//          included it). Environments in stage order (dev, test, staging, prod, then any
-//          other stage, then none), then by name; components by name, one page of them.
+//          included it, since the start of its uninterrupted run). Environments in stage
+//          order (dev, test, staging, prod, then any other stage, then none), then by
+//          name; components by name, one page of them.
 //          Filters: components of application $application (any of its versions), owned by
 //          team $team; environments of stage $stage. A null filter is not applied.
 // Parameters: $application, $team, $stage (strings or null), $at (ISO 8601 date-time or
@@ -40,10 +41,15 @@ RETURN [e IN envs | {name: e.name, stage: e.stage}] AS environments,
               <-[:OF]-(d:Deployment {status: 'succeeded'})-[:TO]->(e:Environment)
         WHERE at IS NOT NULL AND e IN envs AND d.finished_at <= at
         WITH e, cv, d ORDER BY d.finished_at DESC, d.id DESC
-        WITH e, head(collect({version: cv.version, since: d.finished_at, deployment: d.id}))
-               AS last
-        RETURN {environment: e.name, version: last.version, since: last.since,
-                deployment: last.deployment} AS cell
+        WITH e, collect({version: cv.version, deployment: d}) AS arrivals
+        // As the inventory at a time: since the start of its uninterrupted run.
+        WITH e, arrivals[0].version AS version,
+             reduce(run = {open: true, first: null}, a IN arrivals |
+               CASE WHEN run.open AND a.version = arrivals[0].version
+                    THEN {open: true, first: a.deployment}
+                    ELSE {open: false, first: run.first} END).first AS first
+        RETURN {environment: e.name, version: version, since: first.finished_at,
+                deployment: first.id} AS cell
       } AS past
     RETURN {component: c.name, kind: c.kind, owner: [(c)-[:OWNED_BY]->(t:Team) | t.name][0],
             cells: CASE WHEN at IS NULL THEN now ELSE past END} AS row

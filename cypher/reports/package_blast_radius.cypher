@@ -10,7 +10,9 @@
 // Returns: component_version_count, truncated (more after this page),
 //          component_versions ([{package, component, version, via, scope, hops}]),
 //          applications ([{application, version, latest, deployed_in}]),
-//          environments ([{environment, stage, component, version}]),
+//          environments ([{environment, stage, affected, running: [{component, version}],
+//          truncated}] — per environment the number of affected versions running there and
+//          the first 50 by component),
 //          teams ([{team, email, chat, pager, owns}])
 // :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000}
 OPTIONAL CALL () {
@@ -45,30 +47,31 @@ CALL (versions) {
     MATCH (cv)<-[:INCLUDES]-(av:ApplicationVersion)
     WITH DISTINCT av
     MATCH (app:Application {name: av.application})
-    RETURN app, collect(av) AS including
+    // Deployed now: the environments whose latest succeeded deployment of the application
+    // delivered this version (their DEPLOYED_NOW edges).
+    WITH app, av, COLLECT { MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
+                            RETURN e.name ORDER BY e.name } AS deployedIn
+    WHERE av.version = app.latest_version OR size(deployedIn) > 0
+    RETURN {application: app.name, version: av.version,
+            latest: av.version = app.latest_version, deployed_in: deployedIn} AS affected
+    ORDER BY affected.application, affected.version
   }
-  // Per application (once, however many of its versions are affected): the version each
-  // environment got from its latest succeeded deployment of that application.
-  CALL (app) {
-    MATCH (app)-[:HAS_VERSION]->(x:ApplicationVersion)<-[:OF]-(dep:Deployment)-[:TO]->
-          (e:Environment)
-    WHERE dep.status = 'succeeded'
-    WITH e, x, dep ORDER BY dep.finished_at DESC
-    WITH e, head(collect(x)) AS current
-    RETURN collect({environment: e.name, version: current.version}) AS deployedNow
-  }
-  UNWIND coalesce(including, []) AS av
-  WITH app, av, [d IN deployedNow WHERE d.version = av.version | d.environment] AS deployedIn
-  WHERE av.version = app.latest_version OR size(deployedIn) > 0
-  RETURN collect({application: app.name, version: av.version,
-                  latest: av.version = app.latest_version, deployed_in: deployedIn})
-           AS applications
+  RETURN [a IN collect(affected) WHERE a IS NOT NULL] AS applications
 }
+// Grouped per environment: how many affected versions run there, the first 50 of them
+// by component.
 CALL (versions) {
-  UNWIND versions AS cv
-  MATCH (e:Environment)-[:RUNS]->(cv)
-  RETURN collect({environment: e.name, stage: e.stage, component: cv.component,
-                  version: cv.version}) AS environments
+  OPTIONAL CALL (versions) {
+    UNWIND versions AS cv
+    MATCH (e:Environment)-[:RUNS]->(cv)
+    WITH e, cv ORDER BY cv.component, cv.version
+    WITH e, count(cv) AS affected,
+         collect({component: cv.component, version: cv.version})[..50] AS running
+    RETURN {environment: e.name, stage: e.stage, affected: affected, running: running,
+            truncated: affected > size(running)} AS place
+    ORDER BY place.environment
+  }
+  RETURN [p IN collect(place) WHERE p IS NOT NULL] AS environments
 }
 CALL (versions) {
   UNWIND versions AS cv
