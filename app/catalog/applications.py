@@ -31,9 +31,10 @@ class Locked:
     components: dict[str, str]  # component name -> version in the latest application version
 
 
-def lock(tx: Tx, names: Iterable[str]) -> dict[str, Locked]:
-    """Lock the applications (created if new) in name order and read their latest sets."""
-    rows = tx.run("catalog/application_lock", names=sorted(set(names)))
+def lock(tx: Tx, names: Iterable[str], including: str | None = None) -> dict[str, Locked]:
+    """Lock the applications (created if new), and those that ever included a version of
+    component `including`, in name order; read their latest sets."""
+    rows = tx.run("catalog/application_lock", names=sorted(set(names)), including=including)
     return {
         row["name"]: Locked(
             row["name"],
@@ -52,42 +53,49 @@ class NewVersion:
     version: str | None = None  # None: the next number after the latest
 
 
+#: Version numbers offered per new application version: the latest's successors, in order
+#: (numbers named explicitly before may have taken the first few).
+CANDIDATES = 100
+
+
 def create_versions(
     tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion], by: str | None = None
 ) -> list[dict]:
-    """Create the wanted application versions (their applications must be `locked`);
-    `by` is who wrote them (a token name)."""
-    batch = []
-    for new in wanted:
-        app = locked[new.application]
-        version = new.version or _next_free_version(tx, app)
-        batch.append(
-            {
-                "application": new.application,
-                "version": version,
-                "previous": app.latest_version,
-                "components": [
-                    {"component": name, "version": ver}
-                    for name, ver in sorted(new.components.items())
-                ],
-                "reason": new.reason,
-                "created_by": by,
-            }
-        )
+    """Create the wanted application versions (their applications must be `locked`), in
+    one round trip; `by` is who wrote them (a token name)."""
+    batch = [
+        {
+            "application": new.application,
+            "candidates": [new.version] if new.version else _candidates(locked[new.application]),
+            "previous": locked[new.application].latest_version,
+            "components": [
+                {"component": name, "version": ver} for name, ver in sorted(new.components.items())
+            ],
+            "reason": new.reason,
+            "created_by": by,
+        }
+        for new in wanted
+    ]
     if not batch:
         return []
-    return tx.run("catalog/application_create_versions", versions=batch)
+    created = tx.run("catalog/application_create_versions", versions=batch)
+    if len(created) < len(batch):
+        raise Conflict(
+            f"no free version number among the next {CANDIDATES}; name the version",
+            {"applications": sorted({new.application for new in wanted})},
+        )
+    return created
 
 
-def _next_free_version(tx: Tx, app: Locked) -> str:
-    """The latest version's successor, skipping numbers someone already took explicitly."""
-    if app.latest_version is None:
-        candidate = FIRST_VERSION
-    else:
-        candidate = naming.next_version(app.latest_version)
-    while tx.single("catalog/application_version_exists", application=app.name, version=candidate):
-        candidate = naming.next_version(candidate)
-    return candidate
+def _candidates(app: Locked) -> list[str]:
+    """The latest version's successors (FIRST_VERSION and on, for a new application)."""
+    candidate = FIRST_VERSION if app.latest_version is None else naming.next_version(
+        app.latest_version
+    )
+    numbers = [candidate]
+    for _ in range(CANDIDATES - 1):
+        numbers.append(naming.next_version(numbers[-1]))
+    return numbers
 
 
 def check_members_exist(tx: Tx, members: dict[str, str]) -> None:

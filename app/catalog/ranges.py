@@ -75,10 +75,23 @@ def settle(
                 wanted[(component, text)].add(version)
     candidates = [{"component": c, "range": r} for c, r in sorted(set(pending))]
     if candidates:
-        for row in tx.run("catalog/range_pending", ranges=candidates):
-            admitted = wanted.setdefault((row["component"], row["range"]), set())
-            admitted.update(v for v in row["versions"] if admits(row["range"], v))
+        _admit_pending(wanted, tx.run("catalog/range_pending", ranges=candidates))
     return _write_admits(tx, wanted)
+
+
+def settle_pending(tx: Tx, pending: list[dict[str, Any]]) -> int:
+    """The ADMITS edges of the Ranges a registration created (`pending`: {component,
+    range, versions}, listed under the provider's lock by `catalog/component_create_
+    version`); none to write in the common case, where the Ranges existed already."""
+    wanted: dict[tuple[str, str], set[str]] = {}
+    _admit_pending(wanted, pending)
+    return _write_admits(tx, wanted) if wanted else 0
+
+
+def _admit_pending(wanted: dict[tuple[str, str], set[str]], rows: Iterable[dict[str, Any]]) -> None:
+    for row in rows:
+        admitted = wanted.setdefault((row["component"], row["range"]), set())
+        admitted.update(v for v in row["versions"] if admits(row["range"], v))
 
 
 def settle_imported(tx: Tx, rows: list[dict[str, Any]]) -> int:

@@ -132,7 +132,9 @@ def register_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> 
 
 
 def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
-    component = tx.single("catalog/component_lock", name=reg.component)
+    """Four round trips when all goes well: lock (reading what must be known first),
+    create, then the applications' lock and their new versions."""
+    component = tx.single("catalog/component_lock", name=reg.component, version=reg.version)
     if actor is not None:
         actor.check_components({reg.component: component["owner"] or reg.owner})
         if reg.owner is not None:
@@ -143,9 +145,8 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
             f"component {reg.component} is a {component['kind']}, not a {reg.kind}",
             {"kind": {"registered": component["kind"], "given": reg.kind}},
         )
-    existing = tx.single("catalog/component_version", component=reg.component, version=reg.version)
-    if existing is not None:
-        _refuse_different_content(reg, existing)
+    if component["existing"] is not None:
+        _refuse_different_content(reg, component["existing"])
         return _outcome(reg, created=False, derived=[])
     _update_component_details(tx, reg, component)
     created = tx.single(
@@ -154,13 +155,9 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
         props={**reg.properties(), **({"registered_by": by} if by else {})},
         created_at=times.canonical(reg.created_at) if reg.created_at else None,
         dependencies=dependency_edges(reg.dependencies),
+        admitted_by=[text for text in component["ranges"] if ranges.admits(text, reg.version)],
     )
-    ranges.settle(
-        tx,
-        new_versions=[(reg.component, reg.version)],
-        ranges_of={reg.component: created["ranges"]},
-        pending=[(p["component"], p["range"]) for p in created["pending"]],
-    )
+    ranges.settle_pending(tx, created["pending"])
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
 
 
@@ -217,16 +214,12 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
 def _derive_application_versions(tx: Tx, reg: Registration, by: str | None) -> list[dict[str, Any]]:
     """New versions of the applications whose latest version holds another version of the
     component (unless opted out), and of the applications the request names."""
-    candidates = []
-    if reg.derive:
-        candidates = [
-            row["application"]
-            for row in tx.run("catalog/application_ever_including", component=reg.component)
-        ]
-    names = sorted(set(candidates) | set(reg.applications))
-    if not names:
+    if not reg.derive and not reg.applications:
         return []
-    locked = applications.lock(tx, names)
+    locked = applications.lock(
+        tx, reg.applications, including=reg.component if reg.derive else None
+    )
+    names = sorted(locked)
     wanted = []
     for name in names:
         app = locked[name]

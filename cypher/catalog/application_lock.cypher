@@ -1,11 +1,23 @@
-// Purpose: find or create each application in $names and take their write locks in list
-//          order (callers sort the names, so concurrent transactions lock in one order),
-//          then read each one's latest version and its component versions. Read after the
-//          lock, the latest version cannot move until this transaction ends: no lost update.
-// Parameters: $names (list of strings, sorted)
+// Purpose: find or create each application in $names, and every application that has ever
+//          included a version of component $including (when given), and take their write
+//          locks in name order (so concurrent transactions lock in one order), then read
+//          each one's latest version and its component versions. Read after the lock, the
+//          latest version cannot move until this transaction ends: no lost update. "Ever
+//          included" is a superset of "its latest version holds it now" that cannot change
+//          under a concurrent transaction (versions are never edited), so it is safe to
+//          read before the locks; the caller checks each latest version.
+// Parameters: $names (list of strings), $including (component name or null)
 // Returns: name, latest_version, components ([{component, version}] of the latest version)
-// :param {names: ['shop']}
-UNWIND $names AS name
+// :param {names: ['shop'], including: 'payment'}
+CALL () {
+  UNWIND $names + COLLECT {
+    MATCH (:Component {name: $including})-[:HAS_VERSION]->(:ComponentVersion)
+          <-[:INCLUDES]-(av:ApplicationVersion)
+    RETURN DISTINCT av.application
+  } AS name
+  RETURN DISTINCT name
+  ORDER BY name
+}
 MERGE (a:Application {name: name})
   ON CREATE SET a.created_at = datetime()
 SET a._lock = true

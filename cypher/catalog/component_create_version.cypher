@@ -2,16 +2,20 @@
 //          the component, PREVIOUS to its predecessor, DEPENDS_ON each named component
 //          (created as a bare component if not yet registered) and NEEDS the Range of each
 //          declared range (created `pending` if new: catalog/range_admit settles it), and
-//          make it the latest. Returns the component's Ranges, which the new version may
-//          satisfy (the caller holds the component's lock, so none is missed).
+//          make it the latest; each of the component's Ranges in $admitted_by (those the
+//          caller found to admit the new version, read under the component's lock by
+//          catalog/component_lock) ADMITS it. A new Range's provider is locked (as its
+//          registrations do, so a version registered at the same moment is either listed
+//          here or sees the Range) and its versions listed, for the caller to settle.
 // Parameters: $component (string), $props (map: version, version_key, image, digest,
 //             git_*, build_url, chart, chart_version, registered_by, attr.<key>...),
 //             $created_at (ISO 8601 or null = now), $dependencies (list of {component,
 //             edge: {range, range_low, range_low_inclusive, range_high,
-//             range_high_inclusive, range_prerelease}})
-// Returns: version, seq, previous, pending ([{component, range}] Ranges this version
-//          created), ranges (range texts of the component's Ranges, '' = no range)
-// :param {component: 'payment', props: {version: '1.4.3', version_key: '0000000001.0000000004.0000000003.0000000000~', image: 'registry.example.com/payment', digest: 'sha256:0f', `attr.team`: 'payments'}, created_at: null, dependencies: [{component: 'currency', edge: {range: '>=2.0.0 <3.0.0', range_low: ['0000000002.0000000000.0000000000.0000000000~'], range_low_inclusive: [true], range_high: ['0000000003.0000000000.0000000000.0000000000~'], range_high_inclusive: [false], range_prerelease: [false]}}]}
+//             range_high_inclusive, range_prerelease}}, sorted by component: locks in
+//             one order), $admitted_by (list of range texts, '' = no range)
+// Returns: version, seq, previous, pending ([{component, range, versions}] Ranges this
+//          version created, with every version string of their provider)
+// :param {component: 'payment', props: {version: '1.4.3', version_key: '0000000001.0000000004.0000000003.0000000000~', image: 'registry.example.com/payment', digest: 'sha256:0f', `attr.team`: 'payments'}, created_at: null, dependencies: [{component: 'currency', edge: {range: '>=2.0.0 <3.0.0', range_low: ['0000000002.0000000000.0000000000.0000000000~'], range_low_inclusive: [true], range_high: ['0000000003.0000000000.0000000000.0000000000~'], range_high_inclusive: [false], range_prerelease: [false]}}], admitted_by: ['']}
 MATCH (c:Component {name: $component})
 OPTIONAL MATCH (c)-[:HAS_VERSION]->(prev:ComponentVersion {version: c.latest_version})
 CREATE (v:ComponentVersion)
@@ -32,8 +36,20 @@ CALL (v) {
   MERGE (r:Range {component: dependency.component, range: coalesce(dependency.edge.range, '')})
     ON CREATE SET r.pending = true
   CREATE (v)-[:NEEDS]->(r)
-  RETURN collect(CASE WHEN r.pending THEN {component: r.component, range: r.range} END)
-           AS pending
+  WITH d, r
+  CALL (d, r) {
+    WITH d, r WHERE r.pending
+    SET d._lock = true
+    REMOVE d._lock
+    RETURN {component: r.component, range: r.range,
+            versions: COLLECT { MATCH (d)-[:HAS_VERSION]->(p:ComponentVersion)
+                                RETURN p.version }} AS pending
+  }
+  RETURN collect(pending) AS pending
 }
-RETURN v.version AS version, v.seq AS seq, prev.version AS previous, pending,
-       COLLECT { MATCH (r:Range {component: $component}) RETURN r.range } AS ranges
+CALL (v) {
+  UNWIND $admitted_by AS text
+  MATCH (r:Range {component: $component, range: text})
+  CREATE (r)-[:ADMITS]->(v)
+}
+RETURN v.version AS version, v.seq AS seq, prev.version AS previous, pending
