@@ -58,13 +58,32 @@ def _cases(graph) -> list[tuple[str, str | None]]:
     return cases
 
 
+def _grouped(places: list[dict]) -> list[dict]:
+    """The oracle's environments (one row per affected version running there) as the
+    statement summarises them: per environment, the count and the first 50 by component."""
+    if places and "component" not in places[0]:
+        return places
+    by_environment: dict[str, list[dict]] = {}
+    for place in places:
+        by_environment.setdefault(place["environment"], []).append(place)
+    grouped = []
+    for name, rows in sorted(by_environment.items()):
+        running = sorted((r["component"], r["version"]) for r in rows)
+        grouped.append({
+            "environment": name, "stage": rows[0]["stage"], "affected": len(rows),
+            "running": [{"component": c, "version": v} for c, v in running[:50]],
+            "truncated": len(rows) > 50,
+        })
+    return grouped
+
+
 def _answer(radius: dict) -> dict:
     return {
         "consumers": [(c["component"], c["version"], c["distance"]) for c in radius["consumers"]],
         "consumer_count": radius["consumer_count"],
         "truncated": radius["truncated"],
         "applications": radius["applications"],
-        "environments": radius["environments"],
+        "environments": _grouped(radius["environments"]),
         "teams": radius["teams"],
     }
 

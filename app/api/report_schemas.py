@@ -17,6 +17,22 @@ def _list(schema, **kwargs) -> fields.List:
     return fields.List(fields.Nested(schema), **kwargs)
 
 
+class Report(ma.Schema):
+    """A report's answer: documented field by field, and sent as the service shaped it.
+
+    The services shape reports into exactly these fields (plain JSON values: times are
+    text already), so dumping them again through marshmallow only copied them — and cost
+    more than the query on a large BOM. `tests/test_report_schemas.py` checks on the demo
+    that every report's answer is what its schema's dump would give."""
+
+    def dump(self, obj, *, many=None):
+        return obj
+
+    def dump_checked(self, obj):
+        """What marshmallow's own dump makes of `obj` (for the test)."""
+        return super().dump(obj)
+
+
 # -- parameters -------------------------------------------------------------------------
 class BlastRadiusArgs(ma.Schema):
     version = Str(
@@ -117,7 +133,7 @@ class BomPackage(ma.Schema):
     brought_by = _list(Bringer)
 
 
-class ApplicationBom(ma.Schema):
+class ApplicationBom(Report):
     application = Str()
     version = Str()
     created_at = Str(allow_none=True)
@@ -142,7 +158,7 @@ class Package(ma.Schema):
     scope = Str(allow_none=True)
 
 
-class ComponentBom(BomComponent):
+class ComponentBom(Report, BomComponent):
     dependencies = _list(DependencyDetail)
     packages = _list(Package)
 
@@ -185,7 +201,7 @@ class TeamToNotify(ma.Schema):
     owns = fields.List(Str())
 
 
-class BlastRadius(ma.Schema):
+class BlastRadius(Report):
     component = Str()
     version = Str(allow_none=True)
     depth = Int()
@@ -211,7 +227,7 @@ class FieldChange(ma.Schema):
     to = Str(allow_none=True)
 
 
-class ComponentChanges(ma.Schema):
+class ComponentChanges(Report):
     component = Str()
     from_ = Str(attribute="from", data_key="from")
     to = Str()
@@ -241,7 +257,7 @@ class ApplicationVersionRef(ma.Schema):
     version = Str()
 
 
-class ApplicationDiff(ma.Schema):
+class ApplicationDiff(Report):
     from_ = fields.Nested(ApplicationVersionRef, attribute="from", data_key="from")
     to = fields.Nested(ApplicationVersionRef)
     added = _list(ComponentAt)
@@ -256,7 +272,7 @@ class EnvironmentDifference(ma.Schema):
     right = Str()
 
 
-class EnvironmentDiff(ma.Schema):
+class EnvironmentDiff(Report):
     left = Str()
     right = Str()
     only_left = _list(ComponentAt)
@@ -265,7 +281,7 @@ class EnvironmentDiff(ma.Schema):
     same = Int()
 
 
-class DeploymentPlan(ma.Schema):
+class DeploymentPlan(Report):
     application = Str()
     version = Str()
     environment = Str()
@@ -297,7 +313,7 @@ RunningComponent = records.schema_of(
 )
 
 
-class InventoryReport(ma.Schema):
+class InventoryReport(Report):
     environment = Str()
     stage = Str(allow_none=True)
     at = Str(allow_none=True)
@@ -318,7 +334,7 @@ class Place(ma.Schema):
     history = _list(Period)
 
 
-class Whereabouts(ma.Schema):
+class Whereabouts(Report):
     component = Str()
     environments = _list(Place)
 
@@ -355,6 +371,12 @@ class MapNode(ma.Schema):
     owner = Str(allow_none=True)
     member = fields.Boolean(metadata={"description": "Part of what the map is about"})
     highlight = fields.Boolean()
+    distance = Int(
+        allow_none=True, metadata={"description": "Hops from the change (blast radius maps)"}
+    )
+    environments = fields.List(
+        Str(), metadata={"description": "Where it runs now (blast radius maps)"}
+    )
 
 
 class MapEdge(ma.Schema):
@@ -364,7 +386,7 @@ class MapEdge(ma.Schema):
     highlight = fields.Boolean(metadata={"description": "On a path from the change"})
 
 
-class GraphMap(ma.Schema):
+class GraphMap(Report):
     title = Str()
     nodes = _list(MapNode)
     edges = _list(MapEdge)
@@ -418,7 +440,7 @@ class PackageHolder(ma.Schema):
     hops = Int(metadata={"description": "Package dependencies between via and package"})
 
 
-class PackageBlastRadius(ma.Schema):
+class PackageBlastRadius(Report):
     query = fields.Dict()
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     component_versions = _list(PackageHolder)

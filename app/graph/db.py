@@ -162,18 +162,36 @@ class Tx:
         return rows[0] if rows else None
 
 
+#: The driver's temporal types, and how each becomes text.
+_TEMPORAL_TEXT: dict[type, Callable[[Any], str]] = {
+    neo4j.time.DateTime: lambda value: _datetime_text(value),
+    neo4j.time.Date: lambda value: value.iso_format(),
+    neo4j.time.Time: lambda value: value.iso_format(),
+    neo4j.time.Duration: str,
+}
+
+
 def _plain(value: Any) -> Any:
-    """Driver values as plain Python: temporals to ISO strings, recursively."""
-    if isinstance(value, neo4j.time.DateTime):
-        return _datetime_text(value)
-    if isinstance(value, neo4j.time.Date | neo4j.time.Time):
-        return value.iso_format()
-    if isinstance(value, neo4j.time.Duration):
-        return str(value)
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+    """Driver values as plain Python: temporals to ISO strings, at any depth.
+
+    Walks the containers the driver just built (fresh lists and dicts, so they are changed
+    in place) without a call per scalar: on a large report this walk cost more than
+    decoding the answer."""
+    kind = type(value)
+    if kind in _TEMPORAL_TEXT:
+        return _TEMPORAL_TEXT[kind](value)
+    if kind is not dict and kind is not list:
+        return value
+    pending = [value]
+    while pending:
+        container = pending.pop()
+        items = container.items() if type(container) is dict else enumerate(container)
+        for key, item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                pending.append(item)
+            elif kind in _TEMPORAL_TEXT:
+                container[key] = _TEMPORAL_TEXT[kind](item)
     return value
 
 
@@ -186,6 +204,8 @@ def _datetime_text(value: neo4j.time.DateTime) -> str:
            f"{value.hour:02d}:{value.minute:02d}:{int(value.second):02d}"
     if value.nanosecond:
         text += f".{value.nanosecond:09d}".rstrip("0")
+    if value.tzinfo is None:  # a local date-time: no zone to write
+        return text
     offset = value.utcoffset()
     if not offset:
         return text + "Z"
