@@ -77,7 +77,7 @@ neo4j-status: install
 lint: install
 	$(BIN)/ruff check app tests
 
-## bench: the whole benchmark at SIZE=small|medium|large (see benchmarks/README.md): UNWIND
+## bench: the whole benchmark at SIZE=small|medium|large|xlarge (see benchmarks/README.md): UNWIND
 ## floor and Mercator's import, SBOMs, PostgreSQL comparison, reports (API vs raw) with peak
 ## memory, registration; writes benchmarks/results/<date>-<size>.json and .md
 BENCH_ARGS ?=

@@ -36,6 +36,9 @@ SIZES = {
     "small": Size(5, 20, 100, 3, 5, 8, 3, 30),
     "medium": Size(50, 500, 10_000, 100, 10, 15, 10, 10_000),
     "large": Size(200, 5_000, 100_000, 1_000, 20, 20, 30, 300_000),
+    # On demand only (`make bench SIZE=xlarge`), to see how cost grows past large: three
+    # times its catalog, sized to finish in one run on a 2-core machine.
+    "xlarge": Size(600, 15_000, 300_000, 3_000, 20, 20, 30, 900_000),
 }
 
 EPOCH = datetime(2025, 1, 1, tzinfo=UTC)

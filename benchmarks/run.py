@@ -9,7 +9,9 @@
    then times both on the same inputs;
 5. times every report through the API (gunicorn) and raw (`reports.py`), recording the
    peak memory of the API's processes and of Neo4j meanwhile;
-6. times registrations from 1 and 8 clients (`registration.py`);
+6. times the hubs' consumers (the blast radius statement's traversal) against a
+   breadth-first search over the same adjacency in memory, the floor (`traversal.py`);
+7. times registrations from 1 and 8 clients (`registration.py`);
 
 and writes `results/<date>-<size>.json` and `.md` with the machine, its load average over
 the run (other work may share it), the versions and the sizes.
@@ -37,11 +39,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import growth  # noqa: E402
 import memory  # noqa: E402
 import postgres  # noqa: E402
 import registration  # noqa: E402
 import reports as report_bench  # noqa: E402
 import sbom  # noqa: E402
+import traversal  # noqa: E402
 from common import Api, log, summary, timed  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
 from import_catalog import BENCH_SETTINGS, import_document  # noqa: E402
@@ -58,11 +62,11 @@ from app.reports import reports  # noqa: E402
 #: SBOM load per size: (CONTAINS edges to reach, packages per SBOM, packages of the one big
 #: SBOM).
 SBOMS = {"small": (2_000, 50, 500), "medium": (100_000, 200, 10_000),
-         "large": (1_000_000, 1_000, 10_000)}
+         "large": (1_000_000, 1_000, 10_000), "xlarge": (3_000_000, 1_000, 10_000)}
 
 
 #: The phases of a run, in order; each one's result is kept as it finishes.
-PHASES = ("floor", "import", "sbom", "postgres", "reports", "registration")
+PHASES = ("floor", "import", "sbom", "postgres", "reports", "traversal", "registration")
 
 
 class AnswersDiffer(RuntimeError):
@@ -143,6 +147,10 @@ def main() -> None:
             phase("postgres", lambda: _postgres(cluster, graph, driver, document, samples, args))
             with Api(settings) as api:
                 phase("reports", lambda: _reports(graph, driver, api, neo4j_pid, samples, args))
+                phase(
+                    "traversal",
+                    lambda: traversal.measure(driver, samples["hubs"], calls=args.heavy_calls),
+                )
                 log("registrations")
                 components = sorted({v["component"] for v in document["component_versions"]})
                 phase(
@@ -173,7 +181,9 @@ def main() -> None:
         if server:
             server.stop()
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
-    (out / f"{name}.md").write_text(render(result))
+    runs = growth.newest(out)  # this run's and the newest of the other sizes
+    grown = growth.render(growth.exponents(runs), runs)
+    (out / f"{name}.md").write_text(render(result) + "\n" + grown)
     partial.unlink(missing_ok=True)
     log(f"wrote {out / name}.json and .md")
 

@@ -78,6 +78,24 @@ def render(r: dict[str, Any]) -> str:
         lines.append(f"| {name} | {_ms(x['neo4j'])} | {_ms(x['postgres'])} | "
                      f"{x['neo4j_over_postgres_p50']} | {x['answers_checked']} |")
     s, reg, mem = r["sbom"], r["registration"], r["reports"]["memory"]
+    if "traversal" in r:
+        t = r["traversal"]
+        lines += [
+            "",
+            "## The blast radius's traversal against the floor (ms)",
+            "",
+            f"The hubs' consumers ({t['consumers'][0]:,} to {t['consumers'][1]:,}) at depth "
+            f"{t['depth']}: the consumers part "
+            "of the one statement, and a breadth-first search in Python over the same "
+            "NEEDS / ADMITS adjacency held in memory (loaded in "
+            f"{t['adjacency_load_seconds']} s, not timed), the floor; both found the same "
+            "consumers at the same distances.",
+            "",
+            "| traversal | p50 / p95 / p99 | over the floor |",
+            "|---|---:|---:|",
+            f"| statement | {_ms(t['statement'])} | {t['statement_over_floor_p50']} |",
+            f"| in memory | {_ms(t['in_memory'])} | 1 |",
+        ]
     lines += [
         "",
         "## SBOMs",
