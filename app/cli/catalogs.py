@@ -8,6 +8,7 @@ same domain errors, so each command is written once.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +16,7 @@ import requests
 
 from app.access.scopes import Actor, local_actor
 from app.catalog import applications, components, environments, registration, search, teams
-from app.deploy import deployments, kubernetes_sync
+from app.deploy import deployments, drift, kubernetes_sync
 from app.errors import Unavailable, error_of_status
 from app.graph import Graph
 from app.reports import maps, reports
@@ -120,6 +121,9 @@ class LocalCatalog:
 
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         return environments.set_engine(self.graph, name, kind, config, actor=self.actor)
+
+    def drift(self, environment: str) -> dict:
+        return drift.drift(self.graph, environment, dict(os.environ))
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
         return kubernetes_sync.kubernetes(
@@ -230,6 +234,9 @@ class RemoteCatalog:
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         body = {"kind": kind, "config": config}
         return self._call("PUT", f"/environments/{_q(name)}/engine", body)[0]
+
+    def drift(self, environment: str) -> dict:
+        return self._call("GET", f"/environments/{_q(environment)}/drift")[0]
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
         path = f"/environments/{_q(environment)}/sync/kubernetes"

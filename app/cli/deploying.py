@@ -480,6 +480,39 @@ def sync_kubernetes(
         click.echo(f"recorded deployment {report['deployment']}", err=True)
 
 
+@environment.command("drift")
+@click.argument("name")
+@output_option
+@pass_context
+def env_drift(state: Context, name: str, output: str) -> None:
+    """Three-way drift of gitops environment NAME: per component, what Git declares (at
+    the branch's head), what the cluster was last seen running (`sync kubernetes`,
+    CDEvents) and what Mercator records, each difference named with its likely cause."""
+    report = state.catalog.drift(name)
+    if output == "json":
+        click.echo(as_json(report))
+        return
+    click.echo(
+        f"{report['environment']}: {report['repository']} {report['branch']} at "
+        f"{(report['commit'] or 'unknown')[:12]}; cluster last seen "
+        f"{report['observed_at'] or 'never'}"
+    )
+    click.echo(f"{'COMPONENT':<20} {'DECLARED':<12} {'RECORDED':<12} {'CLUSTER':<12}")
+    for item in report["components"]:
+        declared = (item["declared"] or {}).get("version") or "-"
+        recorded = (item["recorded"] or {}).get("version") or "-"
+        cluster = ",".join(o["version"] for o in item["observed"]) or "-"
+        mark = "" if item["in_sync"] else "  drift"
+        click.echo(f"{item['component']:<20} {declared:<12} {recorded:<12} {cluster:<12}{mark}")
+    for item in report["components"]:
+        for difference in item["differences"]:
+            click.echo(f"{item['component']}: {difference['message']}")
+    for difference in report["differences"]:
+        click.echo(difference["message"])
+    if report["in_sync"]:
+        click.echo("in sync: Git, the cluster and Mercator agree")
+
+
 def _kubectl(context: str | None) -> Any:
     import subprocess
 
