@@ -11,6 +11,7 @@ from pathlib import Path
 from app.deploy import kubernetes_sync
 from tests.test_cli_deploy import mercator  # noqa: F401 (a fixture)
 from tests.test_gitops import deploy, git, kubectl, kustomize_engine, remote, shop  # noqa: F401
+from tests.test_deploy_run import set_engine
 from tests.test_http_basics import assert_error_shape
 
 PAYMENT_100 = "reg/payment@sha256:000000000000000000000000000000000000000000000000000000000000a100"
@@ -185,3 +186,20 @@ def test_the_cli_prints_the_drift(shop, graph, remote, mercator):  # noqa: F811
     assert ["payment", "1.1.0", "1.0.0", "1.0.0", "drift"] in [line.split() for line in lines]
     assert ["cart", "3.1.0", "3.1.0", "3.1.0"] in [line.split() for line in lines]
     assert any(line.startswith("payment: declared 1.1.0, Mercator records 1.0.0 and the cluster runs it: the controller") for line in lines)
+
+
+def test_the_environment_page_shows_the_drift(shop, graph, remote):
+    kustomize_engine(shop, remote)
+    assert deploy(shop, graph, "1.0.2")["status"] == "succeeded"
+    sync(graph, PAYMENT_110, CART_310, "reg/stranger:9")
+    response = shop.get("/environments/prod")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="drift-title"' in html
+    assert 'data-kind="unknown_image"' in html and "reg/stranger:9 in Deployment/shop/app-2" in html
+    assert html.count('data-kind="') == 1  # payment and cart agree three ways
+    sync(graph, PAYMENT_110, CART_310)
+    assert "in sync</span>" in shop.get("/environments/prod").get_data(as_text=True)
+    # An environment without Git has no drift section (and no clone on each view).
+    set_engine(shop, "prod", "none")
+    assert 'id="drift-title"' not in shop.get("/environments/prod").get_data(as_text=True)
