@@ -88,16 +88,16 @@ def test_each_disagreement_is_named_with_its_cause(shop, graph, remote, tmp_path
         'newTag: "3.2.0"    # set by Mercator\n    digest: \'sha256:000000000000000000000000000000000000000000000000000000000000c320\'',
     )
     ahead = drift(shop)
-    assert kinds(ahead, "cart") == ["git_ahead"]
+    assert kinds(ahead, "cart") == ["git_differs"]
     assert messages(ahead, "cart") == [
-        "declared 3.2.0, Mercator records 3.1.0 and the cluster runs it: the controller "
-        "has not applied the branch's head (committed outside a Mercator deployment?)"
+        "declared 3.2.0, Mercator records 3.1.0 and the cluster runs it: a commit the "
+        "controller has not applied, or a deployment that bypassed Git"
     ]
 
     # The controller rolls it out: both versions run for a moment (sync records nothing).
     sync(graph, PAYMENT_110, CART_310, CART_320)
     rolling = drift(shop)
-    assert kinds(rolling, "cart") == ["rollout", "git_ahead"]
+    assert kinds(rolling, "cart") == ["rollout", "git_differs"]
     assert "cluster runs 3.1.0 and 3.2.0 of cart at once" in messages(rolling, "cart")[0]
 
     # Then only 3.2.0 runs and sync records it: all three agree again.
@@ -185,7 +185,7 @@ def test_the_cli_prints_the_drift(shop, graph, remote, mercator):  # noqa: F811
     assert lines[1].split() == ["COMPONENT", "DECLARED", "RECORDED", "CLUSTER"]
     assert ["payment", "1.1.0", "1.0.0", "1.0.0", "drift"] in [line.split() for line in lines]
     assert ["cart", "3.1.0", "3.1.0", "3.1.0"] in [line.split() for line in lines]
-    assert any(line.startswith("payment: declared 1.1.0, Mercator records 1.0.0 and the cluster runs it: the controller") for line in lines)
+    assert any(line.startswith("payment: declared 1.1.0, Mercator records 1.0.0 and the cluster runs it: a commit") for line in lines)
 
 
 def test_the_environment_page_shows_the_drift(shop, graph, remote):

@@ -138,7 +138,7 @@ class SyncReport(ma.Schema):
 class Difference(ma.Schema):
     kind = Str(
         metadata={
-            "description": "cluster_behind, inventory_behind, git_ahead, three_ways, "
+            "description": "cluster_behind, inventory_behind, git_differs, three_ways, "
             "recorded_not_running, rollout, not_declared, declared_unknown, "
             "declared_mismatch; for the environment: git_unreadable, never_observed, "
             "unknown_image"

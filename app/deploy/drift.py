@@ -180,17 +180,17 @@ def _compare(
         )
     elif declared and not unobserved and recorded and running == recorded:
         say(
-            "git_ahead",
+            "git_differs",
             f"declared {declared}, Mercator records {recorded} and the cluster runs it"
             + (
                 waiting
-                or ": the controller has not applied the branch's head (committed outside "
-                "a Mercator deployment?)"
+                or ": a commit the controller has not applied, or a deployment that "
+                "bypassed Git"
             ),
         )
     elif declared and recorded != declared:
         say(
-            "three_ways" if not unobserved else "git_ahead",
+            "three_ways" if not unobserved else "git_differs",
             f"declared {declared}, Mercator records {recorded or 'nothing'}"
             + ("" if unobserved else f", {cluster}")
             + (waiting or ": the repository was changed outside Mercator"),

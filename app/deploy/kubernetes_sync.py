@@ -239,3 +239,38 @@ def _observe(
         for row in tx.run("deploy/confirm_observed", environment=environment, by=by)
         if row["observed"]
     ]
+
+
+def observe_component(
+    tx: Tx,
+    environment: str,
+    component: str,
+    version: str,
+    *,
+    by: str,
+    at: str,
+    by_digest: bool,
+) -> dict[str, Any] | None:
+    """The cluster was seen running one component version (a controller's CDEvent): keep
+    it as that component's observation, mark observed the gitops deployments waiting for
+    it (when it completes what they pushed), and return the waiting deployment that
+    deployed this very version (None when none does: the event is a deployment of its
+    own), with `observed` saying whether it is now complete."""
+    tx.run(
+        "deploy/observe_one",
+        environment=environment,
+        component=component,
+        version=version,
+        by=by,
+        at=at,
+        by_digest=by_digest,
+    )
+    member = {"component": component, "version": version}
+    return next(
+        (
+            row
+            for row in tx.run("deploy/confirm_observed", environment=environment, by=by)
+            if member in row["components"]
+        ),
+        None,
+    )
