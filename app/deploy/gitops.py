@@ -39,8 +39,14 @@ from app.errors import Invalid
 DEFAULT_BRANCH = "main"
 DEFAULT_AUTHOR = ("Mercator", "mercator@localhost")
 DEFAULT_MESSAGE = "Deploy {target} to {environment}"
-#: What `git push --porcelain` says of a ref the remote refused because it moved.
-_MOVED = ("(fetch first)", "(non-fast-forward)", "(stale info)")
+#: What `git push --porcelain` says of a ref refused because it moved: seen moved before
+#: sending (`[rejected]`), or moved by a push that landed while ours was being received
+#: (`[remote rejected]`, the ref's lock or old value: two environments sharing a repository
+#: push at the same moment).
+_MOVED = {
+    "[rejected]": ("(fetch first)", "(non-fast-forward)", "(stale info)"),
+    "[remote rejected]": ("cannot lock ref", "failed to update ref", "incorrect old value"),
+}
 
 
 @dataclass(frozen=True)
@@ -373,7 +379,7 @@ def deploy(
             if code == 0:
                 report(f"pushed {commit} to {branch}\n")
                 return runner.Outcome("succeeded", 0, None, commit)
-            if not any(marker in output for marker in _MOVED) or "[rejected]" not in output:
+            if not _moved(output):
                 return runner.Outcome(
                     "failed", code, git.scrub(_last_line(output, ("push",))), None
                 )
@@ -390,6 +396,14 @@ def deploy(
     except _Stopped as stopped:
         return stopped.outcome
     raise AssertionError("unreachable: every attempt returns")
+
+
+def _moved(push_output: str) -> bool:
+    """Whether a refused push was refused only because the branch moved meanwhile."""
+    return any(
+        refusal in push_output and any(why in push_output for why in whys)
+        for refusal, whys in _MOVED.items()
+    )
 
 
 def _edit_logged(git: _Git, config: dict[str, Any], deployment: dict[str, Any]) -> list[Change]:
