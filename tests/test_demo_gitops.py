@@ -2,6 +2,8 @@
 promotion from staging commits exactly the components that differ, and the inventory, the
 history and the drift agree afterwards."""
 
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
+
 from __future__ import annotations
 
 import json
@@ -37,8 +39,12 @@ def test_promote_on_the_demo_commits_only_what_changes(graph, tmp_path, mercator
     head = git("rev-parse", "main", cwd=repository).strip()
     assert git("rev-list", "--count", f"{first}..{head}", cwd=repository).strip() == "1"
     diff = git("diff", "--unified=0", first, head, cwd=repository)
-    removed = [line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    removed = [
+        line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")
+    ]
+    added = [
+        line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
     images = [c for c in changed if c not in demo.GITOPS_WRITERS["components"]]
     # Each changed image: its tag and its digest line; each changed key: its one line.
     assert len(added) == len(removed) == 2 * len(images) + len(changed) - len(images)
@@ -47,7 +53,10 @@ def test_promote_on_the_demo_commits_only_what_changes(graph, tmp_path, mercator
         assert f"+    digest: sha256:{demo._fake_sha(component, new[component], 64)}" in added
     message = git("log", "-1", "--format=%B", head, cwd=repository)
     assert message.startswith("Deploy shop 1.0.6 to prod\n")
-    assert sorted(line.split(":")[0][2:] for line in message.splitlines() if line.startswith("- ")) == changed
+    assert (
+        sorted(line.split(":")[0][2:] for line in message.splitlines() if line.startswith("- "))
+        == changed
+    )
 
     shown = json.loads(mercator("env", "show", "prod", "-o", "json").stdout)
     assert {r["component"]: r["version"] for r in shown["running"]} == new

@@ -2,6 +2,8 @@
 what the repository declares, what the cluster was last seen running and what Mercator
 records is crafted and must be named, with its cause."""
 
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
+
 # ruff: noqa: E501  (image references hold real 71-character digests)
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from pathlib import Path
 
 from app.deploy import kubernetes_sync
 from tests.test_cli_deploy import mercator  # noqa: F401 (a fixture)
-from tests.test_gitops import deploy, git, kubectl, kustomize_engine, remote, shop  # noqa: F401
 from tests.test_deploy_run import set_engine
+from tests.test_gitops import deploy, git, kubectl, kustomize_engine, remote, shop  # noqa: F401
 from tests.test_http_basics import assert_error_shape
 
 PAYMENT_100 = "reg/payment@sha256:000000000000000000000000000000000000000000000000000000000000a100"
@@ -84,8 +86,8 @@ def test_each_disagreement_is_named_with_its_cause(shop, graph, remote, tmp_path
     commit_by_hand(
         remote,
         tmp_path,
-        'newTag: "3.1.0"    # set by Mercator\n    digest: \'sha256:000000000000000000000000000000000000000000000000000000000000c310\'',
-        'newTag: "3.2.0"    # set by Mercator\n    digest: \'sha256:000000000000000000000000000000000000000000000000000000000000c320\'',
+        "newTag: \"3.1.0\"    # set by Mercator\n    digest: 'sha256:000000000000000000000000000000000000000000000000000000000000c310'",
+        "newTag: \"3.2.0\"    # set by Mercator\n    digest: 'sha256:000000000000000000000000000000000000000000000000000000000000c320'",
     )
     ahead = drift(shop)
     assert kinds(ahead, "cart") == ["git_differs"]
@@ -107,7 +109,11 @@ def test_each_disagreement_is_named_with_its_cause(shop, graph, remote, tmp_path
     # Mercator is told cart 3.1.0 was deployed (a pipeline recording it): the inventory is the odd one.
     recorded = shop.post(
         "/api/v1/deployments",
-        json={"environment": "prod", "status": "succeeded", "components": [{"component": "cart", "version": "3.1.0"}]},
+        json={
+            "environment": "prod",
+            "status": "succeeded",
+            "components": [{"component": "cart", "version": "3.1.0"}],
+        },
     )
     assert recorded.status_code == 201, recorded.get_json()
     stale = drift(shop)
@@ -146,7 +152,11 @@ def test_all_three_differ_and_a_missing_entry_is_named(shop, graph, remote, tmp_
     commit_by_hand(remote, tmp_path, "reg/payment\n    newName", "reg/payments\n    newName")
     shop.post(
         "/api/v1/deployments",
-        json={"environment": "prod", "status": "succeeded", "components": [{"component": "payment", "version": "1.1.0"}]},
+        json={
+            "environment": "prod",
+            "status": "succeeded",
+            "components": [{"component": "payment", "version": "1.1.0"}],
+        },
     )
     report = drift(shop)
     assert kinds(report, "payment") == ["not_declared", "recorded_not_running"]
@@ -154,12 +164,18 @@ def test_all_three_differ_and_a_missing_entry_is_named(shop, graph, remote, tmp_
         "Git declares nothing for payment: overlays/prod/kustomization.yaml has no images "
         "entry named 'reg/payment'"
     )
-    assert messages(report, "payment")[1].startswith("Mercator records 1.1.0, cluster runs 1.0.0 since ")
+    assert messages(report, "payment")[1].startswith(
+        "Mercator records 1.1.0, cluster runs 1.0.0 since "
+    )
 
     # Git declares cart 3.2.0, Mercator is told 3.1.0, the cluster runs no cart at all.
     shop.post(
         "/api/v1/deployments",
-        json={"environment": "prod", "status": "succeeded", "components": [{"component": "cart", "version": "3.1.0"}]},
+        json={
+            "environment": "prod",
+            "status": "succeeded",
+            "components": [{"component": "cart", "version": "3.1.0"}],
+        },
     )
     sync(graph, PAYMENT_100)
     report = drift(shop)
@@ -185,7 +201,12 @@ def test_the_cli_prints_the_drift(shop, graph, remote, mercator):  # noqa: F811
     assert lines[1].split() == ["COMPONENT", "DECLARED", "RECORDED", "CLUSTER"]
     assert ["payment", "1.1.0", "1.0.0", "1.0.0", "drift"] in [line.split() for line in lines]
     assert ["cart", "3.1.0", "3.1.0", "3.1.0"] in [line.split() for line in lines]
-    assert any(line.startswith("payment: declared 1.1.0, Mercator records 1.0.0 and the cluster runs it: a commit") for line in lines)
+    assert any(
+        line.startswith(
+            "payment: declared 1.1.0, Mercator records 1.0.0 and the cluster runs it: a commit"
+        )
+        for line in lines
+    )
 
 
 def test_the_environment_page_shows_the_drift(shop, graph, remote):

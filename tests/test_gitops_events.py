@@ -2,6 +2,8 @@
 running what was pushed, one service at a time, and no deployment of their own is
 recorded for versions the waiting deployment pushed."""
 
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
+
 from __future__ import annotations
 
 import threading

@@ -3,6 +3,8 @@ race (a pre-receive hook on the remote holds each push a while, so they overlap)
 loser is refused because the branch moved under it, fetches, edits again and pushes on
 top. Both commits land; neither environment's change is lost."""
 
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
+
 from __future__ import annotations
 
 import threading
@@ -52,7 +54,10 @@ def test_concurrent_deployments_to_two_environments_of_one_repository_both_land(
         # They overlapped: exactly one of them found main moved and pushed again.
         assert sum("main moved since the clone" in log for log in logs) == 1, logs
         subjects = git("log", "--format=%s", "-2", "main", cwd=remote).splitlines()
-        assert sorted(subjects) == [f"Deploy shop {version} to eu", f"Deploy shop {version} to prod"]
+        assert sorted(subjects) == [
+            f"Deploy shop {version} to eu",
+            f"Deploy shop {version} to prod",
+        ]
         heads = {d["commit"] for d in done}
         assert git("rev-parse", "main", cwd=remote).strip() in heads and len(heads) == 2
 

@@ -2,6 +2,8 @@
 (here a gitops engine on a real local repository), and refused when the source has not
 run it successfully or no longer runs it."""
 
+# ruff: noqa: F811  (pytest fixtures imported from other test modules)
+
 # ruff: noqa: E501  (image references hold real 71-character digests)
 
 from __future__ import annotations
@@ -12,8 +14,16 @@ from app.deploy.worker import Worker
 from tests.catalog import put_environment
 from tests.test_cli_deploy import mercator  # noqa: F401 (a fixture)
 from tests.test_deploy_run import FAST, running
-from tests.test_gitops import git, head, kubectl, kustomize_engine, remote, remote_file, shop  # noqa: F401
-from tests.test_gitops import KUSTOMIZATION
+from tests.test_gitops import (  # noqa: F401
+    KUSTOMIZATION,
+    git,
+    head,
+    kubectl,
+    kustomize_engine,
+    remote,
+    remote_file,
+    shop,
+)
 from tests.test_http_basics import assert_error_shape
 
 
@@ -35,7 +45,8 @@ def stages(shop, remote):
 
 def promote(client, expect: int = 202, **body) -> dict:
     response = client.post(
-        "/api/v1/deployments/promote", json={"application": "shop", "from": "staging", "to": "prod", **body}
+        "/api/v1/deployments/promote",
+        json={"application": "shop", "from": "staging", "to": "prod", **body},
     )
     assert response.status_code == expect, response.get_json()
     return response if expect >= 400 else response.get_json()
@@ -69,12 +80,16 @@ def test_promotion_is_refused_unless_the_source_ran_it_and_still_runs_it(stages,
     assert "is failed, not succeeded" in failed["message"]
 
     # The version asked for is the one that succeeded there: that one may go.
-    assert promote(stages, 200, version="1.0.2", dry_run=True)["promoted_from"]["version"] == "1.0.2"
+    assert (
+        promote(stages, 200, version="1.0.2", dry_run=True)["promoted_from"]["version"] == "1.0.2"
+    )
 
     # Then staging gets cart 3.2.0 by itself: shop 1.0.2 no longer runs there as tried.
     record(stages, "staging", components=[{"component": "cart", "version": "3.2.0"}])
     stale = assert_error_shape(promote(stages, 409, version="1.0.2"), 409, "conflict")
-    assert stale["message"] == "staging no longer runs shop 1.0.2: it runs cart 3.2.0 instead of 3.1.0"
+    assert (
+        stale["message"] == "staging no longer runs shop 1.0.2: it runs cart 3.2.0 instead of 3.1.0"
+    )
 
     never = assert_error_shape(promote(stages, 409, version="1.0.1"), 409, "conflict")
     assert never["message"] == "staging has no deployment of shop 1.0.1 to promote"
@@ -95,7 +110,9 @@ def test_the_cli_shows_the_diff_first_then_promotes_and_waits(stages, remote, me
     diff_at = done.stdout.index("+    newTag: 1.1.0")
     assert done.stdout.index("# Deploy shop 1.0.2 to prod") < diff_at
     assert "succeeded" in done.stdout + done.stderr
-    assert git("log", "-1", "--format=%s", "main", cwd=remote).strip() == "Deploy shop 1.0.2 to prod"
+    assert (
+        git("log", "-1", "--format=%s", "main", cwd=remote).strip() == "Deploy shop 1.0.2 to prod"
+    )
     assert running(stages, "prod") == {"payment": "1.1.0", "cart": "3.1.0"}
     refused = mercator("promote", "shop", "--from", "prod", "--to", "prod", expect=2)
     assert "the same as from" in refused.stderr or "promote to another" in refused.stderr

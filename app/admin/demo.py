@@ -271,7 +271,9 @@ def gitops(catalog: Any, folder: str, say: Callable[[str], None] = lambda messag
     repository (and what was committed to it) and sets the engine again."""
     repository = os.path.join(os.path.abspath(folder), "shop-deploy.git")
     if not os.path.exists(repository):
-        running = {r["component"]: r["version"] for r in catalog.get("environments", "prod")["running"]}
+        running = {
+            r["component"]: r["version"] for r in catalog.get("environments", "prod")["running"]
+        }
         if not running:
             raise Invalid("prod runs nothing: load the demo first (`mercator demo load`)")
         _create_repository(repository, running)

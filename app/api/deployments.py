@@ -306,7 +306,9 @@ def promote(body):
     )
     if dry_run:
         return _json(PromotionDryRun().dump(deployment), 200)
-    return _json(PromotionRun().dump({**deployment, **_urls(deployment["id"])}), 202 if created else 200)
+    return _json(
+        PromotionRun().dump({**deployment, **_urls(deployment["id"])}), 202 if created else 200
+    )
 
 
 def _urls(deployment_id: str) -> dict[str, str]:

@@ -111,7 +111,9 @@ def deploy_components(
 
 @cli.command("promote")
 @click.argument("application")
-@click.option("--from", "source", required=True, metavar="ENVIRONMENT", help="Promote what runs here.")
+@click.option(
+    "--from", "source", required=True, metavar="ENVIRONMENT", help="Promote what runs here."
+)
 @click.option("--to", "target", required=True, metavar="ENVIRONMENT", help="Deploy it here.")
 @click.option("--version", help="Refuse unless this is the version the source runs.")
 @click.option("--wait", is_flag=True, help="Follow it to its end (see `deploy run`).")
@@ -146,9 +148,7 @@ def promote(
     }
     plan, _ = state.catalog.promote({**body, "dry_run": True})
     promoted = plan["promoted_from"]
-    click.echo(
-        f"promoting {application} {promoted['version']} from {source} to {target}", err=True
-    )
+    click.echo(f"promoting {application} {promoted['version']} from {source} to {target}", err=True)
     if dry_run or output != "json":  # one JSON document per command
         _print_plan(plan, output)
     if dry_run:

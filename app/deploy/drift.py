@@ -139,9 +139,7 @@ def _component(
     )
     return {
         "component": name,
-        "declared": None
-        if declaration is None
-        else {**declaration, "version": declared_version},
+        "declared": None if declaration is None else {**declaration, "version": declared_version},
         "recorded": recorded,
         "observed": observed,
         "differences": differences,
@@ -184,8 +182,7 @@ def _compare(
             f"declared {declared}, Mercator records {recorded} and the cluster runs it"
             + (
                 waiting
-                or ": a commit the controller has not applied, or a deployment that "
-                "bypassed Git"
+                or ": a commit the controller has not applied, or a deployment that bypassed Git"
             ),
         )
     elif declared and recorded != declared:
@@ -202,7 +199,9 @@ def _compare(
         )
 
 
-def _declared_version(name: str, declaration: dict[str, Any], item: dict[str, Any], say) -> str | None:
+def _declared_version(
+    name: str, declaration: dict[str, Any], item: dict[str, Any], say
+) -> str | None:
     """The version Git declares (by tag, checked against the digest it pins), or None when
     what it declares is no version of the component (said)."""
     tag, digest = declaration["tag"], declaration["digest"]

@@ -26,8 +26,8 @@ from typing import Any
 
 from app.access.scopes import Actor
 from app.catalog import environments
-from app.deploy import deployments
 from app.core import times
+from app.deploy import deployments
 from app.errors import Invalid
 from app.graph import Graph, Tx
 
@@ -170,9 +170,7 @@ def kubernetes(
     confirmed = (
         []
         if dry_run
-        else graph.write_tx(
-            lambda tx: _observe(tx, environment, observed, by_digest, unknown, by)
-        )
+        else graph.write_tx(lambda tx: _observe(tx, environment, observed, by_digest, unknown, by))
     )
     covered = {component for row in confirmed for component in row["components"]}
     recorded_moves = [m for m in moved if m["component"] not in covered]
