@@ -7,8 +7,14 @@ loading it twice changes nothing.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import tempfile
 from collections.abc import Callable
 from typing import Any
+
+from app.errors import Invalid
 
 TEAMS = {
     "storefront": {
@@ -243,6 +249,104 @@ def load(catalog: Any, say: Callable[[str], None] = lambda message: None) -> dic
     }
 
 
+#: Where `gitops` writes each component prod runs: a Kustomize images entry per image,
+#: and the schema and the settings (no image) as keys of a plain YAML file.
+GITOPS_WRITERS = {
+    "default": {
+        "format": "kustomize",
+        "file": "kustomization.yaml",
+        "name": "registry.shop.example/shop/{component}",
+    },
+    "components": {
+        "shop-db": {"format": "yaml", "file": "versions.yaml", "key": "schema.shop-db"},
+        "shop-config": {"format": "yaml", "file": "versions.yaml", "key": "settings.shop-config"},
+    },
+}
+
+
+def gitops(catalog: Any, folder: str, say: Callable[[str], None] = lambda message: None) -> str:
+    """Switch the demo's prod to a `gitops` engine against a local repository created in
+    `folder` (a bare repository, `shop-deploy.git`, as a controller's remote would be),
+    declaring what prod runs now; the repository's path. Run again, it keeps the
+    repository (and what was committed to it) and sets the engine again."""
+    repository = os.path.join(os.path.abspath(folder), "shop-deploy.git")
+    if not os.path.exists(repository):
+        running = {
+            r["component"]: r["version"] for r in catalog.get("environments", "prod")["running"]
+        }
+        if not running:
+            raise Invalid("prod runs nothing: load the demo first (`mercator demo load`)")
+        _create_repository(repository, running)
+        say(f"created {repository}: overlays/prod declares what prod runs")
+    catalog.set_engine(
+        "prod",
+        "gitops",
+        {
+            "repository": repository,
+            "branch": "main",
+            "path": "overlays/prod",
+            **GITOPS_WRITERS,
+            "author_name": "Mercator",
+            "author_email": "mercator@shop.example",
+            "success": "on_push",
+        },
+    )
+    say("prod deploys through git now: mercator promote shop --from staging --to prod --wait")
+    return repository
+
+
+def _create_repository(repository: str, running: dict[str, str]) -> None:
+    images = [name for name in sorted(running) if name not in GITOPS_WRITERS["components"]]
+    kustomization = [
+        "# Production overlay of the shop. Mercator sets the images; people the rest.",
+        "apiVersion: kustomize.config.k8s.io/v1beta1",
+        "kind: Kustomization",
+        "namespace: shop",
+        "resources:",
+        "  - ../../base",
+        "images:",
+    ]
+    for name in images:
+        version = running[name]
+        kustomization += [
+            f"  - name: registry.shop.example/shop/{name}",
+            f"    newTag: {json.dumps(version)}",
+            f"    digest: sha256:{_fake_sha(name, version, 64)}",
+        ]
+    versions = [
+        "# Versions of what is not an image: the schema migrations and the settings.",
+        "schema:",
+        f"  shop-db: {json.dumps(running.get('shop-db', ''))}",
+        "settings:",
+        f"  shop-config: {json.dumps(running.get('shop-config', ''))}",
+    ]
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Platform",
+        "GIT_AUTHOR_EMAIL": "platform@shop.example",
+        "GIT_COMMITTER_NAME": "Platform",
+        "GIT_COMMITTER_EMAIL": "platform@shop.example",
+    }
+
+    def git(*args: str, cwd: str | None = None) -> None:
+        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise Invalid(f"git {args[0]} failed: {done.stderr.strip()}")
+
+    git("init", "--quiet", "--bare", "--initial-branch=main", repository)
+    with tempfile.TemporaryDirectory(prefix="mercator-demo-") as seed:
+        git("clone", "--quiet", repository, seed)
+        overlay = os.path.join(seed, "overlays", "prod")
+        os.makedirs(overlay)
+        for name, lines in (("kustomization.yaml", kustomization), ("versions.yaml", versions)):
+            with open(os.path.join(overlay, name), "w", encoding="utf-8") as file:
+                file.write("\n".join(lines) + "\n")
+        git("checkout", "--quiet", "-b", "main", cwd=seed)
+        git("add", ".", cwd=seed)
+        git("commit", "--quiet", "-m", "Declare what prod runs", cwd=seed)
+        git("push", "--quiet", "origin", "main", cwd=seed)
+
+
 def _registration(name: str, version: str, created_at: str) -> dict[str, Any]:
     kind, owner, description, dependencies = COMPONENTS[name]
     body: dict[str, Any] = {
@@ -273,7 +377,6 @@ def _registration(name: str, version: str, created_at: str) -> dict[str, Any]:
 
 def _cyclonedx(name: str, version: str, packages: list[tuple[str, str, list[str]]]) -> bytes:
     """A small CycloneDX 1.6 SBOM, as a build's SBOM generator would write it."""
-    import json
 
     def component(purl: str, license_id: str) -> dict[str, Any]:
         package, _, package_version = purl.rpartition("@")

@@ -19,7 +19,7 @@ from app.api.fields import (
     page_of,
 )
 from app.core import records
-from app.deploy import deployments
+from app.deploy import deployments, promotion
 from app.deploy.deployments import ALL_STATUSES, LOG_KEEP, LOG_OFFSET_MAX, STATUSES
 from app.errors import Invalid
 from app.http.context import graph
@@ -142,6 +142,44 @@ class DryRun(ma.Schema):
     diff = Str(metadata={"description": "gitops: the diff it would commit (empty: no change)"})
 
 
+class PromotionIn(ma.Schema):
+    application = Name(required=True, metadata={"description": "The application to promote"})
+    source = Name(
+        required=True,
+        data_key="from",
+        metadata={"description": "The environment whose running version is promoted"},
+    )
+    target = Name(
+        required=True,
+        data_key="to",
+        metadata={"description": "The environment it is deployed to, through its engine"},
+    )
+    version = Version(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Refuse unless this is the version the source runs"},
+    )
+    id = Str(load_default=None, allow_none=True, metadata={"description": "Idempotency key"})
+    by = Str(load_default=None, allow_none=True, metadata={"description": "Who promotes"})
+    dry_run = StrictBoolean(
+        load_default=False,
+        metadata={"description": "Answer the target engine's plan (gitops: the diff) only"},
+    )
+
+
+class Promoted(ma.Schema):
+    environment = Str(metadata={"description": "The source environment"})
+    version = Str(metadata={"description": "The application version it runs, promoted"})
+
+
+class PromotionRun(DeploymentRun):
+    promoted_from = fields.Nested(Promoted)
+
+
+class PromotionDryRun(DryRun):
+    promoted_from = fields.Nested(Promoted)
+
+
 class LogArgs(ma.Schema):
     offset = fields.Integer(
         load_default=0,
@@ -229,12 +267,55 @@ def record_deployment(body):
     deployment, created = deployments.enqueue(graph(), body, dry_run=dry_run, actor=actor())
     if dry_run:
         return _json(DryRun().dump(deployment), 200)
-    urls = {
-        "status_url": url_for("deployments.get_deployment", deployment_id=deployment["id"]),
-        "log_stream_url": url_for("deployments.get_log", deployment_id=deployment["id"]),
-    }
-    run = DeploymentRun().dump({**deployment, **urls})
+    run = DeploymentRun().dump({**deployment, **_urls(deployment["id"])})
     return _json(run, 202 if created else 200)
+
+
+@blp.route("/promote", methods=["POST"])
+@requires("deploy")
+@blp.arguments(PromotionIn)
+@blp.response(202, PromotionRun, description="Queued for the target's engine")
+@blp.alt_response(
+    200,
+    schema=PromotionRun,
+    description="Already queued with this id; with dry_run: a PromotionDryRun",
+)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error", description="Unknown application or environment")
+@blp.alt_response(
+    409,
+    schema="Error",
+    description="The source has no succeeded deployment of the application that it still "
+    "runs (or not of the version given)",
+)
+def promote(body):
+    """Promote: deploy to `to` the version of the application that `from` runs now,
+    through `to`'s engine. Refused unless `from`'s latest deployment of the application
+    succeeded and `from` still runs every component version of it."""
+    dry_run = body.pop("dry_run")
+    deployment, created = promotion.promote(
+        graph(),
+        body["application"],
+        body["source"],
+        body["target"],
+        body["version"],
+        dry_run=dry_run,
+        deployment_id=body["id"],
+        by=body["by"],
+        actor=actor(),
+    )
+    if dry_run:
+        return _json(PromotionDryRun().dump(deployment), 200)
+    return _json(
+        PromotionRun().dump({**deployment, **_urls(deployment["id"])}), 202 if created else 200
+    )
+
+
+def _urls(deployment_id: str) -> dict[str, str]:
+    return {
+        "status_url": url_for("deployments.get_deployment", deployment_id=deployment_id),
+        "log_stream_url": url_for("deployments.get_log", deployment_id=deployment_id),
+    }
 
 
 def _json(body: dict, status: int) -> Response:

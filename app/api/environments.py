@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import marshmallow as ma
 from flask import request
 from flask_smorest import Blueprint
@@ -17,7 +19,7 @@ from app.api.fields import (
 from app.catalog import engine_settings, environments
 from app.core import records
 from app.core.records import STAGES
-from app.deploy import kubernetes_sync
+from app.deploy import drift, kubernetes_sync
 from app.http.context import graph
 
 
@@ -133,6 +135,48 @@ class SyncReport(ma.Schema):
     dry_run = fields.Boolean()
 
 
+class Difference(ma.Schema):
+    kind = Str(
+        metadata={
+            "description": "cluster_behind, inventory_behind, git_differs, three_ways, "
+            "recorded_not_running, rollout, not_declared, declared_unknown, "
+            "declared_mismatch; for the environment: git_unreadable, never_observed, "
+            "unknown_image"
+        }
+    )
+    message = Str(metadata={"description": "The difference and its likely cause, in words"})
+
+
+class DriftComponent(ma.Schema):
+    component = Str()
+    declared = fields.Dict(
+        allow_none=True,
+        metadata={"description": "{file, key, image, tag, digest, version, problem} at Git's head"},
+    )
+    recorded = fields.Dict(
+        allow_none=True, metadata={"description": "{version, digest, since, deployment}: RUNS"}
+    )
+    observed = fields.List(
+        fields.Dict(),
+        metadata={"description": "[{version, since, seen_at, by, by_digest, workloads}]"},
+    )
+    differences = fields.List(fields.Nested(Difference))
+    in_sync = fields.Boolean()
+
+
+class DriftReport(ma.Schema):
+    environment = Str()
+    repository = Str()
+    branch = Str()
+    commit = Str(allow_none=True, metadata={"description": "The head Git was read at"})
+    observed_at = Str(allow_none=True, metadata={"description": "The cluster's last sync"})
+    observed_by = Str(allow_none=True)
+    pending = fields.List(Str(), metadata={"description": "Deployments queued or running"})
+    components = fields.List(fields.Nested(DriftComponent))
+    differences = fields.List(fields.Nested(Difference))
+    in_sync = fields.Boolean()
+
+
 blp = Blueprint(
     "environments", __name__, url_prefix="/api/v1/environments", description="Where things run"
 )
@@ -176,6 +220,17 @@ def put_engine(body, name):
     """Set the environment's deployment engine (replacing its configuration). Secrets go
     under `secret_env`: they reach the engine's processes and are shown nowhere."""
     return environments.set_engine(graph(), name, body["kind"], body["config"], actor=actor())
+
+
+@blp.route("/<name>/drift")
+@blp.response(200, DriftReport)
+@blp.alt_response(400, schema="Error", description="Not a gitops environment")
+@blp.alt_response(404, schema="Error")
+def get_drift(name):
+    """Three-way drift of a gitops environment, per component: what Git declares at the
+    branch's head, what the cluster was last seen running, what Mercator records; each
+    difference named with its likely cause."""
+    return drift.drift(graph(), name, dict(os.environ))
 
 
 @blp.route("/<name>/sync/kubernetes", methods=["POST"])

@@ -26,7 +26,8 @@ class EventOutcome(ma.Schema):
     action = Str(
         metadata={
             "description": "registered, deployed, upgraded, rolledback, removed, created, "
-            "modified or retired"
+            "modified or retired; observed (or seen): a waiting gitops deployment "
+            "(`deployment`) is confirmed by it (or by it and others still to come)"
         }
     )
     created = fields.Boolean(metadata={"description": "It created something new"})
@@ -35,7 +36,9 @@ class EventOutcome(ma.Schema):
     digest = Str()
     image = Str()
     sbom_uri = Str(allow_none=True)
-    deployment = Str(metadata={"description": "The deployment recorded"})
+    deployment = Str(
+        metadata={"description": "The deployment recorded (observed, seen: the one confirmed)"}
+    )
     environment = Str()
     stopped = fields.Integer(metadata={"description": "Retired: components that ran there"})
 

@@ -94,7 +94,7 @@ GITOPS_VALUES = ("version", "digest", "image", "reference")
 GITOPS_SUCCESS = ("on_push", "on_observed")
 MAX_PUSH_ATTEMPTS = 10
 #: Placeholders of a gitops commit message's first line.
-MESSAGE_PLACEHOLDERS = ("deployment_id", "application", "version", "environment")
+MESSAGE_PLACEHOLDERS = ("deployment_id", "application", "version", "environment", "target")
 
 
 def check(kind: str, config: dict[str, Any] | None) -> dict[str, Any]:

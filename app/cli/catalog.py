@@ -532,6 +532,23 @@ def demo_load(state: Context) -> None:
     demo_world.load(state.catalog, say=click.echo)
 
 
+@demo.command("gitops")
+@click.option(
+    "--folder",
+    default=".mercator/demo-gitops",
+    show_default=True,
+    help="Where the local repository is created (on this machine).",
+)
+@pass_context
+def demo_gitops(state: Context, folder: str) -> None:
+    """Switch the demo's prod to a gitops engine against a local repository created here,
+    declaring what prod runs now. Then try `mercator promote shop --from staging --to prod
+    --wait` and `mercator env drift prod`."""
+    from app.admin import demo as demo_world
+
+    demo_world.gitops(state.catalog, folder, say=click.echo)
+
+
 @cli.command("search")
 @click.argument("text")
 @click.option(

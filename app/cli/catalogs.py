@@ -8,6 +8,7 @@ same domain errors, so each command is written once.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +16,7 @@ import requests
 
 from app.access.scopes import Actor, local_actor
 from app.catalog import applications, components, environments, registration, search, teams
-from app.deploy import deployments, kubernetes_sync
+from app.deploy import deployments, drift, kubernetes_sync, promotion
 from app.errors import Unavailable, error_of_status
 from app.graph import Graph
 from app.reports import maps, reports
@@ -120,6 +121,22 @@ class LocalCatalog:
 
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         return environments.set_engine(self.graph, name, kind, config, actor=self.actor)
+
+    def drift(self, environment: str) -> dict:
+        return drift.drift(self.graph, environment, dict(os.environ))
+
+    def promote(self, body: dict[str, Any]) -> tuple[dict, bool]:
+        return promotion.promote(
+            self.graph,
+            body["application"],
+            body["from"],
+            body["to"],
+            body.get("version"),
+            dry_run=body.get("dry_run", False),
+            deployment_id=body.get("id"),
+            by=body.get("by"),
+            actor=self.actor,
+        )
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
         return kubernetes_sync.kubernetes(
@@ -230,6 +247,12 @@ class RemoteCatalog:
     def set_engine(self, name: str, kind: str, config: dict[str, Any]) -> dict:
         body = {"kind": kind, "config": config}
         return self._call("PUT", f"/environments/{_q(name)}/engine", body)[0]
+
+    def drift(self, environment: str) -> dict:
+        return self._call("GET", f"/environments/{_q(environment)}/drift")[0]
+
+    def promote(self, body: dict[str, Any]) -> tuple[dict, bool]:
+        return self._call("POST", "/deployments/promote", body)
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
         path = f"/environments/{_q(environment)}/sync/kubernetes"

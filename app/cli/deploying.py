@@ -109,11 +109,65 @@ def deploy_components(
     _start(state, body, wait, dry_run, output)
 
 
+@cli.command("promote")
+@click.argument("application")
+@click.option(
+    "--from", "source", required=True, metavar="ENVIRONMENT", help="Promote what runs here."
+)
+@click.option("--to", "target", required=True, metavar="ENVIRONMENT", help="Deploy it here.")
+@click.option("--version", help="Refuse unless this is the version the source runs.")
+@click.option("--wait", is_flag=True, help="Follow it to its end (see `deploy run`).")
+@click.option("--dry-run", is_flag=True, help="Show the plan (gitops: the diff) only.")
+@click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
+@click.option("--by", help="Who promotes [CI: GITHUB_ACTOR, GITLAB_USER_LOGIN, USER].")
+@output_option
+@pass_context
+def promote(
+    state: Context,
+    application: str,
+    source: str,
+    target: str,
+    version: str | None,
+    wait: bool,
+    dry_run: bool,
+    deployment_id: str | None,
+    by: str | None,
+    output: str,
+) -> None:
+    """Deploy to --to the version of APPLICATION that --from runs now, through --to's
+    engine: its plan (for gitops the diff it commits) is shown first. Refused unless
+    --from's latest deployment of APPLICATION succeeded and --from still runs all of it.
+    Exit codes with --wait as for `deploy run`."""
+    body = {
+        "application": application,
+        "from": source,
+        "to": target,
+        "version": version,
+        "id": deployment_id,
+        "by": by or ci_env.deployer(),
+    }
+    plan, _ = state.catalog.promote({**body, "dry_run": True})
+    promoted = plan["promoted_from"]
+    click.echo(f"promoting {application} {promoted['version']} from {source} to {target}", err=True)
+    if dry_run or output != "json":  # one JSON document per command
+        _print_plan(plan, output)
+    if dry_run:
+        return
+    deployment, created = state.catalog.promote(body)
+    _queued(state, deployment, created, wait, output)
+
+
 def _start(state: Context, body: dict[str, Any], wait: bool, dry_run: bool, output: str) -> None:
     deployment, created = state.catalog.execute_deployment(body, dry_run)
     if dry_run:
         _print_plan(deployment, output)
         return
+    _queued(state, deployment, created, wait, output)
+
+
+def _queued(
+    state: Context, deployment: dict[str, Any], created: bool, wait: bool, output: str
+) -> None:
     if not created:
         click.echo(
             f"deployment {deployment['id']} exists already ({deployment['status']})", err=True
@@ -478,6 +532,39 @@ def sync_kubernetes(
     click.echo(f"in sync    {len(report['in_sync'])} component(s)")
     if report["deployment"]:
         click.echo(f"recorded deployment {report['deployment']}", err=True)
+
+
+@environment.command("drift")
+@click.argument("name")
+@output_option
+@pass_context
+def env_drift(state: Context, name: str, output: str) -> None:
+    """Three-way drift of gitops environment NAME: per component, what Git declares (at
+    the branch's head), what the cluster was last seen running (`sync kubernetes`,
+    CDEvents) and what Mercator records, each difference named with its likely cause."""
+    report = state.catalog.drift(name)
+    if output == "json":
+        click.echo(as_json(report))
+        return
+    click.echo(
+        f"{report['environment']}: {report['repository']} {report['branch']} at "
+        f"{(report['commit'] or 'unknown')[:12]}; cluster last seen "
+        f"{report['observed_at'] or 'never'}"
+    )
+    click.echo(f"{'COMPONENT':<20} {'DECLARED':<12} {'RECORDED':<12} {'CLUSTER':<12}")
+    for item in report["components"]:
+        declared = (item["declared"] or {}).get("version") or "-"
+        recorded = (item["recorded"] or {}).get("version") or "-"
+        cluster = ",".join(o["version"] for o in item["observed"]) or "-"
+        mark = "" if item["in_sync"] else "  drift"
+        click.echo(f"{item['component']:<20} {declared:<12} {recorded:<12} {cluster:<12}{mark}")
+    for item in report["components"]:
+        for difference in item["differences"]:
+            click.echo(f"{item['component']}: {difference['message']}")
+    for difference in report["differences"]:
+        click.echo(difference["message"])
+    if report["in_sync"]:
+        click.echo("in sync: Git, the cluster and Mercator agree")
 
 
 def _kubectl(context: str | None) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from app.access.scopes import Actor
@@ -196,7 +197,12 @@ def move_inventory(
 
 
 def enqueue(
-    graph: Graph, data: dict[str, Any], dry_run: bool = False, *, actor: Actor | None = None
+    graph: Graph,
+    data: dict[str, Any],
+    dry_run: bool = False,
+    *,
+    actor: Actor | None = None,
+    precondition: Callable[[Tx], None] | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Queue a deployment for the environment's engine; returns (deployment, created).
 
@@ -206,12 +212,15 @@ def enqueue(
 
     `dry_run`: the same transaction, rolled back at the end, returns the commands the
     engine would run (secrets hidden) and the deployment it would get: nothing is written.
-    `actor` as for `record`.
+    `actor` as for `record`. `precondition(tx)` runs first in the same transaction and
+    raises when the deployment may not be queued (a promotion's source must still run it).
     """
     request = _validated(data, execute=True)
 
     def work(tx: Tx) -> tuple[str, bool]:
         locked = _lock_environment(tx, request["environment"])
+        if precondition is not None:
+            precondition(tx)
         existing = tx.single("deploy/get", id=request["id"])
         application, version, members = _target(tx, request, actor)
         if existing is not None and not dry_run:

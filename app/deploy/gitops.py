@@ -22,11 +22,13 @@ deployment succeeds with the head that already declares the versions.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -37,8 +39,14 @@ from app.errors import Invalid
 DEFAULT_BRANCH = "main"
 DEFAULT_AUTHOR = ("Mercator", "mercator@localhost")
 DEFAULT_MESSAGE = "Deploy {target} to {environment}"
-#: What `git push --porcelain` says of a ref the remote refused because it moved.
-_MOVED = ("(fetch first)", "(non-fast-forward)", "(stale info)")
+#: What `git push --porcelain` says of a ref refused because it moved: seen moved before
+#: sending (`[rejected]`), or moved by a push that landed while ours was being received
+#: (`[remote rejected]`, the ref's lock or old value: two environments sharing a repository
+#: push at the same moment).
+_MOVED = {
+    "[rejected]": ("(fetch first)", "(non-fast-forward)", "(stale info)"),
+    "[remote rejected]": ("cannot lock ref", "failed to update ref", "incorrect old value"),
+}
 
 
 @dataclass(frozen=True)
@@ -371,7 +379,7 @@ def deploy(
             if code == 0:
                 report(f"pushed {commit} to {branch}\n")
                 return runner.Outcome("succeeded", 0, None, commit)
-            if not any(marker in output for marker in _MOVED) or "[rejected]" not in output:
+            if not _moved(output):
                 return runner.Outcome(
                     "failed", code, git.scrub(_last_line(output, ("push",))), None
                 )
@@ -390,6 +398,14 @@ def deploy(
     raise AssertionError("unreachable: every attempt returns")
 
 
+def _moved(push_output: str) -> bool:
+    """Whether a refused push was refused only because the branch moved meanwhile."""
+    return any(
+        refusal in push_output and any(why in push_output for why in whys)
+        for refusal, whys in _MOVED.items()
+    )
+
+
 def _edit_logged(git: _Git, config: dict[str, Any], deployment: dict[str, Any]) -> list[Change]:
     """Edit the checkout; its diff goes to the log."""
     changes = edit(git.checkout, config, deployment)
@@ -398,12 +414,10 @@ def _edit_logged(git: _Git, config: dict[str, Any], deployment: dict[str, Any]) 
     return changes
 
 
-def preview(
-    config: dict[str, Any], deployment: dict[str, Any], worker_env: dict[str, str]
-) -> dict[str, Any]:
-    """What a deployment would commit, without committing: the changes and the diff (a dry
-    run). The repository is cloned into a temporary folder; git's refusal is a 400 naming
-    the repository."""
+@contextlib.contextmanager
+def _checkout(config: dict[str, Any], worker_env: dict[str, str]) -> Iterator[_Git]:
+    """A fresh clone of the branch in a temporary folder (gone afterwards), for reading
+    only: git's refusal is `Invalid` naming the repository."""
 
     def ignore(text: str, dropped: int = 0) -> bool:
         return False  # no log to write: the answer holds what matters
@@ -412,13 +426,22 @@ def preview(
         git = _Git(config, folder, worker_env, ignore, threading.Event(), 1.0)
         try:
             _clone(git, config, folder)
-            changes = edit(git.checkout, config, deployment)
-            _, diff = git("diff", "--no-color") if changes else (0, "")
+            yield git
         except _Stopped as stopped:
             raise Invalid(
                 f"the repository cannot be read: {stopped.outcome.reason}",
                 {"repository": [git.scrub(config["repository"])]},
             ) from None
+
+
+def preview(
+    config: dict[str, Any], deployment: dict[str, Any], worker_env: dict[str, str]
+) -> dict[str, Any]:
+    """What a deployment would commit, without committing: the changes and the diff (a dry
+    run)."""
+    with _checkout(config, worker_env) as git:
+        changes = edit(git.checkout, config, deployment)
+        _, diff = git("diff", "--no-color") if changes else (0, "")
     return {
         "engine": "gitops",
         "repository": git.scrub(config["repository"]),
@@ -431,3 +454,85 @@ def preview(
         "timeout": git.timeout,
         "deployment": deployment,
     }
+
+
+def declared(
+    config: dict[str, Any], components: list[str], worker_env: dict[str, str]
+) -> dict[str, Any]:
+    """What the branch's head declares for each of `components`: {commit, components:
+    {name: {file, key, image, tag, digest, problem}}}. A component no writer names, or
+    whose file or entry is missing, has a `problem` saying so instead of values."""
+    with _checkout(config, worker_env) as git:
+        _, head = git("rev-parse", "HEAD")
+        documents: dict[str, Any] = {}
+        found = {name: _declared_one(git.checkout, config, name, documents) for name in components}
+    return {"commit": head.strip(), "components": found}
+
+
+def _declared_one(
+    checkout: str, config: dict[str, Any], component: str, documents: dict[str, Any]
+) -> dict[str, Any]:
+    shown = {"file": None, "key": None, "image": None, "tag": None, "digest": None}
+    try:
+        writer = writer_for(config, component)
+        relative = os.path.normpath(os.path.join(config.get("path", ""), writer["file"]))
+        shown["file"] = relative
+        if relative not in documents:
+            try:
+                with open(os.path.join(checkout, relative), encoding="utf-8") as file:
+                    documents[relative] = yaml_edit.load(file.read(), relative)
+            except FileNotFoundError:
+                raise Invalid(f"the repository has no file {relative}") from None
+        return {**shown, **_read_writer(writer, component, documents[relative], relative)}
+    except Invalid as exc:
+        return {**shown, "problem": exc.message}
+
+
+def _read_writer(
+    writer: dict[str, Any], component: str, document: Any, where: str
+) -> dict[str, Any]:
+    """{key, image, tag, digest, problem} a writer's place in `document` holds (the
+    reverse of `_targets`)."""
+    kind = writer["format"]
+    if kind == "kustomize":
+        name = writer.get("name", component)
+        images = document.get("images") if isinstance(document, dict) else None
+        entry = next(
+            (e for e in images or [] if isinstance(e, dict) and e.get("name") == name), None
+        )
+        if entry is None:
+            raise Invalid(f"{where} has no images entry named {name!r}")
+        values = {
+            "image": _text(entry.get("newName")) or name,
+            "tag": _text(entry.get("newTag")),
+            "digest": _text(entry.get("digest")),
+        }
+        return {"key": f"images[{name}]", **values, "problem": None}
+    if kind == "helm":
+        values = {
+            field: _current(document, _path(writer[role])) if role in writer else None
+            for field, role in (("image", "repository"), ("tag", "tag"), ("digest", "digest"))
+        }
+        return {"key": writer.get("tag") or writer.get("digest"), **values, "problem": None}
+    held = _current(document, _path(writer["key"]))
+    value = writer.get("value", "version")
+    values: dict[str, str | None] = {"image": None, "tag": None, "digest": None}
+    if held is None:
+        pass
+    elif value == "version":
+        values["tag"] = held
+    elif value == "digest":
+        values["digest"] = held
+    elif value == "image":
+        values["image"] = held
+    else:
+        name, _, digest = held.partition("@")
+        image, colon, tag = name.rpartition(":")
+        if not colon or "/" in tag:
+            image, tag = name, None
+        values = {"image": image, "tag": tag, "digest": digest or None}
+    return {"key": writer["key"], **values, "problem": None}
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

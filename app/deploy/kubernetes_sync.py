@@ -7,6 +7,9 @@ by repository and tag (the tag being the version, with or without a leading `v`)
 - versions that run but the catalog places elsewhere (catalog says X, Y runs) are
   recorded as one succeeded deployment `by` "sync", through the same recording as any
   deployment, so the inventory follows its usual rule;
+- what the cluster runs is kept as the environment's observation (`OBSERVED` edges, and
+  the images no version has), which the three-way drift (`app.deploy.drift`) compares
+  with what Git declares and what the inventory records;
 - a gitops deployment to this environment that waits for the cluster (success rule
   `on_observed`) and whose every version now runs — by digest, when it has one — is
   marked observed, and its worker ends it succeeded; the versions it covers are then not
@@ -23,9 +26,10 @@ from typing import Any
 
 from app.access.scopes import Actor
 from app.catalog import environments
+from app.core import times
 from app.deploy import deployments
 from app.errors import Invalid
-from app.graph import Graph
+from app.graph import Graph, Tx
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet")
 ENGINE = "kubernetes-sync"
@@ -163,7 +167,11 @@ def kubernetes(
         and row["image"]
         and row["image"] not in running_repositories
     ]
-    confirmed = [] if dry_run else _confirm_awaiting(graph, environment, observed, by_digest, by)
+    confirmed = (
+        []
+        if dry_run
+        else graph.write_tx(lambda tx: _observe(tx, environment, observed, by_digest, unknown, by))
+    )
     covered = {component for row in confirmed for component in row["components"]}
     recorded_moves = [m for m in moved if m["component"] not in covered]
     deployment_id = None
@@ -197,20 +205,70 @@ def kubernetes(
     }
 
 
-def _confirm_awaiting(
-    graph: Graph,
+def _observe(
+    tx: Tx,
     environment: str,
     observed: dict[str, dict[str, list[str]]],
     by_digest: set[tuple[str, str]],
+    unknown: list[dict[str, Any]],
     by: str,
 ) -> list[dict[str, Any]]:
-    """Mark observed the gitops deployments waiting for what the cluster now runs."""
-    running = [
-        {"component": c, "version": v, "by_digest": (c, v) in by_digest}
-        for c, versions in observed.items()
-        if len(versions) == 1
-        for v in versions
+    """Keep what the cluster runs as the environment's observation, then mark observed the
+    gitops deployments waiting for it; the deployments so marked."""
+    tx.run(
+        "deploy/observe",
+        environment=environment,
+        by=by,
+        at=times.now(),
+        observed=[
+            {
+                "component": component,
+                "version": version,
+                "by_digest": (component, version) in by_digest,
+                "workloads": sorted({seen.rsplit(" (", 1)[0] for seen in seen_in}),
+            }
+            for component, versions in observed.items()
+            for version, seen_in in versions.items()
+        ],
+        unknown=[{"image": c["image"], "workload": c["workload"]} for c in unknown],
+    )
+    return [
+        {**row, "components": [m["component"] for m in row["components"]]}
+        for row in tx.run("deploy/confirm_observed", environment=environment, by=by)
+        if row["observed"]
     ]
-    if not running:
-        return []
-    return graph.write("deploy/sync_observed", environment=environment, observed=running, by=by)
+
+
+def observe_component(
+    tx: Tx,
+    environment: str,
+    component: str,
+    version: str,
+    *,
+    by: str,
+    at: str,
+    by_digest: bool,
+) -> dict[str, Any] | None:
+    """The cluster was seen running one component version (a controller's CDEvent): keep
+    it as that component's observation, mark observed the gitops deployments waiting for
+    it (when it completes what they pushed), and return the waiting deployment that
+    deployed this very version (None when none does: the event is a deployment of its
+    own), with `observed` saying whether it is now complete."""
+    tx.run(
+        "deploy/observe_one",
+        environment=environment,
+        component=component,
+        version=version,
+        by=by,
+        at=at,
+        by_digest=by_digest,
+    )
+    member = {"component": component, "version": version}
+    return next(
+        (
+            row
+            for row in tx.run("deploy/confirm_observed", environment=environment, by=by)
+            if member in row["components"]
+        ),
+        None,
+    )

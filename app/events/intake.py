@@ -35,7 +35,7 @@ from typing import Any
 from app.access.scopes import Actor
 from app.catalog import environments, registration
 from app.core import times
-from app.deploy import deployments
+from app.deploy import deployments, kubernetes_sync
 from app.errors import Conflict, Unprocessable
 from app.events import artifacts
 from app.events.cdevents import Event
@@ -123,6 +123,24 @@ def _service(tx: Tx, event: Event, actor: Actor | None) -> dict[str, Any]:
     if event.kind == "service.removed":
         return _removed(tx, event, environment, artifact_id)
     component, version = _version_of(tx, artifact_id)
+    waiting = kubernetes_sync.observe_component(
+        tx,
+        environment,
+        component,
+        version,
+        by=event.source,
+        at=event.context["timestamp"],
+        by_digest=artifacts.parse(artifact_id, "subject.content.artifactId").digest is not None,
+    )
+    if waiting is not None:
+        return {
+            "action": "observed" if waiting["observed"] else "seen",
+            "deployment": waiting["id"],
+            "component": component,
+            "version": version,
+            "environment": environment,
+            "created": False,
+        }
     deployment_id, created = deployments.record_in(
         tx,
         {

@@ -3,11 +3,13 @@ template. Reading only — registering and deploying stay with pipelines and the
 
 from __future__ import annotations
 
+import os
+
 from flask import redirect, render_template, request, url_for
 
 from app.catalog import applications, components, environments, search, teams
 from app.core import times
-from app.deploy import deployments
+from app.deploy import deployments, drift
 from app.errors import Invalid
 from app.graph import Graph
 from app.http.context import graph
@@ -163,6 +165,9 @@ def environment_page(name: str):
         ],
         other=other,
         comparison=reports.diff_environments(g, name, other) if other else None,
+        # A gitops environment's page reads its repository: the drift is what its
+        # release manager looks at first.
+        drift=drift.drift(g, name, dict(os.environ)) if environment["engine"] == "gitops" else None,
     )
 
 
