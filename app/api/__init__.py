@@ -64,6 +64,9 @@ def register_api(app: Flask) -> None:
     )
     api = errors.MercatorApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
     auth.register(app, api, API_PREFIX)
+    # Documents the API takes and gives whole (SBOMs, kubectl's JSON), as JSON Schema.
+    for name, schema in {**packages.SCHEMAS, **environments.SCHEMAS}.items():
+        api.spec.components.schema(name, schema)
     for blueprint in (
         health.blp,
         teams.blp,

@@ -13,6 +13,7 @@ from app.api.fields import (
     PrefixArgs,
     Str,
     StrictBoolean,
+    Time,
     Version,
     optional,
     page_of,
@@ -41,15 +42,6 @@ class DependencyIn(ma.Schema):
         validate=rule(semver.range_problem),
         metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' (npm syntax)"},
     )
-
-
-#: What an attribute value may be (`properties.attribute_value_problem`), as JSON Schema.
-ATTRIBUTE_VALUE = [
-    {"type": "string"},
-    {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
-    {"type": "number"},
-    {"type": "boolean"},
-]
 
 
 class RegistrationIn(ma.Schema):
@@ -91,7 +83,7 @@ class RegistrationIn(ma.Schema):
     )
     attributes = fields.Dict(
         keys=Str(),
-        values=fields.Raw(metadata={"anyOf": ATTRIBUTE_VALUE}),
+        values=fields.Raw(metadata={"anyOf": records.ATTRIBUTE_VALUE}),
         load_default=dict,
         metadata={
             "description": "Free key-value pairs: names without control characters; values "
@@ -121,7 +113,7 @@ class Dependency(ma.Schema):
 class Running(ma.Schema):
     environment = Str()
     version = Str()
-    since = Str()
+    since = Time()
 
 
 Component = records.COMPONENT.schema("Component")
@@ -139,7 +131,7 @@ ComponentVersion = records.COMPONENT_VERSION.schema("ComponentVersion")
 
 class RunningHere(ma.Schema):
     environment = Str()
-    since = Str()
+    since = Time()
 
 
 class ComponentVersionDetail(ComponentVersion):

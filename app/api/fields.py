@@ -57,6 +57,12 @@ Name = syntax(naming.name_problem, openapi.name_schema())
 Version = syntax(naming.version_problem, openapi.version_schema())
 
 
+def Time(**kwargs) -> fields.String:  # noqa: N802 (a field type, like Name and Version)
+    """A point in time in an answer: ISO 8601 with its zone, `format: date-time` in the
+    document, so generated clients read it as a datetime."""
+    return Str(metadata={"format": "date-time", **kwargs.pop("metadata", {})}, **kwargs)
+
+
 def optional(description: str, metadata: dict | None = None) -> fields.String:
     """An optional, nullable string field."""
     return Str(

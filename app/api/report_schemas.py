@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.fields import rule
+from app.api.fields import Time, rule
 from app.core import records, semver
 from app.reports import maps, reports
 
@@ -120,7 +120,7 @@ class BomPackage(ma.Schema):
 class ApplicationBom(ma.Schema):
     application = Str()
     version = Str()
-    created_at = Str(allow_none=True)
+    created_at = Time(allow_none=True)
     components = _list(BomComponent)
     external_dependencies = _list(ExternalDependency)
     packages = _list(BomPackage)
@@ -288,14 +288,14 @@ RunningComponent = records.schema_of(
 class InventoryReport(ma.Schema):
     environment = Str()
     stage = Str(allow_none=True)
-    at = Str(allow_none=True)
+    at = Time(allow_none=True)
     running = _list(RunningComponent)
 
 
 class Period(ma.Schema):
     version = Str()
-    from_ = Str(attribute="from", data_key="from")
-    until = Str(allow_none=True)
+    from_ = Time(attribute="from", data_key="from")
+    until = Time(allow_none=True)
     deployment = Str()
 
 
@@ -372,7 +372,7 @@ class SbomSummary(ma.Schema):
     digest = Str(allow_none=True, metadata={"description": "sha256 of the SBOM's content"})
     format = Str(allow_none=True, metadata={"description": "CycloneDX or SPDX"})
     spec_version = Str(allow_none=True)
-    attached_at = Str(allow_none=True)
+    attached_at = Time(allow_none=True)
     attached_by = Str(allow_none=True, metadata={"description": "The token that attached it"})
     packages = Int(metadata={"description": "Packages the version contains"})
 
@@ -406,8 +406,17 @@ class PackageHolder(ma.Schema):
     hops = Int(metadata={"description": "Package dependencies between via and package"})
 
 
+class PackageQuery(ma.Schema):
+    """The question as asked: a purl, or a name with a range and an ecosystem."""
+
+    purl = Str(required=True, allow_none=True)
+    name = Str(required=True, allow_none=True)
+    range = Str(required=True, allow_none=True)
+    ecosystem = Str(required=True, allow_none=True)
+
+
 class PackageBlastRadius(ma.Schema):
-    query = fields.Dict()
+    query = fields.Nested(PackageQuery)
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     component_versions = _list(PackageHolder)
     component_version_count = Int(metadata={"description": "All of them, listed or not"})
