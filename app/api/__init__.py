@@ -63,9 +63,10 @@ def register_api(app: Flask) -> None:
         },
     )
     api = errors.MercatorApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
+    api.ma_plugin.converter.add_attribute_function(openapi.nullable_enum)
     auth.register(app, api, API_PREFIX)
-    # Documents the API takes and gives whole (SBOMs, kubectl's JSON), as JSON Schema.
-    for name, schema in {**packages.SCHEMAS, **environments.SCHEMAS}.items():
+    # Documents the API takes and gives whole (SBOMs, kubectl's JSON, CDEvents).
+    for name, schema in {**packages.SCHEMAS, **environments.SCHEMAS, **events.SCHEMAS}.items():
         api.spec.components.schema(name, schema)
     for blueprint in (
         health.blp,

@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     Name,
     PagingArgs,
     PrefixArgs,
@@ -105,12 +106,12 @@ class RegistrationIn(ma.Schema):
     )
 
 
-class Dependency(ma.Schema):
+class Dependency(Answer):
     component = Str()
     range = Str(allow_none=True)
 
 
-class Running(ma.Schema):
+class Running(Answer):
     environment = Str()
     version = Str()
     since = Time()
@@ -129,7 +130,7 @@ class ComponentDetail(Component):
 ComponentVersion = records.COMPONENT_VERSION.schema("ComponentVersion")
 
 
-class RunningHere(ma.Schema):
+class RunningHere(Answer):
     environment = Str()
     since = Time()
 
@@ -139,13 +140,13 @@ class ComponentVersionDetail(ComponentVersion):
     running = fields.List(fields.Nested(RunningHere))
 
 
-class DerivedVersion(ma.Schema):
+class DerivedVersion(Answer):
     application = Str()
     version = Str()
     previous = Str(allow_none=True)
 
 
-class RegistrationOut(ma.Schema):
+class RegistrationOut(Answer):
     component = Str()
     version = Str()
     created = fields.Boolean(metadata={"description": "False when it was registered before"})

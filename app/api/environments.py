@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     PrefixArgs,
     Str,
     Time,
@@ -75,7 +76,7 @@ class EnvironmentSummary(Environment):
     running_count = fields.Integer()
 
 
-class Inventory(ma.Schema):
+class Inventory(Answer):
     component = Str()
     version = Str()
     since = Time()

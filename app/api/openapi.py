@@ -99,6 +99,22 @@ def version_schema() -> dict[str, Any]:
     return {"type": "string", "pattern": naming.VERSION_PATTERN, "maxLength": naming.VERSION_MAX}
 
 
+def nullable_enum(self, field, ret: dict, **kwargs) -> dict:
+    """apispec attribute function: a nullable choice as ``anyOf [{enum}, {type: null}]``.
+    apispec writes ``type: [string, null]`` with null among the enum's values, which is
+    valid but makes generators emit one enum per branch they read into it."""
+    choices = ret.get("enum")
+    if choices is None or None not in choices:
+        return {}
+    types = ret.pop("type")
+    kind = [t for t in types if t != "null"] if isinstance(types, list) else [types]
+    ret["anyOf"] = [
+        {"type": kind[0], "enum": [c for c in ret.pop("enum") if c is not None]},
+        {"type": "null"},
+    ]
+    return {}
+
+
 class CommonResponses(BasePlugin):
     """apispec plugin: the statuses every operation shares, and path parameter syntax."""
 

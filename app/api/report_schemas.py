@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.fields import Time, rule
+from app.api.fields import Answer, Time, rule
 from app.core import records, semver
 from app.reports import maps, reports
 
@@ -147,7 +147,7 @@ class ComponentBom(BomComponent):
     packages = _list(Package)
 
 
-class Consumer(ma.Schema):
+class Consumer(Answer):
     component = Str()
     version = Str()
     distance = Int(metadata={"description": "DependencyDetail hops from the changed component"})
@@ -155,21 +155,21 @@ class Consumer(ma.Schema):
     latest = fields.Boolean(metadata={"description": "Is its component's latest version"})
 
 
-class AffectedApplication(ma.Schema):
+class AffectedApplication(Answer):
     application = Str()
     version = Str()
     latest = fields.Boolean()
     deployed_in = fields.List(Str())
 
 
-class AffectedEnvironment(ma.Schema):
+class AffectedEnvironment(Answer):
     environment = Str()
     stage = Str(allow_none=True)
     component = Str()
     version = Str()
 
 
-class TeamToNotify(ma.Schema):
+class TeamToNotify(Answer):
     team = Str()
     email = Str(allow_none=True)
     chat = Str(allow_none=True)
@@ -177,7 +177,7 @@ class TeamToNotify(ma.Schema):
     owns = fields.List(Str())
 
 
-class BlastRadius(ma.Schema):
+class BlastRadius(Answer):
     component = Str()
     version = Str(allow_none=True)
     depth = Int()
@@ -280,12 +280,15 @@ RunningComponent = records.schema_of(
     records.COMPONENT_VERSION.pick("component", "version"),
     records.COMPONENT.pick("kind", "owner"),
     records.COMPONENT_VERSION.pick("image", "digest"),
-    since=Str(metadata={"format": "date-time"}),
-    deployment=Str(allow_none=True),
+    since=Time(required=True),
+    deployment=Str(required=True, allow_none=True),
 )
 
 
-class InventoryReport(ma.Schema):
+class InventoryReport(Answer):
+    class Meta:
+        optional = ("at",)  # only when asked for a past time
+
     environment = Str()
     stage = Str(allow_none=True)
     at = Time(allow_none=True)
