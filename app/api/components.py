@@ -120,7 +120,7 @@ class Running(Answer):
 Component = records.COMPONENT.schema("Component")
 
 
-class ComponentDetail(Component):
+class ComponentDetail(Component, Answer):
     dependencies = fields.List(
         fields.Nested(Dependency), metadata={"description": "Of the latest version"}
     )
@@ -135,7 +135,7 @@ class RunningHere(Answer):
     since = Time()
 
 
-class ComponentVersionDetail(ComponentVersion):
+class ComponentVersionDetail(ComponentVersion, Answer):
     dependencies = fields.List(fields.Nested(Dependency))
     running = fields.List(fields.Nested(RunningHere))
 

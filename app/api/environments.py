@@ -72,7 +72,7 @@ class EngineIn(ma.Schema):
 Environment = records.ENVIRONMENT.schema("Environment")
 
 
-class EnvironmentSummary(Environment):
+class EnvironmentSummary(Environment, Answer):
     running_count = fields.Integer()
 
 
@@ -83,7 +83,7 @@ class Inventory(Answer):
     deployment = Str(allow_none=True)
 
 
-class EnvironmentDetail(Environment):
+class EnvironmentDetail(Environment, Answer):
     engine_config = fields.Dict(
         allow_none=True, metadata={"description": "The engine's configuration, secrets as ***"}
     )
