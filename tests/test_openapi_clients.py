@@ -19,8 +19,6 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from app.admin import demo
-from app.cli.catalogs import LocalCatalog
 from app.config import Settings
 from tests.live_api import REPO, served
 
@@ -136,9 +134,16 @@ def test_the_generated_client_and_a_pipeline_using_it_type_check_strictly(
 
 
 def test_a_pipeline_drives_the_served_api_through_the_generated_client(
-    generated_client, graph, settings, admin_token
+    generated_client, client, settings, admin_token
 ):
-    demo.load(LocalCatalog(graph))
+    # What the pipeline finds: a staging environment, and shipping depending on currency.
+    assert client.put("/api/v1/environments/staging", json={"stage": "staging"}).status_code == 201
+    for name, version, owner, dependencies in (
+        ("currency", "2.4.0", "payments", []),
+        ("shipping", "2.0.1", "fulfilment", [{"component": "currency", "range": ">=2.0.0"}]),
+    ):
+        body = {"version": version, "owner": owner, "dependencies": dependencies}
+        assert client.post(f"/api/v1/components/{name}/versions", json=body).status_code == 201
     with served(settings, workers=1, threads=2) as base_url:
         run = subprocess.run(
             [sys.executable, str(PIPELINE), base_url, admin_token],
@@ -155,4 +160,4 @@ def test_a_pipeline_drives_the_served_api_through_the_generated_client(
     assert found["finished_at"] and found["since"]
     consumers = {c.split("@")[0] for c in found["consumers"]}
     assert "shipping" in consumers  # its range >=2.0.0 admits 2.5.0
-    assert "payments" in found["teams"]
+    assert found["teams"] == ["fulfilment"]
