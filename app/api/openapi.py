@@ -172,14 +172,19 @@ class CommonResponses(BasePlugin):
 
 def parameter_description(path: str, name: str) -> str:
     """What a path parameter stands for, from the segments before it: the name of the
-    thing its collection holds, or the version of the thing before ``versions``."""
+    thing its collection holds, or the version of the thing before ``versions``. A
+    collection not in `COLLECTIONS` is read as a plural (a new route still starts)."""
     segments = path.strip("/").split("/")
     at = segments.index("{" + name + "}")
     collection = segments[at - 1]
     if collection == "versions":
-        owner = COLLECTIONS[segments[at - 3]]
+        owner = _singular(segments[at - 3])
         return f"The version of the {owner}"
-    thing = COLLECTIONS[collection]
+    thing = _singular(collection)
     if name in ID_PARAMETERS:
         return f"The {thing}'s {ID_PARAMETERS[name]}"
     return f"The {thing}'s name"
+
+
+def _singular(collection: str) -> str:
+    return COLLECTIONS.get(collection, collection.removesuffix("s"))
