@@ -160,4 +160,4 @@ def test_a_pipeline_drives_the_served_api_through_the_generated_client(
     assert found["finished_at"] and found["since"]
     consumers = {c.split("@")[0] for c in found["consumers"]}
     assert "shipping" in consumers  # its range >=2.0.0 admits 2.5.0
-    assert found["teams"] == ["fulfilment"]
+    assert found["teams"] == ["fulfilment", "payments"]  # the consumer's and its own
