@@ -209,3 +209,34 @@ def test_no_field_is_left_untyped(document):
         if untyped(prop) and f"{where}.{name}" not in ANY_JSON
     ]
     assert not found, found
+
+
+def schemas_in(node: Any, where: str = ""):
+    """(where, schema) of every dict in the document."""
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from schemas_in(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from schemas_in(value, f"{where}/{i}")
+
+
+def test_nullability_is_said_once_and_plainly(document):
+    """Null is a branch of its own (``anyOf [X, {type: null}]`` or ``type: [X, null]``):
+    never a value among an enum's (generators make one enum per branch), never an empty
+    object beside a reference (it matches anything, so the reference is never read), and
+    never OpenAPI 3.0's ``nullable``."""
+    assert document["openapi"].startswith("3.1")
+    for where, schema in schemas_in(document):
+        assert None not in (schema.get("enum") or []), where
+        assert "nullable" not in schema, where
+        for branch in schema.get("anyOf", []):
+            assert branch.get("type") != "object" or branch.keys() - {"type"}, where
+    status = document["components"]["schemas"]["DeploymentIn"]["properties"]["status"]
+    assert status["anyOf"][1] == {"type": "null"}
+    application = document["components"]["schemas"]["Deployment"]["properties"]["application"]
+    assert application["anyOf"] == [
+        {"$ref": "#/components/schemas/AppRef"},
+        {"type": "null"},
+    ]
