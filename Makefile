@@ -15,6 +15,8 @@ WEB_ASSETS := app/web/static/vendor/cytoscape.min.js
 SEMVER_ORACLE := tests/oracles/node-semver/node_modules/semver/package.json
 #: Backstage's entity validators, the oracle tests/test_backstage.py checks exports with.
 BACKSTAGE_ORACLE := tests/oracles/backstage/node_modules/.package-lock.json
+#: Stoplight's Spectral, which tests/test_openapi_clients.py lints the OpenAPI document with.
+SPECTRAL := tests/oracles/spectral/node_modules/.bin/spectral
 
 .PHONY: run test install system-deps run-deps neo4j-start neo4j-stop neo4j-status lint bench clean
 
@@ -31,8 +33,8 @@ test: system-deps install
 
 ## install: a virtualenv with Mercator and its test and lint tools (redone when pyproject changes),
 ## the web catalog's front-end libraries from npm (redone when web/package-lock.json changes),
-## and the test oracles node-semver and @backstage/catalog-model (tests/oracles/)
-install: $(VENV)/.installed $(WEB_ASSETS) $(SEMVER_ORACLE) $(BACKSTAGE_ORACLE)
+## and the test oracles node-semver, @backstage/catalog-model and Spectral (tests/oracles/)
+install: $(VENV)/.installed $(WEB_ASSETS) $(SEMVER_ORACLE) $(BACKSTAGE_ORACLE) $(SPECTRAL)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is needed") if sys.version_info < (3, 11) else None'
@@ -53,6 +55,10 @@ $(SEMVER_ORACLE): tests/oracles/node-semver/package-lock.json
 
 $(BACKSTAGE_ORACLE): tests/oracles/backstage/package-lock.json
 	cd tests/oracles/backstage && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(SPECTRAL): tests/oracles/spectral/package-lock.json
+	cd tests/oracles/spectral && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## system-deps: Java, Maven, Graphviz, Node.js/npm, Chromium, docker-compose and PostgreSQL (installed with apt-get when missing),
@@ -88,7 +94,7 @@ bench: install system-deps
 clean:
 	-test -x $(BIN)/mercator && $(BIN)/mercator neo4j stop
 	rm -rf $(VENV) .mercator .pytest_cache web/node_modules app/web/static/vendor \
-		tests/oracles/node-semver/node_modules
+		tests/oracles/node-semver/node_modules tests/oracles/spectral/node_modules
 
 ## load: mixed load on a running service (URL, SECONDS), every acknowledged write counted
 ## afterwards in its Neo4j (MERCATOR_NEO4J_* settings); JSON on stdout

@@ -43,7 +43,7 @@ def register_api(app: Flask) -> None:
     app.config.update(
         API_TITLE="Mercator",
         API_VERSION=version(),
-        OPENAPI_VERSION="3.0.3",
+        OPENAPI_VERSION="3.1.0",
         OPENAPI_URL_PREFIX=API_PREFIX,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
@@ -55,12 +55,19 @@ def register_api(app: Flask) -> None:
                 "radius, differences and inventory. Writes need an API token "
                 "(`Authorization: Bearer mrc_...`) with the scope each operation names; "
                 "reads are open unless the service is configured otherwise.",
+                "contact": {"name": "The Mercator project"},
             },
+            # Relative: the document describes the server that serves it, wherever that is.
+            "servers": [{"url": "/", "description": "The server this document came from"}],
             **auth.document_closed_reads(app.extensions[SETTINGS_KEY]),
         },
     )
     api = errors.MercatorApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
+    api.ma_plugin.converter.add_attribute_function(openapi.nullable_enum)
     auth.register(app, api, API_PREFIX)
+    # Documents the API takes and gives whole (SBOMs, kubectl's JSON, CDEvents).
+    for name, schema in {**packages.SCHEMAS, **environments.SCHEMAS, **events.SCHEMAS}.items():
+        api.spec.components.schema(name, schema)
     for blueprint in (
         health.blp,
         teams.blp,

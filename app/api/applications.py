@@ -8,6 +8,7 @@ from marshmallow import fields
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     MemberIn,
     Name,
     PagingArgs,
@@ -54,7 +55,7 @@ Application = records.APPLICATION.schema("Application")
 ApplicationVersion = records.APPLICATION_VERSION.schema("ApplicationVersion")
 
 
-class ApplicationVersionSummary(ApplicationVersion):
+class ApplicationVersionSummary(ApplicationVersion, Answer):
     component_count = fields.Integer()
 
 
@@ -67,7 +68,7 @@ Member = records.schema_of(
 )
 
 
-class ApplicationVersionDetail(ApplicationVersion):
+class ApplicationVersionDetail(ApplicationVersion, Answer):
     components = fields.List(fields.Nested(Member))
 
 

@@ -8,11 +8,13 @@ from marshmallow import fields, validate
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     Name,
     PagingArgs,
     PrefixArgs,
     Str,
     StrictBoolean,
+    Time,
     Version,
     optional,
     page_of,
@@ -41,15 +43,6 @@ class DependencyIn(ma.Schema):
         validate=rule(semver.range_problem),
         metadata={"description": "Compatible versions of it, e.g. '>=2.0.0 <3.0.0' (npm syntax)"},
     )
-
-
-#: What an attribute value may be (`properties.attribute_value_problem`), as JSON Schema.
-ATTRIBUTE_VALUE = [
-    {"type": "string"},
-    {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
-    {"type": "number"},
-    {"type": "boolean"},
-]
 
 
 class RegistrationIn(ma.Schema):
@@ -91,7 +84,7 @@ class RegistrationIn(ma.Schema):
     )
     attributes = fields.Dict(
         keys=Str(),
-        values=fields.Raw(metadata={"anyOf": ATTRIBUTE_VALUE}),
+        values=fields.Raw(metadata={"anyOf": records.ATTRIBUTE_VALUE}),
         load_default=dict,
         metadata={
             "description": "Free key-value pairs: names without control characters; values "
@@ -113,21 +106,21 @@ class RegistrationIn(ma.Schema):
     )
 
 
-class Dependency(ma.Schema):
+class Dependency(Answer):
     component = Str()
     range = Str(allow_none=True)
 
 
-class Running(ma.Schema):
+class Running(Answer):
     environment = Str()
     version = Str()
-    since = Str()
+    since = Time()
 
 
 Component = records.COMPONENT.schema("Component")
 
 
-class ComponentDetail(Component):
+class ComponentDetail(Component, Answer):
     dependencies = fields.List(
         fields.Nested(Dependency), metadata={"description": "Of the latest version"}
     )
@@ -137,23 +130,23 @@ class ComponentDetail(Component):
 ComponentVersion = records.COMPONENT_VERSION.schema("ComponentVersion")
 
 
-class RunningHere(ma.Schema):
+class RunningHere(Answer):
     environment = Str()
-    since = Str()
+    since = Time()
 
 
-class ComponentVersionDetail(ComponentVersion):
+class ComponentVersionDetail(ComponentVersion, Answer):
     dependencies = fields.List(fields.Nested(Dependency))
     running = fields.List(fields.Nested(RunningHere))
 
 
-class DerivedVersion(ma.Schema):
+class DerivedVersion(Answer):
     application = Str()
     version = Str()
     previous = Str(allow_none=True)
 
 
-class RegistrationOut(ma.Schema):
+class RegistrationOut(Answer):
     component = Str()
     version = Str()
     created = fields.Boolean(metadata={"description": "False when it was registered before"})

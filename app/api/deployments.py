@@ -14,6 +14,7 @@ from app.api.fields import (
     PagingArgs,
     Str,
     StrictBoolean,
+    Time,
     Version,
     optional,
     page_of,
@@ -97,13 +98,13 @@ class ComponentRef(ma.Schema):
 
 class DeploymentDetail(Deployment):
     components = fields.List(fields.Nested(ComponentRef))
-    queued_at = Str(allow_none=True)
+    queued_at = Time(allow_none=True)
     worker = Str(allow_none=True, metadata={"description": "The worker that ran it"})
-    heartbeat_at = Str(allow_none=True, metadata={"description": "Its worker's last heartbeat"})
+    heartbeat_at = Time(allow_none=True, metadata={"description": "Its worker's last heartbeat"})
     exit_code = fields.Integer(allow_none=True)
     reason = Str(allow_none=True, metadata={"description": "Why it ended as it did"})
     commit = Str(allow_none=True, metadata={"description": "gitops: the commit it pushed"})
-    observed_at = Str(
+    observed_at = Time(
         allow_none=True, metadata={"description": "gitops: when the cluster was seen running it"}
     )
     observed_by = Str(allow_none=True, metadata={"description": "gitops: who saw it (sync)"})

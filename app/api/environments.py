@@ -11,8 +11,10 @@ from marshmallow import fields, validate
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     PrefixArgs,
     Str,
+    Time,
     optional,
     page_of,
 )
@@ -72,18 +74,18 @@ class EngineIn(ma.Schema):
 Environment = records.ENVIRONMENT.schema("Environment")
 
 
-class EnvironmentSummary(Environment):
+class EnvironmentSummary(Environment, Answer):
     running_count = fields.Integer()
 
 
-class Inventory(ma.Schema):
+class Inventory(Answer):
     component = Str()
     version = Str()
-    since = Str()
+    since = Time()
     deployment = Str(allow_none=True)
 
 
-class EnvironmentDetail(Environment):
+class EnvironmentDetail(Environment, Answer):
     engine_config = fields.Dict(
         allow_none=True, metadata={"description": "The engine's configuration, secrets as ***"}
     )
@@ -104,35 +106,128 @@ class SyncArgs(ma.Schema):
     by = Str(load_default="sync", metadata={"description": "Who the recorded deployment is by"})
 
 
+class SyncedVersion(ma.Schema):
+    component = Str(required=True)
+    version = Str(required=True)
+
+
+class MovedVersion(ma.Schema):
+    component = Str(required=True)
+    catalog = Str(
+        required=True, allow_none=True, metadata={"description": "What the catalog says runs"}
+    )
+    running = Str(required=True, metadata={"description": "The version the cluster runs"})
+    seen_in = fields.List(
+        Str(), required=True, metadata={"description": "Workloads running it, and how matched"}
+    )
+
+
+class ConflictingVersions(ma.Schema):
+    component = Str(required=True)
+    running = fields.Dict(
+        keys=Str(),
+        values=fields.List(Str()),
+        required=True,
+        metadata={"description": "Each version running, with the workloads running it"},
+    )
+
+
+class UnknownContainer(ma.Schema):
+    workload = Str(required=True, metadata={"description": "kind/namespace/name"})
+    container = Str(required=True, allow_none=True)
+    image = Str(required=True)
+
+
+class AmbiguousContainer(UnknownContainer):
+    candidates = fields.List(
+        fields.Nested(SyncedVersion),
+        required=True,
+        metadata={"description": "The component versions its image matches"},
+    )
+
+
 class SyncReport(ma.Schema):
-    environment = Str()
-    containers = fields.Integer(metadata={"description": "Containers considered"})
-    in_sync = fields.List(fields.Dict(), metadata={"description": "{component, version}"})
+    environment = Str(required=True)
+    containers = fields.Integer(required=True, metadata={"description": "Containers considered"})
+    in_sync = fields.List(fields.Nested(SyncedVersion), required=True)
     moved = fields.List(
-        fields.Dict(),
-        metadata={"description": "{component, catalog, running, seen_in}: catalog says X, Y runs"},
+        fields.Nested(MovedVersion),
+        required=True,
+        metadata={"description": "The catalog says one version, the cluster runs another"},
     )
     conflicting = fields.List(
-        fields.Dict(), metadata={"description": "{component, running}: two versions at once"}
+        fields.Nested(ConflictingVersions),
+        required=True,
+        metadata={"description": "Components running two versions at once"},
     )
     unknown = fields.List(
-        fields.Dict(), metadata={"description": "{workload, container, image} not in the catalog"}
+        fields.Nested(UnknownContainer),
+        required=True,
+        metadata={"description": "Containers whose image is not in the catalog"},
     )
-    ambiguous = fields.List(fields.Dict())
+    ambiguous = fields.List(
+        fields.Nested(AmbiguousContainer),
+        required=True,
+        metadata={"description": "Containers whose image matches several versions"},
+    )
     not_running = fields.List(
-        fields.Dict(), metadata={"description": "In the inventory, but no workload runs its image"}
+        fields.Nested(SyncedVersion),
+        required=True,
+        metadata={"description": "In the inventory, but no workload runs its image"},
     )
     observed = fields.List(
         Str(),
+        required=True,
         metadata={
             "description": "gitops deployments waiting for the cluster that it now runs: "
             "their workers end them succeeded"
         },
     )
     deployment = Str(
-        allow_none=True, metadata={"description": "The deployment that recorded what moved"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "The deployment that recorded what moved"},
     )
-    dry_run = fields.Boolean()
+    dry_run = fields.Boolean(required=True)
+
+
+#: What `kubectl get deployments,statefulsets,daemonsets -A -o json` prints, as far as the
+#: sync reads it: the containers of items of a workload kind (other items are skipped).
+KUBECTL_WORKLOAD = {
+    "type": "object",
+    "description": "A workload; its containers' images are what the cluster runs",
+    "properties": {
+        "kind": {"type": "string", "enum": list(kubernetes_sync.WORKLOAD_KINDS)},
+        "metadata": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "namespace": {"type": "string"}},
+            "additionalProperties": True,
+        },
+        "spec": {"type": "object", "additionalProperties": True},
+    },
+    "additionalProperties": True,
+}
+SCHEMAS = {
+    "KubectlWorkload": KUBECTL_WORKLOAD,
+    "KubectlList": {
+        "type": "object",
+        "description": "What `kubectl get deployments,statefulsets,daemonsets -A -o json` "
+        "prints: items of other kinds are skipped",
+        "required": ["items"],
+        "properties": {
+            "apiVersion": {"type": "string", "example": "v1"},
+            "kind": {"type": "string", "example": "List"},
+            "items": {
+                "type": "array",
+                "items": {
+                    "description": "A workload, or anything else (skipped)",
+                    "anyOf": [{"$ref": "#/components/schemas/KubectlWorkload"}, {}],
+                },
+            },
+        },
+        "additionalProperties": True,
+    },
+}
 
 
 class Difference(ma.Schema):
@@ -240,7 +335,7 @@ def get_drift(name):
     requestBody={
         "required": True,
         "description": "What `kubectl get deployments,statefulsets,daemonsets -A -o json` prints",
-        "content": {"application/json": {"schema": {"type": "object"}}},
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KubectlList"}}},
     }
 )
 @blp.response(200, SyncReport)

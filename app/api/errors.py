@@ -101,6 +101,10 @@ class MercatorApi(flask_smorest.Api):
     #: (its decorators, and `app.api.openapi.CommonResponses` for the shared ones).
     DEFAULT_ERROR_RESPONSE_NAME = None
 
+    def _register_pagination_header(self):
+        """Pages are in the body (`app.api.fields.PageOut`), not in flask-smorest's
+        X-Pagination header: its schema would stand unused in the document."""
+
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
         if "messages" in data:

@@ -47,16 +47,28 @@ class EventBatchOutcome(ma.Schema):
     events = fields.List(fields.Nested(EventOutcome))
 
 
-_MODES = {
-    cdevents.STRUCTURED: {"schema": {"type": "object"}},
-    cdevents.BATCH: {"schema": {"type": "array", "items": {"type": "object"}}},
-    "application/json": {
-        "schema": {
-            "type": "object",
-            "description": "binary mode: the CDEvent, with ce-id, ce-source, ce-type, "
-            "ce-specversion headers",
-        }
+#: The bodies of the three modes, named so that clients get one type for each; their
+#: content is checked by the endpoint against the official CloudEvents and CDEvents rules.
+SCHEMAS = {
+    "CloudEvent": {
+        "type": "object",
+        "description": "structured mode: a CloudEvent 1.0 (specversion, id, source, type) "
+        "whose data is the CDEvent",
+        "additionalProperties": True,
     },
+    "CdEvent": {
+        "type": "object",
+        "description": "binary mode: the CDEvent 0.5.1 (context, subject), with ce-id, "
+        "ce-source, ce-type, ce-specversion headers",
+        "additionalProperties": True,
+    },
+}
+_MODES = {
+    cdevents.STRUCTURED: {"schema": {"$ref": "#/components/schemas/CloudEvent"}},
+    cdevents.BATCH: {
+        "schema": {"type": "array", "items": {"$ref": "#/components/schemas/CloudEvent"}}
+    },
+    "application/json": {"schema": {"$ref": "#/components/schemas/CdEvent"}},
 }
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="CDEvents in")

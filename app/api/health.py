@@ -10,6 +10,7 @@ from flask import Response, current_app, request
 from flask_smorest import Blueprint
 
 from app.admin import health
+from app.api.fields import Answer
 from app.errors import Unauthorized
 from app.http.context import graph, settings
 from app.observability import metrics
@@ -18,11 +19,11 @@ from app.observability.flask_hooks import GAUGES_KEY
 blp = Blueprint("health", __name__, description="Liveness and readiness probes, metrics")
 
 
-class LivenessSchema(ma.Schema):
+class LivenessSchema(Answer):
     status = ma.fields.String(metadata={"example": "ok"})
 
 
-class ReadinessSchema(ma.Schema):
+class ReadinessSchema(Answer):
     status = ma.fields.String(metadata={"example": "ready"})
     neo4j = ma.fields.String(metadata={"example": "reachable"})
     schema_version = ma.fields.Integer(metadata={"example": 1})

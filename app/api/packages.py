@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from app.api import report_schemas as schemas
 from app.api.auth import actor, requires
 from app.http.context import graph
-from app.sbom import export, packages, parsing
+from app.sbom import cyclonedx, export, packages, parsing
 
 blp = Blueprint(
     "packages",
@@ -19,6 +19,61 @@ blp = Blueprint(
     description="SBOMs and the packages inside each version",
 )
 
+#: The documents an SBOM upload takes, as far as the endpoint reads them before the
+#: format's official schema (checked by the endpoint) takes over; and the export.
+CYCLONEDX_BOM = {
+    "type": "object",
+    "description": "A CycloneDX JSON BOM; the rest of it as the official schema of its "
+    "specVersion says (https://cyclonedx.org/schema/)",
+    "required": ["bomFormat", "specVersion"],
+    "properties": {
+        "bomFormat": {"type": "string", "const": "CycloneDX"},
+        "specVersion": {"type": "string", "enum": list(cyclonedx.CYCLONEDX_VERSIONS)},
+        "serialNumber": {"type": "string"},
+        "version": {"type": "integer"},
+        "metadata": {"type": "object", "additionalProperties": True},
+        "components": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+        },
+        "dependencies": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+        },
+    },
+    "additionalProperties": True,
+}
+SPDX_DOCUMENT = {
+    "type": "object",
+    "description": "An SPDX 2.3 JSON document (https://spdx.github.io/spdx-spec/v2.3/)",
+    "required": ["spdxVersion"],
+    "properties": {
+        "spdxVersion": {"type": "string", "const": "SPDX-2.3"},
+        "SPDXID": {"type": "string"},
+        "name": {"type": "string"},
+        "packages": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+        },
+        "relationships": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+        },
+    },
+    "additionalProperties": True,
+}
+SCHEMAS = {
+    "CycloneDxBom": CYCLONEDX_BOM,
+    "SpdxDocument": SPDX_DOCUMENT,
+    "SbomDocument": {
+        "description": "An SBOM: CycloneDX JSON 1.4-1.6 or SPDX 2.3 JSON",
+        "anyOf": [
+            {"$ref": "#/components/schemas/CycloneDxBom"},
+            {"$ref": "#/components/schemas/SpdxDocument"},
+        ],
+    },
+}
+
 _SBOM_BODY = {
     "requestBody": {
         "required": True,
@@ -26,7 +81,7 @@ _SBOM_BODY = {
             f"The SBOM: CycloneDX JSON 1.4-1.6 or SPDX 2.3 JSON, at most {parsing.MAX_BYTES} bytes"
         ),
         "content": {
-            media: {"schema": {"type": "object"}}
+            media: {"schema": {"$ref": "#/components/schemas/SbomDocument"}}
             for media in (
                 "application/vnd.cyclonedx+json",
                 "application/spdx+json",
@@ -91,8 +146,17 @@ def package_blast_radius(args):
 
 
 @blp.route("/applications/<name>/versions/<version>/sbom")
-@blp.response(
-    200, description="A CycloneDX 1.6 JSON document", content_type="application/vnd.cyclonedx+json"
+@blp.doc(
+    responses={
+        "200": {
+            "description": "A CycloneDX 1.6 JSON document",
+            "content": {
+                "application/vnd.cyclonedx+json": {
+                    "schema": {"$ref": "#/components/schemas/CycloneDxBom"}
+                }
+            },
+        }
+    }
 )
 @blp.alt_response(404, schema="Error")
 def application_sbom(name, version):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.fields import rule
+from app.api.fields import Answer, Time, rule
 from app.core import records, semver
 from app.reports import maps, reports
 
@@ -136,7 +136,7 @@ class BomPackage(ma.Schema):
 class ApplicationBom(Report):
     application = Str()
     version = Str()
-    created_at = Str(allow_none=True)
+    created_at = Time(allow_none=True)
     components = _list(BomComponent)
     external_dependencies = _list(ExternalDependency)
     packages = _list(BomPackage)
@@ -163,7 +163,7 @@ class ComponentBom(Report, BomComponent):
     packages = _list(Package)
 
 
-class Consumer(ma.Schema):
+class Consumer(Answer):
     component = Str()
     version = Str()
     distance = Int(metadata={"description": "DependencyDetail hops from the changed component"})
@@ -171,19 +171,19 @@ class Consumer(ma.Schema):
     latest = fields.Boolean(metadata={"description": "Is its component's latest version"})
 
 
-class AffectedApplication(ma.Schema):
+class AffectedApplication(Answer):
     application = Str()
     version = Str()
     latest = fields.Boolean()
     deployed_in = fields.List(Str())
 
 
-class ComponentAt(ma.Schema):
+class ComponentAt(Answer):
     component = Str()
     version = Str()
 
 
-class AffectedEnvironment(ma.Schema):
+class AffectedEnvironment(Answer):
     """One environment where affected versions run now: how many, and the first 50."""
 
     environment = Str()
@@ -193,7 +193,7 @@ class AffectedEnvironment(ma.Schema):
     truncated = fields.Boolean(metadata={"description": "More than the 50 listed run there"})
 
 
-class TeamToNotify(ma.Schema):
+class TeamToNotify(Answer):
     team = Str()
     email = Str(allow_none=True)
     chat = Str(allow_none=True)
@@ -201,7 +201,7 @@ class TeamToNotify(ma.Schema):
     owns = fields.List(Str())
 
 
-class BlastRadius(Report):
+class BlastRadius(Report, Answer):
     component = Str()
     version = Str(allow_none=True)
     depth = Int()
@@ -299,31 +299,38 @@ RunningComponent = records.schema_of(
     records.COMPONENT_VERSION.pick("component", "version"),
     records.COMPONENT.pick("kind", "owner"),
     records.COMPONENT_VERSION.pick("image", "digest"),
-    since=Str(
-        metadata={"format": "date-time",
-                  "description": "Since when this version has run there without interruption"}
+    since=Time(
+        required=True,
+        metadata={"description": "Since when this version has run there without interruption"},
     ),
-    deployment=Str(allow_none=True, metadata={"description": "The deployment that started it"}),
-    last_deployed_at=Str(
-        metadata={"format": "date-time", "description": "When a deployment last touched it"}
+    deployment=Str(
+        required=True, allow_none=True, metadata={"description": "The deployment that started it"}
+    ),
+    last_deployed_at=Time(
+        required=True, metadata={"description": "When a deployment last touched it"}
     ),
     last_deployment=Str(
-        allow_none=True, metadata={"description": "The latest deployment that touched it"}
+        required=True,
+        allow_none=True,
+        metadata={"description": "The latest deployment that touched it"},
     ),
 )
 
 
-class InventoryReport(Report):
+class InventoryReport(Report, Answer):
+    class Meta:
+        optional = ("at",)  # only when asked for a past time
+
     environment = Str()
     stage = Str(allow_none=True)
-    at = Str(allow_none=True)
+    at = Time(allow_none=True)
     running = _list(RunningComponent)
 
 
 class Period(ma.Schema):
     version = Str()
-    from_ = Str(attribute="from", data_key="from")
-    until = Str(allow_none=True)
+    from_ = Time(attribute="from", data_key="from")
+    until = Time(allow_none=True)
     deployment = Str()
 
 
@@ -406,7 +413,7 @@ class SbomSummary(ma.Schema):
     digest = Str(allow_none=True, metadata={"description": "sha256 of the SBOM's content"})
     format = Str(allow_none=True, metadata={"description": "CycloneDX or SPDX"})
     spec_version = Str(allow_none=True)
-    attached_at = Str(allow_none=True)
+    attached_at = Time(allow_none=True)
     attached_by = Str(allow_none=True, metadata={"description": "The token that attached it"})
     packages = Int(metadata={"description": "Packages the version contains"})
 
@@ -440,8 +447,17 @@ class PackageHolder(ma.Schema):
     hops = Int(metadata={"description": "Package dependencies between via and package"})
 
 
+class PackageQuery(ma.Schema):
+    """The question as asked: a purl, or a name with a range and an ecosystem."""
+
+    purl = Str(required=True, allow_none=True)
+    name = Str(required=True, allow_none=True)
+    range = Str(required=True, allow_none=True)
+    ecosystem = Str(required=True, allow_none=True)
+
+
 class PackageBlastRadius(Report):
-    query = fields.Dict()
+    query = fields.Nested(PackageQuery)
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     component_versions = _list(PackageHolder)
     component_version_count = Int(metadata={"description": "All of them, listed or not"})

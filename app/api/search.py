@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from app.api.fields import Answer
 from app.catalog import search
 from app.http.context import graph
 
@@ -26,7 +27,7 @@ class SearchArgs(ma.Schema):
     )
 
 
-class SearchHit(ma.Schema):
+class SearchHit(Answer):
     name = fields.String()
     key = fields.String(metadata={"description": "What its page is found by: name, or purl"})
     detail = fields.String(metadata={"description": "Kind and latest version, stage, email..."})
@@ -36,7 +37,7 @@ def _hits():
     return fields.List(fields.Nested(SearchHit))
 
 
-class SearchResults(ma.Schema):
+class SearchResults(Answer):
     component = _hits()
     application = _hits()
     environment = _hits()
@@ -44,7 +45,7 @@ class SearchResults(ma.Schema):
     package = _hits()
 
 
-class SearchResult(ma.Schema):
+class SearchResult(Answer):
     text = fields.String()
     total = fields.Integer()
     results = fields.Nested(SearchResults)

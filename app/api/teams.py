@@ -8,6 +8,7 @@ from marshmallow import fields
 
 from app.api.auth import actor, requires
 from app.api.fields import (
+    Answer,
     PrefixArgs,
     Str,
     optional,
@@ -28,12 +29,12 @@ class TeamIn(ma.Schema):
 Team = records.TEAM.schema("Team")
 
 
-class TeamSummary(Team):
+class TeamSummary(Team, Answer):
     component_count = fields.Integer()
     application_count = fields.Integer()
 
 
-class TeamDetail(Team):
+class TeamDetail(Team, Answer):
     components = fields.List(Str())
     applications = fields.List(Str())
 

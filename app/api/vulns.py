@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from app.api.auth import requires
+from app.api.fields import Time
 from app.http.context import graph
 from app.vulns import vulnerabilities
 
@@ -100,7 +101,7 @@ class Exposure(ma.Schema):
     fixed = Str(allow_none=True)
     component = Str()
     version = Str()
-    since = Str(metadata={"description": "When this version started running there"})
+    since = Time(metadata={"description": "When this version started running there"})
     team = Str(allow_none=True)
     email = Str(allow_none=True)
     chat = Str(allow_none=True)
@@ -128,8 +129,8 @@ class Stretch(ma.Schema):
     stage = Str(allow_none=True)
     component = Str()
     version = Str()
-    from_ = Str(attribute="from", data_key="from")
-    until = Str(allow_none=True, metadata={"description": "null: still running"})
+    from_ = Time(attribute="from", data_key="from")
+    until = Time(allow_none=True, metadata={"description": "null: still running"})
     deployment = Str()
     vulnerabilities = fields.List(Str())
     packages = fields.List(Str())
@@ -138,8 +139,8 @@ class Stretch(ma.Schema):
 
 
 class Window(ma.Schema):
-    from_ = Str(attribute="from", data_key="from")
-    until = Str(allow_none=True)
+    from_ = Time(attribute="from", data_key="from")
+    until = Time(allow_none=True)
 
 
 class EnvironmentExposure(ma.Schema):
@@ -153,7 +154,7 @@ class EnvironmentExposure(ma.Schema):
 class WindowsReport(ma.Schema):
     query = Str()
     vulnerabilities = fields.List(Str(), metadata={"description": "The OSV records it names"})
-    at = Str(allow_none=True)
+    at = Time(allow_none=True)
     environments = _list(EnvironmentExposure)
     windows = _list(Stretch)
     exposed_at = _list(Stretch)

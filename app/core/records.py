@@ -52,28 +52,44 @@ class Field:
     stored: bool = True  # a property of the record's node (else supplied by its query)
 
     def marshmallow(self) -> ma_fields.Field:
-        """The field of a response schema (answers hold null for what is unknown)."""
+        """The field of a response schema. Answers hold every field of a record (`shape`),
+        null for what is unknown, so each is required: a generated client then reads it
+        without checking that it is there."""
         metadata = {"description": self.description} if self.description else {}
         if self.rule == "time":
             metadata["format"] = "date-time"
         if self.rule == "int":
-            return ma_fields.Integer(metadata=metadata)
+            return ma_fields.Integer(required=True, metadata=metadata)
         if self.rule == "bool":
-            return ma_fields.Boolean(metadata=metadata)
+            return ma_fields.Boolean(required=True, metadata=metadata)
         if self.rule == "attributes":
             return ma_fields.Dict(
-                keys=ma_fields.String(), values=ma_fields.Raw(), metadata=metadata
+                keys=ma_fields.String(),
+                values=ma_fields.Raw(metadata={"anyOf": ATTRIBUTE_VALUE}),
+                required=True,
+                metadata=metadata,
             )
         if self.rule == "strings":
-            return ma_fields.List(ma_fields.String(), metadata=metadata)
+            return ma_fields.List(ma_fields.String(), required=True, metadata=metadata)
         if self.rule == "ref":
-            return ma_fields.Nested(AppRef, allow_none=True, metadata=metadata)
-        return ma_fields.String(allow_none=not self.key, metadata=metadata)
+            return ma_fields.Nested(AppRef, allow_none=True, required=True, metadata=metadata)
+        return ma_fields.String(allow_none=not self.key, required=True, metadata=metadata)
+
+
+#: What an attribute value may be (`properties.attribute_value_problem`), as JSON Schema.
+ATTRIBUTE_VALUE = [
+    {"type": "string"},
+    {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1},
+    {"type": "number"},
+    {"type": "boolean"},
+]
 
 
 class AppRef(ma.Schema):
-    application = ma_fields.String()
-    version = ma_fields.String()
+    """An application version, as a deployment names it."""
+
+    application = ma_fields.String(required=True)
+    version = ma_fields.String(required=True)
 
 
 @dataclass(frozen=True)
