@@ -59,7 +59,9 @@ def test_once_neo4j_is_found_down_every_request_is_a_503_within_100_ms(
     # not after the 10 s retry window.
     with ThreadPoolExecutor(8) as pool:
         first = list(
-            pool.map(lambda _: timed(lambda: app_behind.test_client().get("/api/v1/teams")), range(8))
+            pool.map(
+                lambda _: timed(lambda: app_behind.test_client().get("/api/v1/teams")), range(8)
+            )
         )
     assert {response.status_code for response, _ in first} == {503}
     assert max(took for _, took in first) < 2.0, [took for _, took in first]
