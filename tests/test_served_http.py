@@ -4,11 +4,17 @@ client gave up. Raw sockets, because these are requests no HTTP library sends.""
 
 from __future__ import annotations
 
+import contextlib
+import select
 import socket
+import threading
 import time
 
 import pytest
+import requests
 
+from app.http.worker import HEAD_SECONDS
+from tests.headers import api_headers
 from tests.live_api import served
 
 #: A small body limit, so that "over the limit" is cheap to send.
@@ -133,3 +139,65 @@ def test_a_body_over_the_limit_on_a_delete_is_a_413_however_it_is_framed(
         body=body,
     )
     assert_json_error(exchange(server, raw), 413)
+
+
+def test_idle_and_slow_header_connections_starve_nothing_and_slow_ones_are_closed(
+    server, make_token
+):
+    """200 connections that send nothing and 200 that trickle a header line a second hold
+    none of the 4 threads: /healthz and a BOM answer within 200 ms at p95, and a request
+    head not whole within HEAD_SECONDS is closed by the server."""
+    token = make_token("register")
+    base = f"http://{server[0]}:{server[1]}"
+    registration = {"version": "1.0.0", "owner": "payments", "applications": ["shop"]}
+    created = requests.post(
+        f"{base}/api/v1/components/payment/versions",
+        json=registration,
+        headers=api_headers(token),
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    idle = [socket.create_connection(server) for _ in range(200)]
+    slow = [socket.create_connection(server) for _ in range(200)]
+    for sock in slow:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    stop = threading.Event()
+
+    def trickle():
+        while not stop.wait(1.0):
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.sendall(b"X-Slow: 1\r\n")
+
+    trickler = threading.Thread(target=trickle, daemon=True)
+    trickler.start()
+    try:
+        time.sleep(1.5)  # every connection is open and the trickle is under way
+        seconds = {"healthz": [], "bom": []}
+        for _ in range(20):
+            for name, path in (
+                ("healthz", "/healthz"),
+                ("bom", "/api/v1/applications/shop/versions/1.0.0/bom"),
+            ):
+                started = time.monotonic()
+                answer = requests.get(f"{base}{path}", timeout=15)
+                seconds[name].append(time.monotonic() - started)
+                assert answer.status_code == 200, (path, answer.text[:200])
+        for name, taken in seconds.items():
+            p95 = sorted(taken)[int(len(taken) * 0.95) - 1]
+            assert p95 < 0.2, (name, sorted(taken))
+        deadline = time.monotonic() + HEAD_SECONDS + 5
+        open_slow = list(slow)
+        while open_slow and time.monotonic() < deadline:
+            readable, _, _ = select.select(open_slow, [], [], 0.5)
+            for sock in readable:
+                with contextlib.suppress(OSError):
+                    if sock.recv(1024):
+                        continue
+                open_slow.remove(sock)
+        assert not open_slow, f"{len(open_slow)} slow connections still open"
+    finally:
+        stop.set()
+        trickler.join()
+        for sock in idle + slow:
+            sock.close()
