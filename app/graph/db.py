@@ -281,13 +281,8 @@ class Graph:
             session.run(self._limited(name, prefix="EXPLAIN ")).consume()
 
     def _ping_unobserved(self) -> None:
-        """The probe's ping: no observers (it is no request's query), no translation. A
-        refusal of the credentials is an answer: Neo4j is there, and the next call reports
-        the credentials (`CredentialsRefused`) rather than "not reachable"."""
-        with (
-            contextlib.suppress(neo4j_errors.AuthError),
-            self._session(neo4j.READ_ACCESS) as session,
-        ):
+        """The probe's ping: no observers (it is no request's query), no translation."""
+        with self._session(neo4j.READ_ACCESS) as session:
             session.run(self._limited("admin/ping")).consume()
 
     @contextlib.contextmanager
