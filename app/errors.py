@@ -120,3 +120,12 @@ def error_of_status(status: int) -> type[MercatorError]:
         if row_status == status and cls is not LocalServerError:
             return cls
     return MercatorError
+
+
+def error_document(code: str, message: str, details: Any, request_id: str | None) -> dict:
+    """Every HTTP error's body, whoever answers it (the API's handlers, or the web
+    server before the app sees the request): ``{"error": {code, message, details,
+    request_id}}``."""
+    return {
+        "error": {"code": code, "message": message, "details": details, "request_id": request_id}
+    }

@@ -30,10 +30,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def served(
-    settings: Settings, *, workers: int = 2, threads: int = 4, retry_time: float = 10.0
+    settings: Settings,
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    retry_time: float = 10.0,
+    max_body_bytes: int | None = None,
 ) -> Iterator[str]:
     """Run `mercator serve` against `settings`' Neo4j; yields the base URL (no /api/v1).
-    `retry_time` is how long the server retries a transient Neo4j failure before a 503."""
+    `retry_time` is how long the server retries a transient Neo4j failure before a 503;
+    `max_body_bytes`, when given, is its MERCATOR_MAX_BODY_BYTES."""
     port = free_port()
     env = {
         **os.environ,
@@ -44,6 +50,8 @@ def served(
         "MERCATOR_RETRY_TIME": str(retry_time),
         "MERCATOR_CONNECT_TIMEOUT": "2",
     }
+    if max_body_bytes is not None:
+        env["MERCATOR_MAX_BODY_BYTES"] = str(max_body_bytes)
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--threads", str(threads)]
     # The server's log goes to a file: a pipe nobody reads would fill and stall it.

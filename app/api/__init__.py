@@ -6,6 +6,7 @@ from pathlib import Path
 
 import flask_swagger_ui
 from flask import Flask, request, send_from_directory
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import (
     applications,
@@ -27,6 +28,7 @@ from app.api import (
     tokens,
     vulns,
 )
+from app.config import Settings
 from app.http.context import SETTINGS_KEY
 from app.sbom import parsing
 
@@ -35,6 +37,11 @@ API_PREFIX = "/api/v1"
 LARGER_BODIES = {"packages.attach_sbom": parsing.MAX_BYTES}
 #: Swagger UI's files ship inside the flask-swagger-ui wheel; served from here, not a CDN.
 SWAGGER_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+
+
+def largest_body(settings: Settings) -> int:
+    """The most bytes any endpoint takes in a body (the web server refuses more at once)."""
+    return max(settings.max_body_bytes, *LARGER_BODIES.values())
 
 
 def register_api(app: Flask) -> None:
@@ -98,15 +105,25 @@ def register_api(app: Flask) -> None:
 
 def _limit_bodies(app: Flask) -> None:
     """Every body is bounded (413 beyond): by its endpoint's own limit or
-    MERCATOR_MAX_BODY_BYTES. A chunked body has no Content-Length to check up front, and
+    MERCATOR_MAX_BODY_BYTES, on every method and however it is framed: a GET or DELETE
+    that ignores its body is refused a body over the limit like a POST (one rule for a
+    Content-Length and for a chunked body). A Content-Length over the limit is refused
+    before a byte is read. A chunked body has no Content-Length to check up front, and
     reading one stops quietly at the limit; so it is read here, and any byte left over
-    makes the 413, rather than a truncated body reading as invalid JSON."""
+    makes the 413, rather than a truncated body reading as invalid JSON. The token was
+    checked before (`auth`), so an anonymous caller's body is never read."""
 
     @app.before_request
     def bound_body():
         limit = LARGER_BODIES.get(request.endpoint)
         if limit is not None:
             request.max_content_length = limit
+        allowed = request.max_content_length
+        if allowed is not None and (request.content_length or 0) > allowed:
+            raise RequestEntityTooLarge(
+                f"the body is {request.content_length} bytes, more than the {allowed} "
+                "this endpoint takes"
+            )
         streamed = request.content_length is None and request.headers.get("Transfer-Encoding")
         if streamed and len(request.get_data(cache=True)) >= (request.max_content_length or 0) > 0:
             request.stream.read(1)  # raises RequestEntityTooLarge when more is waiting

@@ -18,7 +18,7 @@ import marshmallow as ma
 from flask import Flask, current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from app.errors import MercatorError, http_status
+from app.errors import MercatorError, error_document, http_status
 from app.http.context import ERROR_PAGE_KEY
 from app.observability.flask_hooks import request_id
 
@@ -62,8 +62,7 @@ def error_response(
     if page is not None:
         return page(status, code, message), status, headers or {}
     rid = request_id() if has_request_context() else None
-    body = {"error": {"code": code, "message": message, "details": details, "request_id": rid}}
-    return jsonify(body), status, headers or {}
+    return jsonify(error_document(code, message, details, rid)), status, headers or {}
 
 
 def _error_page():

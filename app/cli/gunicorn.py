@@ -32,6 +32,8 @@ def serve_forever(
     settings: Settings, *, bind: str, workers: int, threads: int, timeout: int
 ) -> None:
     """Serve until gunicorn is stopped; metrics of all its workers add up (multiprocess)."""
+    from app.api import largest_body
+    from app.http.worker import Worker
     from app.observability import logs, multiproc
 
     if not os.environ.get(multiproc.ENV):
@@ -43,7 +45,9 @@ def serve_forever(
             "bind": bind,
             "workers": workers,
             "threads": threads,
-            "worker_class": "gthread",
+            # gunicorn's gthread worker, answering in the API's error shape and bounding
+            # chunked bodies by the largest body any endpoint takes (app.http.worker).
+            "worker_class": Worker.with_body_limit(largest_body(settings)),
             "timeout": timeout,
             "graceful_timeout": 30,
             # Each request is logged once, by the app, with its id (app.observability).

@@ -7,6 +7,10 @@ when the URI is `neo4j://`, and a unit of work either commits whole or not at al
 errors that mean "the database is not there" become `app.errors.Unavailable` here, so the
 layers above only deal in domain errors.
 
+The retries are this module's, not the driver's (whose retry loop cannot be cut short):
+between two attempts it asks `Reachability`, so once a background ping has found Neo4j
+down every call fails at once instead of waiting out the retry window.
+
 Every session of one `Graph` shares one bookmark manager, so each transaction is causally
 after the writes this process committed before it: on a cluster a read routed to another
 member waits until that member has them, and a request sees what the previous one wrote.
@@ -28,6 +32,7 @@ from neo4j import exceptions as neo4j_errors
 from app.config import Settings
 from app.errors import Conflict, TimedOut, Unavailable
 from app.graph import cypher
+from app.graph.reachability import Reachability
 
 T = TypeVar("T")
 
@@ -39,6 +44,16 @@ _UNAVAILABLE = (
     neo4j_errors.TransientError,
     neo4j_errors.AuthError,
 )
+
+
+#: Failures that may mean Neo4j is gone, not just busy: the probe is asked to find out.
+_CONNECTION_LOST = (
+    neo4j_errors.ServiceUnavailable,
+    neo4j_errors.SessionExpired,
+    neo4j_errors.DatabaseUnavailable,
+)
+#: First pause between two attempts of a transaction, doubled after each (as the driver).
+_FIRST_RETRY_DELAY = 0.5
 
 
 #: Neo4j's codes for a transaction stopped at its time limit: the client's (the driver sends
@@ -100,7 +115,8 @@ def connect(settings: Settings) -> neo4j.Driver:
         auth=(settings.neo4j_user, settings.neo4j_password),
         connection_timeout=settings.connect_timeout,
         connection_acquisition_timeout=settings.connect_timeout * 2,
-        max_transaction_retry_time=settings.retry_time,
+        # One attempt per call: `Graph` retries, and stops retrying once Neo4j is known down.
+        max_transaction_retry_time=0,
         # Planner hints such as "unknown relationship type" on an empty graph are noise here.
         notifications_min_severity="OFF",
     )
@@ -217,10 +233,19 @@ def _datetime_text(value: neo4j.time.DateTime) -> str:
 class Graph:
     """The database as the services see it: named queries in read or write transactions."""
 
-    def __init__(self, driver: neo4j.Driver, database: str, query_timeout: float) -> None:
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str,
+        query_timeout: float,
+        retry_time: float = Settings.retry_time,
+    ) -> None:
         self._driver = driver
         self._database = database
         self._query_timeout = query_timeout
+        self._retry_time = retry_time
+        #: Whether Neo4j answers, as this process's background ping sees it.
+        self.reachability = Reachability(self._ping_unobserved)
         #: Holds the bookmarks of the last transactions; every session starts after them.
         self.bookmark_manager = GraphDatabase.bookmark_manager()
         #: Told of every named query this Graph runs (metrics, logs, traces register here,
@@ -250,7 +275,12 @@ class Graph:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Graph:
-        return cls(connect(settings), settings.neo4j_database, settings.query_timeout)
+        return cls(
+            connect(settings),
+            settings.neo4j_database,
+            settings.query_timeout,
+            retry_time=settings.retry_time,
+        )
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:
         """Run `work` in one read transaction (routed to a reader on a cluster)."""
@@ -271,19 +301,37 @@ class Graph:
     def run_schema(self, name: str) -> None:
         """Run one schema statement in an auto-commit transaction (Neo4j keeps schema
         changes out of explicit transactions that also write data)."""
-        with _translated(), self._session(neo4j.WRITE_ACCESS) as session, self.observed(name):
+        with self._once(), self._session(neo4j.WRITE_ACCESS) as session, self.observed(name):
             session.run(self._limited(name)).consume()
 
     def ping(self) -> None:
-        """Raise `Unavailable` unless Neo4j answers a trivial query now (no retries)."""
+        """Raise `Unavailable` unless Neo4j answers a trivial query now (no retries); at
+        once while it is known down."""
         ping = "admin/ping"
-        with _translated(), self._session(neo4j.READ_ACCESS) as session, self.observed(ping):
+        with self._once(), self._session(neo4j.READ_ACCESS) as session, self.observed(ping):
             session.run(self._limited(ping)).consume()
 
     def explain(self, name: str) -> None:
         """Ask Neo4j to plan query `name` without running it (raises on a broken query)."""
-        with _translated(), self._session(neo4j.READ_ACCESS) as session:
+        with self._once(), self._session(neo4j.READ_ACCESS) as session:
             session.run(self._limited(name, prefix="EXPLAIN ")).consume()
+
+    def _ping_unobserved(self) -> None:
+        """The probe's ping: no observers (it is no request's query), no translation."""
+        with self._session(neo4j.READ_ACCESS) as session:
+            session.run(self._limited("admin/ping")).consume()
+
+    @contextlib.contextmanager
+    def _once(self) -> Iterator[None]:
+        """One call to Neo4j, not retried: refused at once while Neo4j is known down, and a
+        connection-level failure has the probe look."""
+        self.reachability.check()
+        with _translated():
+            try:
+                yield
+            except _CONNECTION_LOST as exc:
+                self.reachability.suspect(exc)
+                raise
 
     def close(self) -> None:
         self._driver.close()
@@ -305,7 +353,21 @@ class Graph:
         def in_transaction(tx: neo4j.ManagedTransaction) -> T:
             return work(Tx(tx, self))
 
-        with _translated(), self._session(access_mode) as session:
-            if access_mode == neo4j.READ_ACCESS:
-                return session.execute_read(in_transaction)
-            return session.execute_write(in_transaction)
+        deadline = time.monotonic() + self._retry_time
+        delay = _FIRST_RETRY_DELAY
+        while True:
+            self.reachability.check()
+            with _translated():
+                try:
+                    with self._session(access_mode) as session:
+                        if access_mode == neo4j.READ_ACCESS:
+                            return session.execute_read(in_transaction)
+                        return session.execute_write(in_transaction)
+                except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
+                    left = deadline - time.monotonic()
+                    if not exc.is_retryable() or left <= 0:
+                        raise
+                    if isinstance(exc, _CONNECTION_LOST):
+                        self.reachability.suspect(exc)
+            self.reachability.pause(min(delay, left))
+            delay *= 2
