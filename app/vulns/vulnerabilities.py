@@ -209,10 +209,10 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
         moment = times.parse(at)
         if moment is None:
             raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
-    known = graph.read("vulns/get", id=vulnerability)
-    if not known:
+    found = graph.read("vulns/windows", id=vulnerability)
+    if not found:
         raise _unknown(vulnerability)
-    stretches = graph.read("vulns/windows", id=vulnerability)
+    stretches = found[0]["windows"]
     now = datetime.now(UTC)
     environments: dict[str, dict[str, Any]] = {}
     for row in stretches:
@@ -236,7 +236,7 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
         )
     result: dict[str, Any] = {
         "query": vulnerability,
-        "vulnerabilities": [row["id"] for row in known],
+        "vulnerabilities": found[0]["vulnerabilities"],
         "at": None if moment is None else times.parsed_text(moment.astimezone(UTC)),
         "environments": summary,
         "windows": stretches,
