@@ -8,6 +8,7 @@ whose payment 1.5.0 carries requests 2.31.0 (GHSA-9wx4-h78v-vm56).
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from cyclonedx.schema import SchemaVersion
@@ -427,3 +428,45 @@ def test_cli_sets_a_statement_that_hides_log4shell_and_all_shows_it(mercator, tm
     app = mercator("vuln", "exposure", "-a", "shop", "-v", "1.0.3", "-o", "json").stdout
     assert json.loads(app)["hidden_count"] == 1
     mercator("vuln", "exposure", "-a", "shop", expect=2)
+
+
+# -- web pages ---------------------------------------------------------------------------
+def page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def test_the_environment_page_lists_open_vulnerabilities_and_hides_not_affected(client, shop):
+    html = page(client, "/environments/prod")
+    assert "Open vulnerabilities" in html
+    assert f'href="/vulnerabilities/{LOG4SHELL}"' in html and "growth-oncall" in html
+    say(shop, NOT_AFFECTED)
+    hidden = page(client, "/environments/prod")
+    assert f'href="/vulnerabilities/{LOG4SHELL}"' not in hidden
+    assert "1 hidden by VEX not_affected statements" in hidden
+    everything = page(client, "/environments/prod?vex=all")
+    assert f'href="/vulnerabilities/{LOG4SHELL}"' in everything
+    assert "code_not_reachable" in everything
+    # At a past time the page shows the inventory then, not today's exposure.
+    assert "Open vulnerabilities" not in page(client, "/environments/prod?at=2026-10-10T00:00:00")
+
+
+def test_the_vulnerability_page_says_where_it_runs_since_when_and_whom_to_call(client, shop):
+    say(shop, NOT_AFFECTED)
+    html = page(client, "/vulnerabilities/CVE-2021-44228")
+    assert "Remote code injection in Log4j" in html and "10.0" in html
+    running = html.split('id="running-now"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", running, re.S)
+    places = {(re.sub("<.*?>", "", r).split()[0], re.sub("<.*?>", "", r).split()[1]) for r in rows}
+    # dev runs shop 1.0.8 (catalog 3.5.0) and staging 1.0.6: ads 1.1.0 everywhere.
+    assert places == {("dev", "ads"), ("staging", "ads"), ("prod", "ads")}
+    assert "2026-10-16" in running and "growth-oncall" in running
+    windows = html.split('id="windows"')[1].split("</table>")[0]
+    assert "prod" in windows and "now" in windows
+    statements = html.split('id="statements"')[1].split("</table>")[0]
+    assert "not_affected" in statements and "code_not_reachable" in statements
+
+
+def test_an_unknown_vulnerability_page_is_a_404(client, shop):
+    assert client.get("/vulnerabilities/CVE-0000-0000").status_code == 404

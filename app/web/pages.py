@@ -13,6 +13,7 @@ from app.graph import Graph
 from app.http.context import graph
 from app.reports import maps, reports, whereabouts
 from app.sbom import packages
+from app.vulns import vulnerabilities
 from app.web.blueprint import bp
 
 #: Rows in the lists of the home page and the list pages.
@@ -21,6 +22,8 @@ PAGE = 50
 RECENT = 8
 #: Versions offered in the "compare" forms.
 MAX_CHOICES = 500
+#: Exposure rows on an environment's page (the worst).
+EXPOSURE_ROWS = 100
 
 
 @bp.get("/")
@@ -163,6 +166,26 @@ def environment_page(name: str):
         ],
         other=other,
         comparison=reports.diff_environments(g, name, other) if other else None,
+        exposure=None
+        if at
+        else vulnerabilities.exposure(
+            g, name, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
+        ),
+    )
+
+
+@bp.get("/vulnerabilities/<vulnerability>")
+def vulnerability_page(vulnerability: str):
+    """One vulnerability: what its records say, where it runs now and since when, whom to
+    call, its exposure windows, and the VEX statements made about it."""
+    g = graph()
+    windows = vulnerabilities.windows(g, vulnerability)
+    return render_template(
+        "vulnerability.html",
+        query=vulnerability,
+        detail=vulnerabilities.show(g, vulnerability),
+        windows=windows,
+        running=[w for w in windows["windows"] if w["until"] is None],
     )
 
 
