@@ -296,6 +296,10 @@ class Stretch(ma.Schema):
     pager = Str(allow_none=True)
 
 
+class RunningNow(Stretch):
+    since = Str(metadata={"description": "Since when that version runs there without a break"})
+
+
 class Window(ma.Schema):
     from_ = Str(attribute="from", data_key="from")
     until = Str(allow_none=True)
@@ -314,6 +318,7 @@ class WindowsReport(ma.Schema):
     vulnerabilities = fields.List(Str(), metadata={"description": "The OSV records it names"})
     at = Str(allow_none=True)
     environments = _list(EnvironmentExposure)
+    running = _list(RunningNow)
     windows = _list(Stretch)
     exposed_at = _list(Stretch)
 

@@ -47,6 +47,7 @@ COLUMNS = {
         "actor",
     ],
     "windows": ["environment", "component", "version", "from", "until", "team", "pager"],
+    "running": ["environment", "component", "version", "since", "team", "pager"],
     "exposed_at": ["environment", "component", "version", "from", "until", "team", "pager"],
     "environments": ["environment", "stage", "exposed_now", "exposed_days", "windows"],
     "records": ["id", "aliases", "score", "rating", "summary", "modified", "withdrawn"],

@@ -236,6 +236,7 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
         )
     result: dict[str, Any] = {
         "query": vulnerability,
+        "running": _running(stretches),
         "vulnerabilities": found[0]["vulnerabilities"],
         "at": None if moment is None else times.parsed_text(moment.astimezone(UTC)),
         "environments": summary,
@@ -248,6 +249,24 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
             if _instant(row["from"]) <= moment < _until(row["until"], FOREVER)
         ]
     return result
+
+
+def _running(stretches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stretches still open, each with `since`: when that version started running there
+    without interruption (a redeployment of the same version continues a stretch)."""
+    running, since, previous = [], None, None
+    for row in stretches:  # ordered by environment, component, from
+        continues = (
+            previous is not None
+            and (previous["environment"], previous["component"], previous["version"])
+            == (row["environment"], row["component"], row["version"])
+            and previous["until"] == row["from"]
+        )
+        since = since if continues else row["from"]
+        if row["until"] is None:
+            running.append({**row, "since": since})
+        previous = row
+    return running
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

@@ -185,7 +185,6 @@ def vulnerability_page(vulnerability: str):
         query=vulnerability,
         detail=vulnerabilities.show(g, vulnerability),
         windows=windows,
-        running=[w for w in windows["windows"] if w["until"] is None],
     )
 
 
