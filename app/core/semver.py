@@ -23,8 +23,6 @@ from functools import total_ordering
 _VERSION = re.compile(
     r"^v?(?P<nums>\d+(?:\.\d+)*)(?:-(?P<pre>[0-9A-Za-z.\-]+))?(?:\+[0-9A-Za-z.\-]+)?$"
 )
-
-
 class RangeError(ValueError):
     """A version range that cannot be parsed."""
 
@@ -134,9 +132,13 @@ class Interval:
     def within(self, op: str, key: str) -> Interval:
         """This interval narrowed by one comparator (`op` `key`)."""
         interval = self
-        if op in {">", ">=", "="} and (key > interval.low or (key == interval.low and op == ">")):
+        if op in {">", ">=", "="} and (
+            key > interval.low or (key == interval.low and op == ">")
+        ):
             interval = replace(interval, low=key, low_inclusive=op != ">")
-        if op in {"<", "<=", "="} and (key < interval.high or (key == interval.high and op == "<")):
+        if op in {"<", "<=", "="} and (
+            key < interval.high or (key == interval.high and op == "<")
+        ):
             interval = replace(interval, high=key, high_inclusive=op != "<")
         return interval
 
@@ -197,8 +199,7 @@ def _intervals(comparators: list[_Comparator]) -> list[Interval]:
     allowed = {
         c.version.numbers
         for c in comparators
-        if c.version is not None
-        and c.version.pre
+        if c.version is not None and c.version.pre
         and not (c.op == "<" and c.version.pre == (0,))  # `<2.0.0-0` admits none of 2.0.0's
     }
     for numbers in sorted(allowed):
@@ -242,9 +243,8 @@ class _Partial:
         return len(self.parts) >= 3
 
 
-def _read_partial(
-    prefix: str, parts_text: str, pre_text: str | None, token: str, whole: str
-) -> _Partial:
+def _read_partial(prefix: str, parts_text: str, pre_text: str | None, token: str, whole: str
+                  ) -> _Partial:
     pieces = parts_text.split(".")
     wild = [p in {"x", "X", "*"} for p in pieces]
     if len(pieces) > 3 and any(wild):
@@ -293,9 +293,8 @@ def _end(text: str, whole: str) -> _Partial:
     match = re.fullmatch(_PARTIAL, text)
     if not match or match.group("prefix") not in {"", "v"}:
         raise RangeError(f"cannot read {text!r} in range {whole!r}")
-    return _read_partial(
-        match.group("prefix"), match.group("parts"), match.group("pre"), text, whole
-    )
+    return _read_partial(match.group("prefix"), match.group("parts"), match.group("pre"),
+                         text, whole)
 
 
 def _hyphen(low_text: str, high_text: str, whole: str) -> list[_Comparator]:
@@ -320,9 +319,8 @@ def _expand(token: str, whole: str) -> list[_Comparator]:
     if not match:
         raise RangeError(f"cannot read {token!r} in range {whole!r}")
     op = match.group("op") or ""
-    version = _read_partial(
-        match.group("prefix"), match.group("parts"), match.group("pre"), token, whole
-    )
+    version = _read_partial(match.group("prefix"), match.group("parts"), match.group("pre"),
+                            token, whole)
     parts, pre = version.parts, version.pre
     if op in {"^", "~", "~>"}:
         if not parts:  # `^*`, `~x`: anything

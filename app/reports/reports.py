@@ -174,7 +174,9 @@ def inventory(graph: Graph, environment: str, at: str | None = None) -> dict[str
     elif times.parse(at) is None:
         raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
     else:
-        rows = graph.read("reports/inventory_at", environment=environment, at=times.canonical(at))
+        rows = graph.read(
+            "reports/inventory_at", environment=environment, at=times.canonical(at)
+        )
     if not rows:
         raise suggest.not_found(graph, "environment", environment)
     return rows[0]
