@@ -20,6 +20,7 @@ EXPECTED_CONSTRAINTS = {
     "schema_meta_unique",
     "vulnerability_id_unique",
     "vulnerability_alias_id_unique",
+    "vex_statement_key_unique",
 }
 
 

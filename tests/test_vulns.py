@@ -77,6 +77,7 @@ def test_log4shell_runs_in_prod_on_ads_with_its_pager_and_since_when(shop):
             "email": "growth@shop.example",
             "chat": "#growth",
             "pager": "growth-oncall",
+            "vex": None,
         }
     ]
 

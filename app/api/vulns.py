@@ -1,16 +1,22 @@
 """Known vulnerabilities over HTTP: a batch of OSV records in (admin scope), the records
-by id or alias, what runs exposed in an environment, and one vulnerability's windows."""
+by id or alias, what runs exposed in an environment, what an application version or a
+deployment plan would bring, one vulnerability's windows, and VEX statements in (register
+scope: set one by one, or a CycloneDX VEX document) and out (CycloneDX VEX)."""
 
 from __future__ import annotations
 
+import json
+
 import marshmallow as ma
+from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from app.api.auth import requires
+from app.api.auth import actor, requires
 from app.api.fields import Time
 from app.http.context import graph
-from app.vulns import vulnerabilities
+from app.sbom import vex as cyclonedx_vex
+from app.vulns import vex, vulnerabilities
 
 Str = fields.String
 
@@ -75,18 +81,112 @@ class VulnerabilityRecord(ma.Schema):
     packages = _list(AffectedPackage)
 
 
+class StatementIn(ma.Schema):
+    """One VEX statement; checked by the service, which names the field at fault."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    vulnerability = Str(required=True, metadata={"description": "OSV id or alias (CVE, GHSA)"})
+    component = Str(required=True)
+    version = Str(
+        allow_none=True, metadata={"description": "Omitted: every version of the component"}
+    )
+    environment = Str(allow_none=True, metadata={"description": "Omitted: every environment"})
+    status = Str(required=True, validate=validate.OneOf(vex.STATUSES))
+    justification = Str(allow_none=True, validate=validate.OneOf(vex.JUSTIFICATIONS))
+    detail = Str(allow_none=True, metadata={"description": "Why, in words (impact statement)"})
+    at = Str(metadata={"format": "date-time", "description": "When it was said (default: now)"})
+
+
+class StatementsIn(ma.Schema):
+    statements = fields.List(
+        fields.Nested(StatementIn), required=True, validate=validate.Length(1, vex.MAX_BATCH)
+    )
+
+
+class VexArgs(ma.Schema):
+    environment = Str(
+        load_default=None,
+        metadata={"description": "The statements hold in this environment only"},
+    )
+
+
+class StatementSummary(ma.Schema):
+    received = fields.Integer()
+    recorded = fields.Integer()
+    unchanged = fields.Integer(metadata={"description": "Already recorded, the same"})
+
+
+class Statement(ma.Schema):
+    vulnerability = Str(metadata={"description": "The name the statement used"})
+    component = Str()
+    version = Str(allow_none=True, metadata={"description": "null: every version"})
+    environment = Str(allow_none=True, metadata={"description": "null: every environment"})
+    status = Str()
+    justification = Str(allow_none=True)
+    detail = Str(allow_none=True)
+    at = Str()
+    source = Str(metadata={"description": "api or cyclonedx"})
+    actor = Str()
+    recorded_at = Str()
+    current = fields.Boolean(metadata={"description": "The latest for its subject"})
+
+
+class StatementsArgs(ma.Schema):
+    component = Str(load_default=None)
+
+
+class StatementHistory(ma.Schema):
+    vulnerability = Str()
+    component = Str(allow_none=True)
+    statements = _list(Statement)
+
+
 class VulnerabilityDetail(ma.Schema):
     query = Str()
     records = _list(VulnerabilityRecord)
+    statements = _list(Statement)
 
 
-class ExposureArgs(ma.Schema):
-    team = Str(load_default=None, metadata={"description": "Only the components of this team"})
+class AllArgs(ma.Schema):
+    all = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Also list what a VEX statement says is not_affected"},
+    )
+
+
+class LimitArgs(AllArgs):
     limit = fields.Integer(
         load_default=vulnerabilities.DEFAULT_LIMIT,
         validate=validate.Range(1, vulnerabilities.MAX_LIMIT),
         metadata={"description": "Most rows listed (the worst first)"},
     )
+
+
+class ExposureArgs(LimitArgs):
+    team = Str(load_default=None, metadata={"description": "Only the components of this team"})
+
+
+class ApplicationExposureArgs(LimitArgs):
+    environment = Str(
+        load_default=None,
+        metadata={"description": "What it would bring to this environment"},
+    )
+
+
+class PlanArgs(AllArgs):
+    environment = Str(required=True)
+
+
+class AppliedStatement(ma.Schema):
+    vulnerability = Str(metadata={"description": "The name the statement used"})
+    version = Str(allow_none=True, metadata={"description": "null: every version"})
+    environment = Str(allow_none=True, metadata={"description": "null: every environment"})
+    status = Str()
+    justification = Str(allow_none=True)
+    detail = Str(allow_none=True)
+    at = Str()
 
 
 class Exposure(ma.Schema):
@@ -101,20 +201,79 @@ class Exposure(ma.Schema):
     fixed = Str(allow_none=True)
     component = Str()
     version = Str()
-    since = Time(metadata={"description": "When this version started running there"})
+    since = Time(
+        allow_none=True,
+        metadata={"description": "When this version started running there (null: it does not)"},
+    )
     team = Str(allow_none=True)
     email = Str(allow_none=True)
     chat = Str(allow_none=True)
     pager = Str(allow_none=True)
+    vex = fields.Nested(
+        AppliedStatement,
+        allow_none=True,
+        metadata={"description": "The VEX statement that applies (null: none)"},
+    )
 
 
-class ExposureReport(ma.Schema):
-    environment = Str()
-    team = Str(allow_none=True)
+class Counted(ma.Schema):
+    all = fields.Boolean()
     exposure_count = fields.Integer(metadata={"description": "Rows in all"})
+    hidden_count = fields.Integer(
+        metadata={"description": "Rows a VEX statement says are not_affected (left out)"}
+    )
     truncated = fields.Boolean(metadata={"description": "More rows than `limit`"})
     vulnerability_count = fields.Integer(metadata={"description": "In the rows listed"})
     exposures = _list(Exposure)
+
+
+class ExposureReport(Counted):
+    environment = Str()
+    team = Str(allow_none=True)
+
+
+class ApplicationExposureReport(Counted):
+    application = Str()
+    version = Str()
+    environment = Str(allow_none=True)
+
+
+class AffectedHit(ma.Schema):
+    purl = Str()
+    range = Str()
+    fixed = Str(allow_none=True)
+
+
+class PlanChange(ma.Schema):
+    change = Str(metadata={"description": "introduced, fixed or kept"})
+    vulnerability = Str()
+    aliases = fields.List(Str())
+    summary = Str(allow_none=True)
+    score = fields.Float(allow_none=True)
+    rating = Str(allow_none=True)
+    component = Str()
+    from_ = Str(
+        attribute="from",
+        data_key="from",
+        allow_none=True,
+        metadata={"description": "The version running now (null: none)"},
+    )
+    to = Str(metadata={"description": "The planned version"})
+    packages = _list(AffectedHit)
+    team = Str(allow_none=True)
+    pager = Str(allow_none=True)
+    vex = fields.Nested(AppliedStatement, allow_none=True)
+
+
+class PlanExposure(ma.Schema):
+    application = Str()
+    version = Str()
+    environment = Str()
+    all = fields.Boolean()
+    hidden_count = fields.Integer()
+    introduced = _list(PlanChange)
+    fixed = _list(PlanChange)
+    kept = _list(PlanChange)
 
 
 class WindowsArgs(ma.Schema):
@@ -138,6 +297,10 @@ class Stretch(ma.Schema):
     pager = Str(allow_none=True)
 
 
+class RunningNow(Stretch):
+    since = Str(metadata={"description": "Since when that version runs there without a break"})
+
+
 class Window(ma.Schema):
     from_ = Time(attribute="from", data_key="from")
     until = Time(allow_none=True)
@@ -156,6 +319,7 @@ class WindowsReport(ma.Schema):
     vulnerabilities = fields.List(Str(), metadata={"description": "The OSV records it names"})
     at = Time(allow_none=True)
     environments = _list(EnvironmentExposure)
+    running = _list(RunningNow)
     windows = _list(Stretch)
     exposed_at = _list(Stretch)
 
@@ -198,5 +362,95 @@ def vulnerability_windows(args, vulnerability):
 @blp.alt_response(404, schema="Error")
 def environment_exposure(args, environment):
     """Exposure now: the vulnerabilities in what the environment runs, worst first, with
-    package, component version, since when, the fixed version and the team to call."""
-    return vulnerabilities.exposure(graph(), environment, args["team"], args["limit"])
+    package, component version, since when, the fixed version, the team to call and the
+    VEX statement that applies (not_affected rows only with `all`)."""
+    return vulnerabilities.exposure(graph(), environment, args["team"], args["limit"], args["all"])
+
+
+@blp.route("/applications/<application>/versions/<version>/vulnerabilities")
+@blp.arguments(ApplicationExposureArgs, location="query")
+@blp.response(200, ApplicationExposureReport)
+@blp.alt_response(404, schema="Error")
+def application_exposure(args, application, version):
+    """The vulnerabilities the application version carries, worst first; with
+    `environment`, what it would bring there (that environment's VEX statements apply)."""
+    return vulnerabilities.application_exposure(
+        graph(), application, version, args["environment"], args["limit"], args["all"]
+    )
+
+
+@blp.route("/applications/<application>/versions/<version>/plan/vulnerabilities")
+@blp.arguments(PlanArgs, location="query")
+@blp.response(200, PlanExposure)
+@blp.alt_response(404, schema="Error")
+def plan_exposure(args, application, version):
+    """What deploying the application version to `environment` would do to its exposure:
+    the vulnerabilities each added or changed component introduces, fixes or keeps."""
+    return vulnerabilities.plan_exposure(
+        graph(), application, version, args["environment"], args["all"]
+    )
+
+
+@blp.route("/applications/<application>/versions/<version>/vex")
+@blp.arguments(VexArgs, location="query")
+@blp.response(
+    200, description="A CycloneDX 1.6 VEX document", content_type="application/vnd.cyclonedx+json"
+)
+@blp.alt_response(404, schema="Error")
+def application_vex(args, application, version):
+    """The application version's vulnerabilities as CycloneDX 1.6 VEX: one entry per
+    vulnerability and component version, with the analysis of the statement that applies
+    (those for `environment` too, when given)."""
+    document = cyclonedx_vex.application_version_vex(
+        graph(), application, version, args["environment"]
+    )
+    return Response(json.dumps(document, indent=2), mimetype="application/vnd.cyclonedx+json")
+
+
+@blp.route("/vex/statements", methods=["POST"])
+@requires("register")
+@blp.arguments(StatementsIn)
+@blp.response(200, StatementSummary)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(
+    404, schema="Error", description="A component, version or environment named is unknown"
+)
+@blp.alt_response(409, schema="Error", description="A different statement has the same key")
+def set_statements(body):
+    """Record VEX statements, all or none. A statement is kept under (vulnerability,
+    subject, environment, time): the same one again changes nothing, a later one for the
+    same subject takes over and the earlier stays in the history."""
+    return vex.set_statements(graph(), request.get_json()["statements"], actor())
+
+
+@blp.route("/vex", methods=["POST"])
+@requires("register")
+@blp.arguments(VexArgs, location="query")
+@blp.doc(
+    requestBody={
+        "required": True,
+        "description": "A CycloneDX 1.4-1.6 JSON document with `vulnerabilities[].analysis`",
+        "content": {
+            media: {"schema": {"type": "object"}}
+            for media in ("application/vnd.cyclonedx+json", "application/json")
+        },
+    }
+)
+@blp.response(200, StatementSummary)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error")
+def import_vex(args):
+    """Record the analyses of a CycloneDX VEX document as statements about the component
+    versions its `affects` refs name, all or none."""
+    document = request.get_json(force=True, silent=True)
+    return cyclonedx_vex.import_cyclonedx(graph(), document, args["environment"], actor())
+
+
+@blp.route("/vulnerabilities/<vulnerability>/statements")
+@blp.arguments(StatementsArgs, location="query")
+@blp.response(200, StatementHistory)
+def vulnerability_statements(args, vulnerability):
+    """Every VEX statement about the vulnerability (by any of its names), newest first for
+    each subject; `current` marks the one in force."""
+    return vex.history(graph(), vulnerability, args["component"])

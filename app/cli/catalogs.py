@@ -21,7 +21,8 @@ from app.errors import Unavailable, error_of_status
 from app.graph import Graph
 from app.reports import maps, reports
 from app.sbom import export, packages
-from app.vulns import vulnerabilities
+from app.sbom import vex as sbom_vex
+from app.vulns import vex, vulnerabilities
 
 Page = dict[str, Any]
 
@@ -78,6 +79,22 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
     "vulnerability": (vulnerabilities.show, "/vulnerabilities/{vulnerability}", {}),
     "exposure": (vulnerabilities.exposure, "/environments/{environment}/vulnerabilities", {}),
     "windows": (vulnerabilities.windows, "/vulnerabilities/{vulnerability}/windows", {}),
+    "application_exposure": (
+        vulnerabilities.application_exposure,
+        "/applications/{application}/versions/{version}/vulnerabilities",
+        {},
+    ),
+    "plan_exposure": (
+        vulnerabilities.plan_exposure,
+        "/applications/{application}/versions/{version}/plan/vulnerabilities",
+        {},
+    ),
+    "vex": (
+        sbom_vex.application_version_vex,
+        "/applications/{application}/versions/{version}/vex",
+        {},
+    ),
+    "statements": (vex.history, "/vulnerabilities/{vulnerability}/statements", {}),
 }
 
 
@@ -197,6 +214,12 @@ class LocalCatalog:
     def import_vulnerabilities(self, records: list[dict[str, Any]]) -> dict[str, int]:
         return vulnerabilities.import_records(self.graph, records)
 
+    def set_vex_statements(self, statements: list[dict[str, Any]]) -> dict[str, int]:
+        return vex.set_statements(self.graph, statements, self.actor)
+
+    def import_vex(self, document: Any, environment: str | None) -> dict[str, int]:
+        return sbom_vex.import_cyclonedx(self.graph, document, environment, self.actor)
+
     def search(self, text: str, limit: int) -> dict[str, Any]:
         return search.by_name(self.graph, text, limit)
 
@@ -309,6 +332,12 @@ class RemoteCatalog:
 
     def import_vulnerabilities(self, records: list[dict[str, Any]]) -> dict[str, int]:
         return self._call("POST", "/vulnerabilities", {"records": records})[0]
+
+    def set_vex_statements(self, statements: list[dict[str, Any]]) -> dict[str, int]:
+        return self._call("POST", "/vex/statements", {"statements": statements})[0]
+
+    def import_vex(self, document: Any, environment: str | None) -> dict[str, int]:
+        return self._call("POST", "/vex", document, params={"environment": environment})[0]
 
     def search(self, text: str, limit: int) -> dict[str, Any]:
         return self._call("GET", "/search", params={"q": text, "limit": limit})[0]

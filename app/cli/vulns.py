@@ -10,13 +10,14 @@ import click
 from app.cli.base import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, output_option
 from app.errors import Invalid
-from app.vulns import osv, sources, vulnerabilities
+from app.vulns import osv, sources, vex, vulnerabilities
 
 #: Records per request: well under the API's body limit for ordinary records.
 BATCH = 200
 BATCH_BYTES = 4 * 1024 * 1024
 #: Skipped records named one by one on stderr; the rest are only counted.
 SHOWN_SKIPS = 20
+PLAN_COLUMNS = ["vulnerability", "score", "component", "from", "to", "packages", "pager", "vex"]
 
 COLUMNS = {
     "exposures": [
@@ -29,8 +30,24 @@ COLUMNS = {
         "since",
         "team",
         "pager",
+        "vex",
+    ],
+    "introduced": PLAN_COLUMNS,
+    "fixed": PLAN_COLUMNS,
+    "kept": PLAN_COLUMNS,
+    "statements": [
+        "current",
+        "vulnerability",
+        "component",
+        "version",
+        "environment",
+        "status",
+        "justification",
+        "at",
+        "actor",
     ],
     "windows": ["environment", "component", "version", "from", "until", "team", "pager"],
+    "running": ["environment", "component", "version", "since", "team", "pager"],
     "exposed_at": ["environment", "component", "version", "from", "until", "team", "pager"],
     "environments": ["environment", "stage", "exposed_now", "exposed_days", "windows"],
     "records": ["id", "aliases", "score", "rating", "summary", "modified", "withdrawn"],
@@ -113,11 +130,22 @@ def vuln_show(state: Context, vulnerability: str, output: str) -> None:
             click.echo(f"  {entry['ecosystem']} {entry['name']}: {spans}{listed}")
         emit_record({"packages": packages}, output)
         click.echo()
+    emit_record({"statements": result["statements"]}, output, COLUMNS)
+
+
+all_option = click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Also list what a VEX statement says is not_affected.",
+)
 
 
 @vuln.command("exposure")
-@click.option("--environment", "-e", required=True, help="The environment to look at.")
-@click.option("--team", help="Only the components this team owns.")
+@click.option("--environment", "-e", help="The environment to look at.")
+@click.option("--application", "-a", help="An application version's exposure instead ...")
+@click.option("--version", "-v", "app_version", help="... at this version (with --application).")
+@click.option("--team", help="Only the components this team owns (with --environment alone).")
 @click.option(
     "--limit",
     type=click.IntRange(1, vulnerabilities.MAX_LIMIT),
@@ -125,16 +153,82 @@ def vuln_show(state: Context, vulnerability: str, output: str) -> None:
     show_default=True,
     help="Most rows listed (the worst first).",
 )
+@all_option
 @output_option
 @pass_context
 def vuln_exposure(
-    state: Context, environment: str, team: str | None, limit: int, output: str
+    state: Context,
+    environment: str | None,
+    application: str | None,
+    app_version: str | None,
+    team: str | None,
+    limit: int,
+    everything: bool,
+    output: str,
 ) -> None:
-    """The vulnerabilities in what ENVIRONMENT runs now, worst first (by CVSS score, then
-    the longest running), with the package, component version, since when, the fixed
-    version and the team's pager."""
-    result = state.catalog.report("exposure", environment=environment, team=team, limit=limit)
+    """The vulnerabilities in what --environment runs now, worst first (by CVSS score,
+    then the longest running), with the package, component version, since when, the fixed
+    version, the team's pager and the VEX status that applies; not_affected rows only with
+    --all. With --application and --version: what that application version carries (and,
+    with --environment too, would bring there)."""
+    if (application is None) != (app_version is None):
+        raise click.UsageError("--application and --version go together")
+    if application is None:
+        if environment is None:
+            raise click.UsageError("give --environment, or --application and --version")
+        result = state.catalog.report(
+            "exposure", environment=environment, team=team, limit=limit, all=everything
+        )
+    else:
+        if team is not None:
+            raise click.UsageError("--team goes with --environment alone")
+        result = state.catalog.report(
+            "application_exposure",
+            application=application,
+            version=app_version,
+            environment=environment,
+            limit=limit,
+            all=everything,
+        )
+    if output == "table":
+        for row in result["exposures"]:
+            row["vex"] = _status(row["vex"])
     emit_record(result, output, COLUMNS)
+
+
+@vuln.command("plan")
+@click.argument("application")
+@click.argument("version")
+@click.option("--environment", "-e", required=True, help="Where it would be deployed.")
+@all_option
+@output_option
+@pass_context
+def vuln_plan(
+    state: Context, application: str, version: str, environment: str, everything: bool, output: str
+) -> None:
+    """What deploying APPLICATION VERSION to --environment would do to its exposure: the
+    vulnerabilities each added or changed component would introduce, fix or keep."""
+    result = state.catalog.report(
+        "plan_exposure",
+        application=application,
+        version=version,
+        environment=environment,
+        all=everything,
+    )
+    if output == "table":
+        for kind in vulnerabilities.CHANGES:
+            for row in result[kind]:
+                row["vex"] = _status(row["vex"])
+                row["packages"] = " ".join(hit["purl"] for hit in row["packages"])
+    emit_record(result, output, COLUMNS)
+
+
+def _status(statement: dict[str, Any] | None) -> str:
+    """A VEX statement in one table cell: its status and why."""
+    if statement is None:
+        return ""
+    why = statement["justification"] or statement["detail"] or ""
+    return f"{statement['status']} ({why})" if why else statement["status"]
 
 
 @vuln.command("windows")
@@ -153,4 +247,71 @@ def vuln_windows(state: Context, vulnerability: str, at: str | None, output: str
             place["windows"] = ", ".join(
                 f"{w['from']} - {w['until'] or 'now'}" for w in place["windows"]
             )
+    emit_record(result, output, COLUMNS)
+
+
+@vuln.group("vex")
+def vuln_vex() -> None:
+    """VEX statements: what was found about a vulnerability in a component."""
+
+
+@vuln_vex.command("set")
+@click.argument("vulnerability")
+@click.option("--component", "-c", required=True)
+@click.option("--version", "-v", "version", help="Omitted: every version of the component.")
+@click.option("--environment", "-e", help="Omitted: every environment.")
+@click.option("--status", required=True, type=click.Choice(vex.STATUSES))
+@click.option("--justification", type=click.Choice(vex.JUSTIFICATIONS))
+@click.option("--detail", help="Why, in words (required for not_affected without a justification).")
+@click.option("--at", help="When it was said (ISO 8601; default: now).")
+@output_option
+@pass_context
+def vex_set(state: Context, vulnerability: str, output: str, **fields: Any) -> None:
+    """Record a statement about VULNERABILITY (OSV id or alias) in a component or one of
+    its versions; a later statement about the same subject takes over, the earlier stays
+    in the history."""
+    statement = {"vulnerability": vulnerability}
+    statement.update({k: v for k, v in fields.items() if v is not None})
+    emit_record(state.catalog.set_vex_statements([statement]), output)
+
+
+@vuln_vex.command("import")
+@click.argument("path", type=click.File("rb"))
+@click.option("--environment", "-e", help="The statements hold in this environment only.")
+@output_option
+@pass_context
+def vex_import(state: Context, path, environment: str | None, output: str) -> None:
+    """Record the analyses of the CycloneDX VEX document at PATH (- for stdin) as
+    statements about the component versions its `affects` refs name; all or nothing."""
+    try:
+        document = json.loads(path.read())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Invalid(f"{path.name} is not JSON: {exc}", {"document": [str(exc)]}) from None
+    emit_record(state.catalog.import_vex(document, environment), output)
+
+
+@vuln_vex.command("export")
+@click.argument("application")
+@click.argument("version")
+@click.argument("output", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--environment", "-e", help="Apply the statements made for this environment too.")
+@pass_context
+def vex_export(state: Context, application: str, version: str, output, environment) -> None:
+    """Write APPLICATION VERSION's vulnerabilities with their analysis states as a
+    CycloneDX 1.6 VEX document to OUTPUT (default: stdout)."""
+    document = state.catalog.report(
+        "vex", application=application, version=version, environment=environment
+    )
+    output.write(json.dumps(document, indent=2) + "\n")
+
+
+@vuln_vex.command("list")
+@click.argument("vulnerability")
+@click.option("--component", "-c", help="Only the statements about this component.")
+@output_option
+@pass_context
+def vex_list(state: Context, vulnerability: str, component: str | None, output: str) -> None:
+    """Every statement about VULNERABILITY (by any of its names), newest first for each
+    subject; `current` marks the one in force."""
+    result = state.catalog.report("statements", vulnerability=vulnerability, component=component)
     emit_record(result, output, COLUMNS)

@@ -38,7 +38,7 @@ def read(document: dict[str, Any], version_param: str | None) -> Sbom:
             {"content_type": [f"version {version_param} differs from specVersion"]},
         )
     too_many(sum(1 for _ in _components(document.get("components"), "components")))
-    _validate_schema(document, spec_version)
+    validate_schema(document, spec_version)
 
     problems = Problems()
     refs: dict[str, str] = {}  # bom-ref -> where it is declared
@@ -150,7 +150,7 @@ def _cyclonedx_licenses(choices: Any) -> Iterator[str]:
             yield license.get("id") or license["name"]
 
 
-def _validate_schema(document: dict[str, Any], spec_version: str) -> None:
+def validate_schema(document: dict[str, Any], spec_version: str) -> None:
     import fastjsonschema
 
     try:

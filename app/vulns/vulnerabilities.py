@@ -17,7 +17,7 @@ from typing import Any
 from app.core import times
 from app.errors import Invalid, NotFound
 from app.graph import Graph, Tx
-from app.vulns import matching, osv
+from app.vulns import matching, osv, vex
 
 #: Most records in one API batch (the CLI sends smaller ones).
 MAX_BATCH = 1_000
@@ -98,29 +98,106 @@ def show(graph: Graph, vulnerability: str) -> dict[str, Any]:
     for row in rows:
         for entry in row["affected"]:
             entry["ranges"] = json.loads(entry["ranges"])
-    return {"query": vulnerability, "records": rows}
+    statements = vex.history(graph, vulnerability)["statements"]
+    return {"query": vulnerability, "records": rows, "statements": statements}
 
 
 def exposure(
-    graph: Graph, environment: str, team: str | None = None, limit: int = DEFAULT_LIMIT
+    graph: Graph,
+    environment: str,
+    team: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    all: bool = False,
 ) -> dict[str, Any]:
     """Which vulnerabilities run in `environment` now, worst first, with the package and
-    component version carrying each, since when, the fixed version and whom to call; the
-    `limit` worst rows, and how many there are."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", {"limit": [str(limit)]})
-    rows = graph.read("vulns/exposure_now", environment=environment, team=team, limit=limit)
+    component version carrying each, since when, the fixed version, whom to call and the
+    VEX statement that applies; rows a statement says are `not_affected` are only counted
+    unless `all`. The `limit` worst rows, and how many there are."""
+    _check_limit(limit)
+    rows = graph.read(
+        "vulns/exposure_now", environment=environment, team=team, limit=limit, all=all
+    )
     if not rows:
         raise NotFound(f"no environment {environment!r}", {"environment": environment})
-    exposures = rows[0]["exposures"]
+    return {"environment": environment, "team": team, "all": all, **_counted(rows[0])}
+
+
+def application_exposure(
+    graph: Graph,
+    application: str,
+    version: str,
+    environment: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    all: bool = False,
+) -> dict[str, Any]:
+    """The vulnerabilities an application version carries, worst first — with an
+    `environment`, what deploying it there would bring: the statements made for that
+    environment apply, and each row says since when its component version already runs
+    there (null: not yet)."""
+    _check_limit(limit)
+    rows = graph.read(
+        "vulns/exposure_application",
+        application=application,
+        version=version,
+        environment=environment,
+        limit=limit,
+        all=all,
+    )
+    if not rows:
+        raise _no_application_version(application, version, environment)
+    return {**rows[0], "all": all, **_counted(rows[0])}
+
+
+def plan_exposure(
+    graph: Graph, application: str, version: str, environment: str, all: bool = False
+) -> dict[str, Any]:
+    """What deploying an application version to an environment would do to its exposure:
+    the vulnerabilities each added or changed component would introduce, fix or keep."""
+    rows = graph.read(
+        "vulns/exposure_plan",
+        application=application,
+        version=version,
+        environment=environment,
+        all=all,
+    )
+    if not rows:
+        raise _no_application_version(application, version, environment)
+    row = rows[0]
+    changes = row.pop("changes")
     return {
-        "environment": environment,
-        "team": team,
-        "exposure_count": rows[0]["exposure_count"],
-        "truncated": rows[0]["exposure_count"] > len(exposures),
+        **row,
+        "all": all,
+        **{kind: [c for c in changes if c["change"] == kind] for kind in CHANGES},
+    }
+
+
+#: How a deployment changes a vulnerability's presence, in the order the plan lists them.
+CHANGES = ("introduced", "fixed", "kept")
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be between 1 and {MAX_LIMIT}", {"limit": [str(limit)]})
+
+
+def _counted(row: dict[str, Any]) -> dict[str, Any]:
+    """An exposure report's counts and rows, from its query's row."""
+    exposures = row["exposures"]
+    return {
+        "exposure_count": row["exposure_count"],
+        "hidden_count": row["hidden_count"],
+        "truncated": row["exposure_count"] > len(exposures),
         "vulnerability_count": len({e["vulnerability"] for e in exposures}),
         "exposures": exposures,
     }
+
+
+def _no_application_version(application: str, version: str, environment: str | None) -> NotFound:
+    where = "" if environment is None else f", or no environment {environment!r}"
+    return NotFound(
+        f"no version {version!r} of application {application!r}{where}",
+        {"application": application, "version": version, "environment": environment},
+    )
 
 
 def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str, Any]:
@@ -132,10 +209,10 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
         moment = times.parse(at)
         if moment is None:
             raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
-    known = graph.read("vulns/get", id=vulnerability)
-    if not known:
+    found = graph.read("vulns/windows", id=vulnerability)
+    if not found:
         raise _unknown(vulnerability)
-    stretches = graph.read("vulns/windows", id=vulnerability)
+    stretches = found[0]["windows"]
     now = datetime.now(UTC)
     environments: dict[str, dict[str, Any]] = {}
     for row in stretches:
@@ -159,7 +236,8 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
         )
     result: dict[str, Any] = {
         "query": vulnerability,
-        "vulnerabilities": [row["id"] for row in known],
+        "running": _running(stretches),
+        "vulnerabilities": found[0]["vulnerabilities"],
         "at": None if moment is None else times.parsed_text(moment.astimezone(UTC)),
         "environments": summary,
         "windows": stretches,
@@ -171,6 +249,24 @@ def windows(graph: Graph, vulnerability: str, at: str | None = None) -> dict[str
             if _instant(row["from"]) <= moment < _until(row["until"], FOREVER)
         ]
     return result
+
+
+def _running(stretches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The stretches still open, each with `since`: when that version started running there
+    without interruption (a redeployment of the same version continues a stretch)."""
+    running, since, previous = [], None, None
+    for row in stretches:  # ordered by environment, component, from
+        continues = (
+            previous is not None
+            and (previous["environment"], previous["component"], previous["version"])
+            == (row["environment"], row["component"], row["version"])
+            and previous["until"] == row["from"]
+        )
+        since = since if continues else row["from"]
+        if row["until"] is None:
+            running.append({**row, "since": since})
+        previous = row
+    return running
 
 
 def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

@@ -15,6 +15,7 @@ from app.graph import Graph
 from app.http.context import graph
 from app.reports import maps, reports, whereabouts
 from app.sbom import packages
+from app.vulns import vulnerabilities
 from app.web.blueprint import bp
 
 #: Rows in the lists of the home page and the list pages.
@@ -23,6 +24,8 @@ PAGE = 50
 RECENT = 8
 #: Versions offered in the "compare" forms.
 MAX_CHOICES = 500
+#: Exposure rows on an environment's page (the worst).
+EXPOSURE_ROWS = 100
 
 
 @bp.get("/")
@@ -168,6 +171,25 @@ def environment_page(name: str):
         # A gitops environment's page reads its repository: the drift is what its
         # release manager looks at first.
         drift=drift.drift(g, name, dict(os.environ)) if environment["engine"] == "gitops" else None,
+        exposure=None
+        if at
+        else vulnerabilities.exposure(
+            g, name, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
+        ),
+    )
+
+
+@bp.get("/vulnerabilities/<vulnerability>")
+def vulnerability_page(vulnerability: str):
+    """One vulnerability: what its records say, where it runs now and since when, whom to
+    call, its exposure windows, and the VEX statements made about it."""
+    g = graph()
+    windows = vulnerabilities.windows(g, vulnerability)
+    return render_template(
+        "vulnerability.html",
+        query=vulnerability,
+        detail=vulnerabilities.show(g, vulnerability),
+        windows=windows,
     )
 
 

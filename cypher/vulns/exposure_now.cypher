@@ -1,31 +1,79 @@
 // Purpose: exposure now: the vulnerabilities in what environment $environment runs, worst
 //          first (by CVSS score, then the longest running), each with the package, the
-//          component version carrying it, since when it runs there, the fixed version and
-//          the owning team to call. Optionally only $team's components. No row when the
-//          environment does not exist. At most $limit rows (the worst), and how many
-//          there are in all.
-// Parameters: $environment (string), $team (string or null), $limit (integer)
-// Returns: environment, exposure_count, exposures ([{vulnerability, aliases, summary,
-//          score, rating, severity, package, range, fixed, component, version, since,
-//          team, email, chat, pager}])
-// :param {environment: 'prod', team: null, limit: 1000}
+//          component version carrying it, since when it runs there, the fixed version,
+//          the owning team to call and the VEX statement that applies (the most specific:
+//          this environment before every environment, this version before every version
+//          of the component; then the latest). Rows whose statement says not_affected are
+//          counted apart and left out unless $all. Optionally only $team's components.
+//          No row when the environment does not exist. At most $limit rows (the worst).
+//          Made to read little (see docs/vulns.md, Measured): the running component
+//          versions and the few VEX statements that may apply are gathered first; rows are
+//          counted from AFFECTS degrees; only the $limit worst rows are sorted and read.
+// Parameters: $environment (string), $team (string or null), $all (boolean),
+//             $limit (integer)
+// Returns: environment, exposure_count, hidden_count, exposures ([{vulnerability,
+//          aliases, summary, score, rating, severity, package, range, fixed, component,
+//          version, since, team, email, chat, pager, vex: {vulnerability, version,
+//          environment, status, justification, detail, at} or null}])
+// :param {environment: 'prod', team: null, all: false, limit: 1000}
 MATCH (e:Environment {name: $environment})
-RETURN e.name AS environment,
-  COUNT {
-    MATCH (e)-[:RUNS]->(cv:ComponentVersion)-[:CONTAINS]->(:Package)<-[:AFFECTS]-(:Vulnerability)
-    MATCH (c:Component)-[:HAS_VERSION]->(cv)
-    WHERE $team IS NULL OR EXISTS { (c)-[:OWNED_BY]->(:Team {name: $team}) }
-  } AS exposure_count,
-  COLLECT {
-    MATCH (e)-[r:RUNS]->(cv:ComponentVersion)-[:CONTAINS]->(p:Package)<-[a:AFFECTS]-(v:Vulnerability)
-    MATCH (c:Component)-[:HAS_VERSION]->(cv)
-    OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
-    WITH v, p, a, c, cv, r, t
-    WHERE $team IS NULL OR t.name = $team
-    RETURN {vulnerability: v.id, aliases: v.aliases, summary: v.summary, score: v.score,
-            rating: v.rating, severity: v.severity_vector, package: p.purl, range: a.range,
-            fixed: a.fixed, component: c.name, version: cv.version, since: r.since,
-            team: t.name, email: t.email, chat: t.chat, pager: t.pager} AS exposure
-    ORDER BY coalesce(v.score, -1.0) DESC, r.since ASC, v.id, c.name, p.purl
-    LIMIT $limit
-  } AS exposures
+CALL (e) {
+  MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
+  OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
+  WITH r, cv, c, t
+  WHERE $team IS NULL OR t.name = $team
+  RETURN collect({cv: cv, t: t, since: r.since, component: c.name, version: cv.version})
+         AS running
+}
+// The statements that may apply here: few, so each row looks them up in this list.
+WITH e, running, COLLECT {
+    MATCH (s:VexStatement)
+    WHERE s.component IN [x IN running | x.component]
+      AND (s.environment IS NULL OR s.environment = e.name)
+    MATCH (s)-[:ABOUT]->(:VulnerabilityAlias)<-[:KNOWN_AS]-(v:Vulnerability)
+    RETURN {v: v, component: s.component, version: s.version,
+            statement: s {.vulnerability, .version, .environment, .status, .justification,
+                          .detail, .at}} AS stated
+    ORDER BY s.environment IS NULL, s.version IS NULL, s.at DESC, s.recorded_at DESC
+  } AS statements
+// How many rows, and how many a statement hides: from each package's AFFECTS degree,
+// walking AFFECTS edges only when there is a statement to look at.
+CALL (running, statements) {
+  UNWIND running AS x
+  WITH statements, x, x.cv AS cv
+  MATCH (cv)-[:CONTAINS]->(p)
+  WITH statements, x, p, COUNT { (p)<-[:AFFECTS]-() } AS affecting
+  WHERE affecting > 0
+  RETURN sum(affecting) AS total,
+         sum(COUNT {
+           MATCH (p)<-[:AFFECTS]-(v)
+           WHERE statements <> []
+             AND head([s IN statements WHERE s.v = v AND s.component = x.component
+                       AND (s.version IS NULL OR s.version = x.version)
+                       | s.statement.status]) = 'not_affected'
+         }) AS hidden
+}
+// The $limit worst rows; only packages with an AFFECTS edge are walked.
+CALL (running, statements) {
+  UNWIND running AS x
+  WITH statements, x, x.cv AS cv
+  MATCH (cv)-[:CONTAINS]->(p)
+  WHERE COUNT { (p)<-[:AFFECTS]-() } > 0
+  WITH statements, x, p
+  MATCH (p)<-[a:AFFECTS]-(v)
+  WITH x, p, a, v, CASE WHEN statements = [] THEN null
+       ELSE head([s IN statements WHERE s.v = v AND s.component = x.component
+                  AND (s.version IS NULL OR s.version = x.version) | s.statement]) END AS vex
+  WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
+  WITH x, p, a, v, vex
+  ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.component, p.purl
+  LIMIT $limit
+  RETURN collect({vulnerability: v.id, aliases: v.aliases, summary: v.summary,
+          score: v.score, rating: v.rating, severity: v.severity_vector,
+          package: p.purl, range: a.range, fixed: a.fixed,
+          component: x.component, version: x.version, since: x.since,
+          team: x.t.name, email: x.t.email, chat: x.t.chat, pager: x.t.pager,
+          vex: vex}) AS exposures
+}
+RETURN e.name AS environment, CASE WHEN $all THEN total ELSE total - hidden END AS exposure_count,
+       CASE WHEN $all THEN 0 ELSE hidden END AS hidden_count, exposures
