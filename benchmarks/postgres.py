@@ -506,12 +506,29 @@ def canonical_blast_radius(answer: dict) -> dict:
             (a["application"], a["version"], a["latest"], frozenset(a["deployed_in"]))
             for a in answer["applications"]
         },
-        "environments": {
-            (e["environment"], e["stage"], e["component"], e["version"])
-            for e in answer["environments"]
-        },
+        "environments": _places(answer["environments"]),
         "teams": {
             (t["team"], t["email"], t["chat"], t["pager"], frozenset(t["owns"]))
             for t in answer["teams"]
         },
+    }
+
+
+def _places(environments: list[dict]) -> set[tuple]:
+    """Per environment: stage, how many affected versions run there, and the first 50 by
+    component — Mercator's summary; PostgreSQL's rows (one per version) summarised alike."""
+    if environments and "component" in environments[0]:
+        rows: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
+        for e in environments:
+            rows.setdefault((e["environment"], e["stage"]), []).append(
+                (e["component"], e["version"])
+            )
+        return {
+            (name, stage, len(found), tuple(sorted(found)[:50]))
+            for (name, stage), found in rows.items()
+        }
+    return {
+        (e["environment"], e["stage"], e["affected"],
+         tuple((r["component"], r["version"]) for r in e["running"]))
+        for e in environments
     }

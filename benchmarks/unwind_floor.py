@@ -120,7 +120,14 @@ RUNS = """
 UNWIND $rows AS row
 MATCH (e:Environment {name: row.environment})
 MATCH (cv:ComponentVersion {component: row.component, version: row.version})
-CREATE (e)-[:RUNS {since: datetime(row.since), deployment: row.deployment}]->(cv)
+CREATE (e)-[:RUNS {since: datetime(row.since), deployment: row.deployment,
+                   last_deployed_at: datetime(row.since), last_deployment: row.deployment}]->(cv)
+"""
+DEPLOYED_NOW = """
+UNWIND $rows AS row
+MATCH (e:Environment {name: row.environment})
+MATCH (av:ApplicationVersion {application: row.application, version: row.version})
+CREATE (e)-[:DEPLOYED_NOW {deployment: row.id, finished_at: datetime(row.finished_at)}]->(av)
 """
 
 
@@ -166,6 +173,7 @@ def write_floor(
     step("application_previous", APPLICATION_PREVIOUS, _previous(app_versions, "application"))
     step("deployments", DEPLOYMENTS, [_deployment_row(d) for d in document["deployments"]])
     step("runs", RUNS, document["runs"])
+    step("deployed_now", DEPLOYED_NOW, _deployed_now(document["deployments"]))
     seconds = time.perf_counter() - started
     relationships = count_relationships(driver)
     return {
@@ -285,6 +293,20 @@ def _includes(app_versions: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
                 "component": member["component"],
                 "component_version": member["version"],
             }
+
+
+def _deployed_now(deployments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per environment and application, its latest succeeded deployment (by finish time,
+    then id): what each environment has deployed now."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for d in deployments:
+        if d["status"] != "succeeded":
+            continue
+        key = (d["environment"], d["application"]["application"])
+        held = latest.get(key)
+        if held is None or (held["finished_at"], held["id"]) <= (d["finished_at"], d["id"]):
+            latest[key] = d
+    return [_deployment_row(d) for d in latest.values()]
 
 
 def _deployment_row(record: dict[str, Any]) -> dict[str, Any]:
