@@ -15,7 +15,9 @@ WITH e, av.application AS application, d, av
 ORDER BY d.finished_at DESC, d.id DESC
 WITH e, application, head(collect({deployment: d, version: av})) AS latest
 WITH e, application, latest.deployment AS d, latest.version AS av
-OPTIONAL MATCH (e)-[old:DEPLOYED_NOW]->(:ApplicationVersion {application: application})
+// From the application's few versions, not the environment's many DEPLOYED_NOW edges.
+OPTIONAL MATCH (:Application {name: application})-[:HAS_VERSION]->(held:ApplicationVersion)
+               <-[old:DEPLOYED_NOW]-(e)
 WITH e, application, d, av, old
 WHERE old IS NULL OR old.finished_at < d.finished_at
    OR (old.finished_at = d.finished_at AND old.deployment <= d.id)
