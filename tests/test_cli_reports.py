@@ -51,7 +51,12 @@ def test_bom_diff_plan_inventory_and_where(report):
     assert "payment    1.5.0  1.5.1" in diff
     assert "digest, git_commit" in diff
     assert "cart       4.2.0  4.1.0" in report("diff", "env", "staging", "prod").stdout
-    assert "git_commit" in report("diff", "component", "payment", "1.4.2", "1.5.1").stdout
+    component_diff = report("diff", "component", "payment", "1.4.2", "1.5.1").stdout
+    assert "git_commit" in component_diff
+    assert "unknown — 1.4.2 has no SBOM" in component_diff
+    assert "flask@3.0.3" not in component_diff
+    first = report("diff", "app", "shop", "1.0.0", "1.0.1").stdout
+    assert "unknown — 1.4.2 has no SBOM" in first
     plan = json.loads(report("plan", "shop", "1.0.8", "--to", "prod", "-o", "json").stdout)
     assert {c["component"] for c in plan["change"]} == {
         "cart",

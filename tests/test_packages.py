@@ -273,6 +273,23 @@ def test_bom_and_diff_show_packages(demo_shop):
     }
 
 
+def test_a_diff_with_a_version_without_sbom_says_packages_are_unknown(demo_shop):
+    """payment 1.4.2 has no SBOM: its diff must not list every package of 1.5.1 as added."""
+    diff = demo_shop.get("/api/v1/components/payment/versions/1.4.2/diff?to=1.5.1").get_json()
+    assert diff["packages"] is None
+    assert diff["packages_unknown"] == "1.4.2 has no SBOM"
+    back = demo_shop.get("/api/v1/components/payment/versions/1.5.1/diff?to=1.4.2").get_json()
+    assert back["packages_unknown"] == "1.4.2 has no SBOM"
+    neither = demo_shop.get("/api/v1/components/cart/versions/4.1.0/diff?to=4.2.0").get_json()
+    assert neither["packages_unknown"] == "4.1.0 and 4.2.0 have no SBOM"
+    known = demo_shop.get("/api/v1/components/payment/versions/1.5.0/diff?to=1.5.1").get_json()
+    assert known["packages_unknown"] is None and known["packages"]["added"] == []
+    app = demo_shop.get("/api/v1/applications/shop/versions/1.0.0/diff?to=1.0.1").get_json()
+    payment = next(c for c in app["changed"] if c["component"] == "payment")
+    assert payment["changes"]["packages"] is None
+    assert payment["changes"]["packages_unknown"] == "1.4.2 has no SBOM"
+
+
 def test_cli_attaches_and_finds_packages(settings, graph, tmp_path):
     env = {
         "MERCATOR_NEO4J_URI": settings.neo4j_uri,

@@ -44,7 +44,7 @@ COLUMNS = {
     "applications": ["application", "version", "latest", "deployed_in"],
     "environments": ["environment", "stage", "affected", "running"],
     "teams": ["team", "email", "chat", "pager", "owns"],
-    "changed": ["component", "from", "to", "fields", "attributes", "dependencies"],
+    "changed": ["component", "from", "to", "fields", "attributes", "dependencies", "packages"],
     "added": ["component", "version"],
     "removed": ["component", "version"],
     "different": ["component", "left", "right"],
@@ -196,7 +196,20 @@ def diff_app(state: Context, output: str, **params: Any) -> None:
                 ", ".join(d["component"] for part in changes["dependencies"].values() for d in part)
                 or "-"
             )
+            changed["packages"] = _package_changes(changes)
     _emit("diff_applications", result, output)
+
+
+def _package_changes(changes: dict[str, Any]) -> str:
+    """A component diff's package changes in one cell: `unknown — 1.4.2 has no SBOM` when a
+    side has no SBOM (nothing is invented), else `+purl`, `-purl`, `name from → to`."""
+    if changes["packages"] is None:
+        return f"unknown — {changes['packages_unknown']}"
+    packages = changes["packages"]
+    shown = [f"+{purl}" for purl in packages["added"]]
+    shown += [f"-{purl}" for purl in packages["removed"]]
+    shown += [f"{u['name']} {u['from']} → {u['to']}" for u in packages["upgraded"]]
+    return ", ".join(shown) or "-"
 
 
 @diff.command("component")
@@ -207,7 +220,11 @@ def diff_app(state: Context, output: str, **params: Any) -> None:
 @pass_context
 def diff_component(state: Context, output: str, **params: Any) -> None:
     """What changed between two versions of a component."""
-    _run(state, "diff_components", output, **params)
+    result = state.catalog.report("diff_components", **params)
+    if output == "table":
+        result["packages"] = _package_changes(result)
+        del result["packages_unknown"]
+    _emit("diff_components", result, output)
 
 
 @diff.command("env")
