@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from app import create_app
 from app.cli import cli
+from app.deploy import engines
 from app.deploy.worker import WorkerPool, WorkerSettings
 
 SCRIPTS = Path(__file__).parent / "engine_scripts"
@@ -122,6 +123,12 @@ def test_dry_run_prints_the_helm_commands_of_the_demo(mercator, raw_cypher):
         "--wait --timeout 600s -- payment payment"
     )
     assert "# MERCATOR_VERSION=1.0.8" in plan
+    # The two without a chart are named, not silently left out.
+    skipped = [line for line in plan.splitlines() if line.startswith("# skipped ")]
+    assert skipped == [
+        f"# skipped shop-config 2026.10: {engines.NO_CHART}",
+        f"# skipped shop-db 42: {engines.NO_CHART}",
+    ]
     # A set of component versions: only those are deployed.
     one = mercator("deploy", "components", "payment@1.5.0", "--to", "prod", "--dry-run").stdout
     (command,) = [line for line in one.splitlines() if not line.startswith("#")]

@@ -35,13 +35,39 @@ def report(request, settings, graph):
 
 def test_blast_radius_names_consumers_environments_and_whom_to_call(report):
     table = report("blast-radius", "payment", "--version", "1.5.0").stdout
-    assert "checkout" in table and "payment <- checkout@5.0.0" in table
+    assert "checkout" in table and "payment → checkout@5.0.0" in table
     assert "payments-oncall" in table and "storefront" in table
     as_json = json.loads(report("blast-radius", "payment", "-o", "json").stdout)
     assert {c["component"] for c in as_json["consumers"]} == {"checkout", "frontend"}
     rows = list(csv.DictReader(io.StringIO(report("blast-radius", "payment", "-o", "csv").stdout)))
     assert {row["component"] for row in rows} == {"checkout", "frontend"}
     assert list(rows[0])[:3] == ["component", "version", "distance"]
+
+
+def test_csv_cells_are_plain_text_and_paths_read_changed_first(report):
+    text = report("blast-radius", "currency", "-o", "csv").stdout
+    assert "[" not in text and "True" not in text and "False" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    checkout = next(r for r in rows if r["component"] == "checkout")
+    assert checkout["path"] == "currency → checkout@5.0.0"
+    assert {r["latest"] for r in rows} == {"true", "false"}
+    assert "currency → checkout@5.0.0" in report("blast-radius", "currency").stdout
+    changed = report("diff", "app", "shop", "1.0.3", "1.0.8", "-o", "csv").stdout
+    payment = next(r for r in csv.DictReader(io.StringIO(changed)) if r["component"] == "payment")
+    assert payment["fields"] == "digest, git_commit"
+    assert payment["packages"] == "flask 3.0.0 → 3.0.3, requests 2.31.0 → 2.32.3"
+
+
+def test_the_bom_table_says_who_brings_each_package_and_the_diff_its_packages(report):
+    bom = report("bom", "shop", "1.0.0").stdout
+    assert "BROUGHT BY" in bom
+    log4j = next(line for line in bom.splitlines() if "log4j-core@2.14.1" in line)
+    assert log4j.rstrip().endswith("ads 1.1.0, catalog 3.4.0")
+    own = report("bom", "ads", "1.1.0", "--component").stdout
+    assert "BROUGHT BY" not in own and "SCOPE" in own
+    diff = report("diff", "app", "shop", "1.0.3", "1.0.8").stdout
+    assert "PACKAGES" in diff
+    assert "flask 3.0.0 → 3.0.3, requests 2.31.0 → 2.32.3" in diff
 
 
 def test_bom_diff_plan_inventory_and_where(report):
@@ -51,7 +77,12 @@ def test_bom_diff_plan_inventory_and_where(report):
     assert "payment    1.5.0  1.5.1" in diff
     assert "digest, git_commit" in diff
     assert "cart       4.2.0  4.1.0" in report("diff", "env", "staging", "prod").stdout
-    assert "git_commit" in report("diff", "component", "payment", "1.4.2", "1.5.1").stdout
+    component_diff = report("diff", "component", "payment", "1.4.2", "1.5.1").stdout
+    assert "git_commit" in component_diff
+    assert "unknown — 1.4.2 has no SBOM" in component_diff
+    assert "flask@3.0.3" not in component_diff
+    first = report("diff", "app", "shop", "1.0.0", "1.0.1").stdout
+    assert "unknown — 1.4.2 has no SBOM" in first
     plan = json.loads(report("plan", "shop", "1.0.8", "--to", "prod", "-o", "json").stdout)
     assert {c["component"] for c in plan["change"]} == {
         "cart",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.deploy import engines
 from app.deploy.worker import Worker, WorkerPool, WorkerSettings
 from tests.catalog import counts, put_environment, register
 from tests.test_http_basics import assert_error_shape
@@ -445,6 +446,9 @@ def test_dry_run_answers_the_commands_and_writes_nothing(shop, raw_cypher):
     assert plan["env"]["HELM_REGISTRY_PASSWORD"] == "***"
     assert SECRET not in response.get_data(as_text=True)
     assert [c["component"] for c in plan["deployment"]["components"]] == ["cart", "payment"]
+    assert plan["skipped"] == [
+        {"component": "cart", "version": "3.1.0", "reason": engines.NO_CHART}
+    ]
 
 
 def test_engine_configuration_is_checked_and_its_secrets_never_shown(shop, raw_cypher):

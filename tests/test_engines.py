@@ -83,6 +83,8 @@ def test_helm_builds_one_upgrade_per_component_version_with_a_chart():
         ]
     ]
     assert plan.timeout == 90
+    assert plan.skipped == [{"component": "cart", "version": "4.2.0", "reason": engines.NO_CHART}]
+    assert plan.shown()["skipped"] == plan.skipped
 
 
 def test_helm_takes_context_and_namespace_from_its_configuration_first():

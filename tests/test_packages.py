@@ -16,6 +16,7 @@ from tests.test_http_basics import assert_error_shape
 CDX = "application/vnd.cyclonedx+json"
 LOG4J_OLD = "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
 LOG4J_API_OLD = "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1"
+JACKSON = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.12.3"
 
 
 def cyclonedx(*packages: tuple[str, list[str]], scope: str = "required", indent=None) -> bytes:
@@ -273,6 +274,23 @@ def test_bom_and_diff_show_packages(demo_shop):
     }
 
 
+def test_a_diff_with_a_version_without_sbom_says_packages_are_unknown(demo_shop):
+    """payment 1.4.2 has no SBOM: its diff must not list every package of 1.5.1 as added."""
+    diff = demo_shop.get("/api/v1/components/payment/versions/1.4.2/diff?to=1.5.1").get_json()
+    assert diff["packages"] is None
+    assert diff["packages_unknown"] == "1.4.2 has no SBOM"
+    back = demo_shop.get("/api/v1/components/payment/versions/1.5.1/diff?to=1.4.2").get_json()
+    assert back["packages_unknown"] == "1.4.2 has no SBOM"
+    neither = demo_shop.get("/api/v1/components/cart/versions/4.1.0/diff?to=4.2.0").get_json()
+    assert neither["packages_unknown"] == "4.1.0 and 4.2.0 have no SBOM"
+    known = demo_shop.get("/api/v1/components/payment/versions/1.5.0/diff?to=1.5.1").get_json()
+    assert known["packages_unknown"] is None and known["packages"]["added"] == []
+    app = demo_shop.get("/api/v1/applications/shop/versions/1.0.0/diff?to=1.0.1").get_json()
+    payment = next(c for c in app["changed"] if c["component"] == "payment")
+    assert payment["changes"]["packages"] is None
+    assert payment["changes"]["packages_unknown"] == "1.4.2 has no SBOM"
+
+
 def test_cli_attaches_and_finds_packages(settings, graph, tmp_path):
     env = {
         "MERCATOR_NEO4J_URI": settings.neo4j_uri,
@@ -323,6 +341,29 @@ def test_application_bom_exports_as_valid_cyclonedx_1_6(demo_shop):
         p["bom-ref"] for c in document["components"] for p in c.get("components", [])
     ]
     assert len(refs) == len(set(refs))
+
+
+def test_the_cyclonedx_export_keeps_groups_and_package_dependencies(demo_shop):
+    """ads 1.1.0's SBOM says log4j-core needs log4j-api: the export nests it there rather
+    than listing both as direct dependencies of ads, and keeps each package's group."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    text = demo_shop.get("/api/v1/applications/shop/versions/1.0.0/sbom").get_data(as_text=True)
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    document = json.loads(text)
+    ads = next(c for c in document["components"] if c["name"] == "ads")
+    groups = {p["name"]: p.get("group") for p in ads["components"]}
+    assert groups == {
+        "log4j-core": "org.apache.logging.log4j",
+        "log4j-api": "org.apache.logging.log4j",
+        "jackson-databind": "com.fasterxml.jackson.core",
+    }
+    needs = {d["ref"]: d["dependsOn"] for d in document["dependencies"]}
+    assert needs["ads@1.1.0"] == [f"ads@1.1.0|{JACKSON}", f"ads@1.1.0|{LOG4J_OLD}"]
+    assert needs[f"ads@1.1.0|{LOG4J_OLD}"] == [f"ads@1.1.0|{LOG4J_API_OLD}"]
+    assert needs[f"catalog@3.4.0|{LOG4J_OLD}"] == [f"catalog@3.4.0|{LOG4J_API_OLD}"]
+    assert len(needs) == len(document["dependencies"])  # one entry per ref
 
 
 def test_register_can_attach_the_sbom_in_the_same_command(settings, graph, tmp_path):

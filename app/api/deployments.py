@@ -129,6 +129,13 @@ class DeploymentRun(DeploymentDetail):
 class DryRun(ma.Schema):
     engine = Str()
     commands = fields.List(fields.List(Str()), metadata={"description": "argv of each command"})
+    skipped = fields.List(
+        fields.Dict(keys=Str(), values=Str()),
+        metadata={
+            "description": "Component versions the engine leaves out, each {component, "
+            "version, reason} (helm: those without a chart)"
+        },
+    )
     env = fields.Dict(keys=Str(), values=Str(), metadata={"description": "Secrets as ***"})
     timeout = fields.Float()
     deployment = fields.Dict(metadata={"description": "The deployment file's content"})

@@ -244,7 +244,18 @@ class ComponentChanges(Report):
     packages = fields.Dict(
         keys=Str(),
         values=fields.List(fields.Raw()),
-        metadata={"description": "added, removed, upgraded"},
+        allow_none=True,
+        metadata={
+            "description": "added, removed, upgraded; null when a version has no SBOM "
+            "(see packages_unknown)"
+        },
+    )
+    packages_unknown = Str(
+        allow_none=True,
+        metadata={
+            "description": "Why packages is null: which version has no SBOM to compare "
+            "(e.g. `1.4.2 has no SBOM`); null when both have one"
+        },
     )
 
 

@@ -200,6 +200,8 @@ def _print_plan(plan: dict[str, Any], output: str) -> None:
     for name, value in plan["env"].items():
         if name.startswith("MERCATOR_") or value == engine_settings.REDACTED:
             click.echo(f"# {name}={value}")
+    for left_out in plan["skipped"]:
+        click.echo(f"# skipped {left_out['component']} {left_out['version']}: {left_out['reason']}")
     for argv in plan["commands"]:
         click.echo(" ".join(_quote(arg) for arg in argv))
 

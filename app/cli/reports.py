@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +22,7 @@ CSV_ROWS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
     "bom_application": lambda r: r["components"],
     "bom_component": lambda r: r["dependencies"],
     "blast_radius": lambda r: r["consumers"],
-    "diff_applications": lambda r: r["changed"],
+    "diff_applications": lambda r: [_flat_change(c) for c in r["changed"]],
     "diff_components": lambda r: r["fields"],
     "diff_environments": lambda r: r["different"],
     "plan": lambda r: r["change"] + r["add"],
@@ -38,13 +37,13 @@ CSV_ROWS: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
 COLUMNS = {
     "components": ["component", "version", "kind", "owner", "image", "git_commit"],
     "external_dependencies": ["component", "kind", "owner", "required_by"],
-    "packages": ["purl", "name", "version", "ecosystem", "licenses"],
+    "packages": ["purl", "name", "version", "ecosystem", "licenses", "brought_by"],
     "dependencies": ["component", "range", "kind", "owner"],
     "consumers": ["component", "version", "distance", "latest", "path"],
     "applications": ["application", "version", "latest", "deployed_in"],
     "environments": ["environment", "stage", "affected", "running"],
     "teams": ["team", "email", "chat", "pager", "owns"],
-    "changed": ["component", "from", "to", "fields", "attributes", "dependencies"],
+    "changed": ["component", "from", "to", "fields", "attributes", "dependencies", "packages"],
     "added": ["component", "version"],
     "removed": ["component", "version"],
     "different": ["component", "left", "right"],
@@ -69,13 +68,20 @@ output_option = click.option(
 )
 
 
-def _emit(name: str, report: dict[str, Any], output: str) -> None:
+#: One direction for a dependency path everywhere (tables, CSV, the web): the changed
+#: component first, each next one a consumer of the one before.
+PATH_ARROW = " → "
+
+
+def _emit(
+    name: str, report: dict[str, Any], output: str, columns: dict[str, list[str]] | None = None
+) -> None:
     if output == "json":
         click.echo(as_json(report))
     elif output == "csv":
         click.echo(_csv(CSV_ROWS[name](report)), nl=False)
     else:
-        emit_record(report, output, COLUMNS)
+        emit_record(report, output, {**COLUMNS, **(columns or {})})
 
 
 #: Column order in CSV: the table columns first, in their order, then the rest by name.
@@ -91,13 +97,22 @@ def _csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: json.dumps(v, sort_keys=True) if isinstance(v, dict | list) else v
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: _plain(v, k) for k, v in row.items()})
     return buffer.getvalue()
+
+
+def _plain(value: Any, key: str | None = None) -> str:
+    """A CSV cell as a spreadsheet reader expects it: text, not JSON — a path joined by
+    PATH_ARROW, other lists by commas, a map as `key=value`, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return (PATH_ARROW if key == "path" else ", ").join(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_plain(v, k)}" for k, v in value.items())
+    return str(value)
 
 
 def _readable_impact(result: dict[str, Any]) -> None:
@@ -136,9 +151,18 @@ def bom(state: Context, name: str, version: str, of_component: bool, output: str
     """Bill of materials of application NAME at VERSION (or, with --component, of a
     component version): components, external dependencies, packages."""
     if of_component:
-        _run(state, "bom_component", output, component=name, version=version)
-    else:
-        _run(state, "bom_application", output, application=name, version=version)
+        result = state.catalog.report("bom_component", component=name, version=version)
+        # A component version's own packages: the scope its SBOM gives, nobody else's.
+        columns = {"packages": [*COLUMNS["packages"][:-1], "scope"]}
+        _emit("bom_component", result, output, columns)
+        return
+    result = state.catalog.report("bom_application", application=name, version=version)
+    if output == "table":
+        for package in result["packages"]:
+            package["brought_by"] = ", ".join(
+                f"{b['component']} {b['version']}" for b in package["brought_by"]
+            )
+    _emit("bom_application", result, output)
 
 
 @report.command("blast-radius")
@@ -165,7 +189,7 @@ def blast_radius(state: Context, component: str, output: str, **params: Any) -> 
     result = state.catalog.report("blast_radius", component=component, **params)
     if output == "table":
         for consumer in result["consumers"]:
-            consumer["path"] = " <- ".join(consumer["path"])
+            consumer["path"] = PATH_ARROW.join(consumer["path"])
         _readable_impact(result)
     _emit("blast_radius", result, output)
 
@@ -186,17 +210,38 @@ def diff_app(state: Context, output: str, **params: Any) -> None:
     """Components added, removed and changed between two application versions."""
     result = state.catalog.report("diff_applications", **params)
     if output == "table":
-        for changed in result["changed"]:
-            changes = changed.pop("changes")
-            changed["fields"] = ", ".join(f["field"] for f in changes["fields"]) or "-"
-            changed["attributes"] = (
-                ", ".join(k for part in changes["attributes"].values() for k in part) or "-"
-            )
-            changed["dependencies"] = (
-                ", ".join(d["component"] for part in changes["dependencies"].values() for d in part)
-                or "-"
-            )
+        result["changed"] = [_flat_change(changed) for changed in result["changed"]]
     _emit("diff_applications", result, output)
+
+
+def _flat_change(changed: dict[str, Any]) -> dict[str, Any]:
+    """A changed component of an application diff as one row (table and CSV): what
+    changed in its fields, attributes, dependencies and packages, each in a cell."""
+    changes = changed["changes"]
+    return {
+        "component": changed["component"],
+        "from": changed["from"],
+        "to": changed["to"],
+        "fields": ", ".join(f["field"] for f in changes["fields"]) or "-",
+        "attributes": ", ".join(k for part in changes["attributes"].values() for k in part) or "-",
+        "dependencies": ", ".join(
+            d["component"] for part in changes["dependencies"].values() for d in part
+        )
+        or "-",
+        "packages": _package_changes(changes),
+    }
+
+
+def _package_changes(changes: dict[str, Any]) -> str:
+    """A component diff's package changes in one cell: `unknown — 1.4.2 has no SBOM` when a
+    side has no SBOM (nothing is invented), else `+purl`, `-purl`, `name from → to`."""
+    if changes["packages"] is None:
+        return f"unknown — {changes['packages_unknown']}"
+    packages = changes["packages"]
+    shown = [f"+{purl}" for purl in packages["added"]]
+    shown += [f"-{purl}" for purl in packages["removed"]]
+    shown += [f"{u['name']} {u['from']} → {u['to']}" for u in packages["upgraded"]]
+    return ", ".join(shown) or "-"
 
 
 @diff.command("component")
@@ -207,7 +252,11 @@ def diff_app(state: Context, output: str, **params: Any) -> None:
 @pass_context
 def diff_component(state: Context, output: str, **params: Any) -> None:
     """What changed between two versions of a component."""
-    _run(state, "diff_components", output, **params)
+    result = state.catalog.report("diff_components", **params)
+    if output == "table":
+        result["packages"] = _package_changes(result)
+        del result["packages_unknown"]
+    _emit("diff_components", result, output)
 
 
 @diff.command("env")

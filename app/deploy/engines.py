@@ -91,12 +91,16 @@ class Plan:
     secret_values: list[str] = field(default_factory=list)
     shown_commands: list[list[str]] = field(default_factory=list)
     shown_env: dict[str, str] = field(default_factory=dict)
+    #: Component versions the engine leaves out, each {component, version, reason}: helm
+    #: installs only those with a chart, and saying so beats silently deploying fewer.
+    skipped: list[dict[str, str]] = field(default_factory=list)
 
     def shown(self) -> dict[str, Any]:
         """The plan as a dry run prints it: secrets hidden, the caller's values verbatim."""
         return {
             "engine": self.kind,
             "commands": self.shown_commands,
+            "skipped": self.skipped,
             "env": dict(sorted(self.shown_env.items())),
             "timeout": self.timeout,
         }
@@ -157,6 +161,7 @@ def plan(
         secret_values,
         shown_commands,
         shown_env,
+        helm_skipped(deployment) if kind == "helm" else [],
     )
 
 
@@ -225,6 +230,9 @@ def _fill(argument: str, fields: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: fields.get(m.group(1), m.group(0)), argument)
 
 
+NO_CHART = "no Helm chart: register the version with a chart to deploy it with helm"
+
+
 def helm_commands(
     config: dict[str, Any], deployment: dict[str, Any], timeout: float
 ) -> list[list[str]]:
@@ -278,6 +286,15 @@ def helm_commands(
         argv += ["--", config.get("release_prefix", "") + component, chart]
         commands.append(argv)
     return commands
+
+
+def helm_skipped(deployment: dict[str, Any]) -> list[dict[str, str]]:
+    """The component versions `helm_commands` leaves out, with why."""
+    return [
+        {"component": m["component"], "version": m["version"], "reason": NO_CHART}
+        for m in deployment["components"]
+        if not m.get("chart")
+    ]
 
 
 def _refuse_options(values: dict[str, str | None]) -> None:

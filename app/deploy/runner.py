@@ -61,6 +61,8 @@ def run(
     deadline = time.monotonic() + plan.timeout
     if not plan.commands:
         report(f"engine {plan.kind}: nothing to run\n")
+    for left_out in plan.skipped:
+        report(f"skipped {left_out['component']} {left_out['version']}: {left_out['reason']}\n")
     for argv in plan.commands:
         if report("$ " + " ".join(shlex.quote(arg) for arg in argv) + "\n"):
             return Outcome("cancelled", None, "cancelled on request")

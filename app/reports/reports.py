@@ -205,7 +205,7 @@ def _component_changes(graph: Graph, pairs: list[dict[str, str]]) -> list[dict[s
             },
         }
         for part in ("dependencies", "packages"):
-            for items in row[part].values():
+            for items in (row[part] or {}).values():
                 items.sort(
                     key=lambda item: (
                         item if isinstance(item, str) else item.get("component") or item.get("name")

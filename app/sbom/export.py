@@ -4,6 +4,12 @@ Other tools (Dependency-Track, Grype) take CycloneDX: the application version is
 document's subject, each of its component versions a component, with the packages from
 its SBOM nested inside it. Bom-refs must be unique in a document, so a package brought by
 two component versions appears under each with a ref qualified by that version.
+
+What an SBOM said comes back out: a package's `group` (the purl's namespace: the Maven
+groupId, the npm scope) and the dependencies between packages. A component version
+depends directly only on the packages none of its other packages bring in (log4j-core,
+not the log4j-api that log4j-core needs); a cycle with no such entry point is entered at
+its smallest purl, so every package stays reachable from its component.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from cyclonedx.spdx import is_expression, is_supported_id
+from packageurl import PackageURL
 
 from app.graph import Graph
 from app.reports import reports
@@ -38,15 +45,27 @@ def application_version_cyclonedx(graph: Graph, application: str, version: str) 
             packages_of.setdefault((holder["component"], holder["version"]), []).append(
                 {**package, "scope": holder["scope"]}
             )
+    links_of: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for link in graph.read(
+        "sbom/package_links_of_application_version", application=application, version=version
+    ):
+        needs = links_of.setdefault((link["component"], link["version"]), {})
+        needs.setdefault(link["from"], []).append(link["to"])
     subject = f"{application}@{version}"
     components, dependencies = [], []
     for member in bom["components"]:
+        key = (member["component"], member["version"])
         ref = f"{member['component']}@{member['version']}"
-        nested = [
-            _package(ref, p) for p in packages_of.get((member["component"], member["version"]), [])
+        held = packages_of.get(key, [])
+        components.append(_component(ref, member, [_package(ref, p) for p in held]))
+        needs = links_of.get(key, {})
+        dependencies.append(
+            {"ref": ref, "dependsOn": [f"{ref}|{purl}" for purl in _direct(held, needs)]}
+        )
+        dependencies += [
+            {"ref": f"{ref}|{purl}", "dependsOn": [f"{ref}|{to}" for to in needs[purl]]}
+            for purl in sorted(needs)
         ]
-        components.append(_component(ref, member, nested))
-        dependencies.append({"ref": ref, "dependsOn": [p["bom-ref"] for p in nested]})
     dependencies.insert(0, {"ref": subject, "dependsOn": [c["bom-ref"] for c in components]})
     return {
         "bomFormat": "CycloneDX",
@@ -94,6 +113,27 @@ def _component(ref: str, member: dict[str, Any], nested: list[dict]) -> dict[str
     return component
 
 
+def _direct(held: list[dict[str, Any]], needs: dict[str, list[str]]) -> list[str]:
+    """The purls a component version depends on directly: those no other package it holds
+    depends on, then (for cycles) the smallest purl not yet reachable, until all are."""
+    purls = sorted(p["purl"] for p in held)
+    brought = {to for tos in needs.values() for to in tos}
+    direct = [purl for purl in purls if purl not in brought]
+    reached: set[str] = set()
+    frontier = list(direct)
+    while True:
+        while frontier:
+            purl = frontier.pop()
+            if purl not in reached:
+                reached.add(purl)
+                frontier += needs.get(purl, [])
+        unreached = [purl for purl in purls if purl not in reached]
+        if not unreached:
+            return direct
+        direct.append(unreached[0])
+        frontier.append(unreached[0])
+
+
 def _package(holder: str, package: dict[str, Any]) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "type": "library",
@@ -101,6 +141,9 @@ def _package(holder: str, package: dict[str, Any]) -> dict[str, Any]:
         "name": package["name"] or package["purl"],
         "purl": package["purl"],
     }
+    group = PackageURL.from_string(package["purl"]).namespace
+    if group:
+        entry["group"] = group
     if package["version"]:
         entry["version"] = package["version"]
     if package["scope"] in {"required", "optional", "excluded"}:
