@@ -60,6 +60,13 @@ READS = {
     "get_vulnerability": f"/api/v1/vulnerabilities/{LOG4SHELL}",
     "get_vulnerability_windows": f"/api/v1/vulnerabilities/{LOG4SHELL}/windows",
     "get_environment_vulnerabilities": "/api/v1/environments/prod/vulnerabilities",
+    "application_exposure": "/api/v1/applications/shop/versions/1.0.3/vulnerabilities",
+    "plan_exposure": (
+        "/api/v1/applications/shop/versions/1.0.6/plan/vulnerabilities?environment=prod"
+    ),
+    "application_vex": "/api/v1/applications/shop/versions/1.0.3/vex",
+    "vulnerability_statements": f"/api/v1/vulnerabilities/{LOG4SHELL}/statements",
+    "get_drift": "/api/v1/environments/prod/drift",  # prod switched to gitops below
     "list_backstage_entities": "/api/v1/backstage/entities",
     "get_metrics": "/metrics",
 }
@@ -88,8 +95,9 @@ def validator(document: dict, schema: dict) -> jsonschema.Draft202012Validator:
     )
 
 
-def test_every_read_answers_on_the_demo_as_its_schema_says(client, graph, document):
+def test_every_read_answers_on_the_demo_as_its_schema_says(client, graph, document, tmp_path):
     demo.load(LocalCatalog(graph))
+    demo.gitops(LocalCatalog(graph), str(tmp_path))  # prod has a drift to answer
     vulnerabilities.import_records(graph, all_samples())
     reads = {k: v for k, v in operations(document).items() if v[0] == "get"}
     assert set(READS) == set(reads), "every read needs an example request here"

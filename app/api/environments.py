@@ -264,7 +264,7 @@ class DriftReport(ma.Schema):
     repository = Str()
     branch = Str()
     commit = Str(allow_none=True, metadata={"description": "The head Git was read at"})
-    observed_at = Str(allow_none=True, metadata={"description": "The cluster's last sync"})
+    observed_at = Time(allow_none=True, metadata={"description": "The cluster's last sync"})
     observed_by = Str(allow_none=True)
     pending = fields.List(Str(), metadata={"description": "Deployments queued or running"})
     components = fields.List(fields.Nested(DriftComponent))

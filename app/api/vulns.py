@@ -126,10 +126,10 @@ class Statement(ma.Schema):
     status = Str()
     justification = Str(allow_none=True)
     detail = Str(allow_none=True)
-    at = Str()
+    at = Time()
     source = Str(metadata={"description": "api or cyclonedx"})
     actor = Str()
-    recorded_at = Str()
+    recorded_at = Time()
     current = fields.Boolean(metadata={"description": "The latest for its subject"})
 
 
@@ -186,7 +186,7 @@ class AppliedStatement(ma.Schema):
     status = Str()
     justification = Str(allow_none=True)
     detail = Str(allow_none=True)
-    at = Str()
+    at = Time()
 
 
 class Exposure(ma.Schema):
@@ -298,7 +298,7 @@ class Stretch(ma.Schema):
 
 
 class RunningNow(Stretch):
-    since = Str(metadata={"description": "Since when that version runs there without a break"})
+    since = Time(metadata={"description": "Since when that version runs there without a break"})
 
 
 class Window(ma.Schema):
@@ -393,8 +393,17 @@ def plan_exposure(args, application, version):
 
 @blp.route("/applications/<application>/versions/<version>/vex")
 @blp.arguments(VexArgs, location="query")
-@blp.response(
-    200, description="A CycloneDX 1.6 VEX document", content_type="application/vnd.cyclonedx+json"
+@blp.doc(
+    responses={
+        "200": {
+            "description": "A CycloneDX 1.6 VEX document",
+            "content": {
+                "application/vnd.cyclonedx+json": {
+                    "schema": {"$ref": "#/components/schemas/CycloneDxBom"}
+                }
+            },
+        }
+    }
 )
 @blp.alt_response(404, schema="Error")
 def application_vex(args, application, version):
