@@ -62,6 +62,7 @@ READS = {
     "get_environment_vulnerabilities": "/api/v1/environments/prod/vulnerabilities",
     "list_backstage_entities": "/api/v1/backstage/entities",
     "get_metrics": "/metrics",
+    "get_matrix": "/api/v1/matrix?at=2026-10-14T00:00:00Z",
 }
 
 

@@ -110,7 +110,7 @@ def whereabouts(args, name):
 @blp.response(200, schemas.Matrix)
 @blp.alt_response(400, schema="Error")
 @blp.alt_response(404, schema="Error")
-def version_matrix(args):
+def get_matrix(args):
     """The version matrix: components down the side, environments across (in stage order),
     the version in each cell with its drift from the next stage and from production; now,
     or at time `at`. One page of components."""
