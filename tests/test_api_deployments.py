@@ -254,3 +254,35 @@ def test_deployment_lists_filter_and_page(shop):
     one = first["items"][0]
     assert shop.get(f"/api/v1/deployments/{one['id']}").get_json()["environment"] == "staging"
     assert_error_shape(shop.get("/api/v1/deployments/nope"), 404, "not_found")
+
+
+def _started(client, query):
+    items = client.get(f"/api/v1/deployments?{query}").get_json()["items"]
+    return [d["started_at"][:10] for d in items]
+
+
+def test_deployment_lists_filter_by_when_they_started(shop):
+    for day in range(1, 6):
+        deploy(shop, environment="prod", status="succeeded", application="shop", version="1.0.1",
+               started_at=f"2026-11-0{day}T11:00:00Z", finished_at=f"2026-11-0{day}T12:00:00Z")
+    # since is inclusive, until exclusive: back-to-back windows count each deployment once
+    assert _started(shop, "since=2026-11-02T11:00:00Z&until=2026-11-04T11:00:00Z") == [
+        "2026-11-03", "2026-11-02"]
+    assert _started(shop, "until=2026-11-02T11:00:00Z") == ["2026-11-01"]
+    # another zone is the same instant: 13:00+02:00 is 11:00Z
+    assert _started(shop, "since=2026-11-05T13:00:00%2B02:00") == ["2026-11-05"]
+    # and a time recorded in another zone compares by its instant too
+    deploy(shop, environment="prod", status="succeeded", application="shop", version="1.0.1",
+           started_at="2026-11-06T13:00:00+02:00", finished_at="2026-11-06T13:30:00+02:00")
+    assert _started(shop, "since=2026-11-06T11:00:00Z") == ["2026-11-06"]
+    assert _started(shop, "since=2026-11-05T12:00:00Z&until=2026-11-06T11:00:00Z") == []
+    assert _started(shop, "since=2026-11-03T00:00:00Z&environment=staging") == []
+    assert _started(shop, "since=2026-11-06T00:00:00Z&until=2026-11-01T00:00:00Z") == []
+
+
+@pytest.mark.parametrize(
+    "query", ["since=yesterday", "until=2026-11-02", "since=2026-11-02T10:00:00"]
+)
+def test_a_bad_time_filter_is_a_400_naming_it(shop, query):
+    error = assert_error_shape(shop.get(f"/api/v1/deployments?{query}"), 400, "invalid")
+    assert query.split("=")[0] in error["details"]

@@ -298,6 +298,16 @@ def test_read_commands_on_the_demo(mercator, command, expected):
     assert isinstance(as_json, dict)
 
 
+def test_deploy_list_between_two_times(mercator):
+    mercator("demo", "load")
+    window = _json(mercator("deploy", "list", "--since", "2026-10-13T00:00:00Z",
+                            "--until", "2026-10-16T09:02:00Z", "-o", "json"))
+    # demo-7 started at 09:02 that day: until is exclusive
+    assert [d["id"] for d in window["items"]] == ["demo-6", "demo-5"]
+    bad = mercator("deploy", "list", "--until", "next week", expect=2)
+    assert "until" in bad.stderr and "ISO 8601" in bad.stderr
+
+
 def test_export_import_round_trip_through_the_cli(settings, graph, tmp_path):
     env = {
         "MERCATOR_NEO4J_URI": settings.neo4j_uri,

@@ -133,3 +133,34 @@ def test_report_errors_have_exit_codes(report):
     assert "no component named 'nope'" in missing.stderr
     bad_time = report("inventory", "prod", "--at", "tuesday", expect=2)
     assert "ISO 8601" in bad_time.stderr
+
+
+def test_matrix_shows_components_down_and_environments_across(report):
+    lines = report("matrix").stdout.splitlines()
+    header = lines[0].split()
+    assert header[:3] == ["COMPONENT", "KIND", "OWNER"]
+    assert header.index("DEV") < header.index("STAGING") < header.index("PROD")
+    rows = {line.split()[0]: dict(zip(header, line.split(), strict=True)) for line in lines[1:]
+            if line and not line.startswith("*")}
+    # payment 1.5.1 reached dev only: differs from staging and is newer than prod
+    assert (rows["payment"]["DEV"], rows["payment"]["STAGING"], rows["payment"]["PROD"]) == (
+        "1.5.1*+", "1.5.0", "1.5.0")
+    assert "* differs from the next stage" in lines[-1]
+    grid = list(csv.DictReader(io.StringIO(report("matrix", "-o", "csv").stdout)))
+    assert list(grid[0])[:3] == ["component", "kind", "owner"]
+    payment = next(row for row in grid if row["component"] == "payment")
+    assert (payment["dev"], payment["staging"], payment["prod"]) == ("1.5.1", "1.5.0", "1.5.0")
+    as_json = json.loads(report("matrix", "--team", "payments", "--stage", "prod",
+                                "-o", "json").stdout)
+    assert [e["name"] for e in as_json["environments"]] == ["prod"]
+    assert {row["component"] for row in as_json["components"]} == {
+        "currency", "payment", "checkout"}
+    before = json.loads(report("matrix", "--at", "2026-10-14T00:00:00Z", "-o", "json").stdout)
+    prod = [e["name"] for e in before["environments"]].index("prod")
+    payment = next(row for row in before["components"] if row["component"] == "payment")
+    assert payment["cells"][prod]["version"] == "1.4.2"
+    paged = report("matrix", "--limit", "2")
+    assert len(paged.stdout.splitlines()) == 3 + ("* differs" in paged.stdout)
+    assert "--offset 2" in paged.stderr
+    assert "ISO 8601" in report("matrix", "--at", "tuesday", expect=2).stderr
+    assert "no team named 'nobody'" in report("matrix", "--team", "nobody", expect=3).stderr

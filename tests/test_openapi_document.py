@@ -69,6 +69,7 @@ READS = {
     "get_drift": "/api/v1/environments/prod/drift",  # prod switched to gitops below
     "list_backstage_entities": "/api/v1/backstage/entities",
     "get_metrics": "/metrics",
+    "get_matrix": "/api/v1/matrix?at=2026-10-14T00:00:00Z",
 }
 
 

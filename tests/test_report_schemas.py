@@ -25,6 +25,8 @@ CASES = [
     ("/api/v1/environments/prod/inventory", schemas.InventoryReport),
     ("/api/v1/environments/prod/inventory?at=2026-10-10T00:00:00Z", schemas.InventoryReport),
     ("/api/v1/components/ads/whereabouts", schemas.Whereabouts),
+    ("/api/v1/matrix", schemas.Matrix),
+    ("/api/v1/matrix?stage=prod&at=2026-10-10T00:00:00Z&limit=3", schemas.Matrix),
     ("/api/v1/applications/shop/versions/1.0.3/map", schemas.GraphMap),
     ("/api/v1/components/payment/map", schemas.GraphMap),
     ("/api/v1/components/payment/blast-radius/map?version=1.5.0", schemas.GraphMap),

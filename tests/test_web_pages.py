@@ -402,6 +402,12 @@ def test_deployments_list_filters_and_links_each_deployment(shop):
     assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', failed) == ["demo-6"]
     assert "matches these filters" in page(shop, "/deployments?environment=nowhere")
     page(shop, "/deployments?status=exploded", 400)
+    # times from the page's date-time fields, read as UTC: demo-5 and demo-6 started then
+    window = page(shop, "/deployments?since=2026-10-13T00:00&until=2026-10-16T00:00")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', window) == [
+        "demo-6", "demo-5"]
+    assert 'value="2026-10-13T00:00"' in window
+    page(shop, "/deployments?since=someday", 400)
     environment = page(shop, "/environments/prod")
     assert 'href="/deployments/demo-7"' in environment
 

@@ -32,6 +32,18 @@ class DeploymentListArgs(PagingArgs):
     application = Str()
     component = Str(metadata={"description": "Deployments that included a version of it"})
     status = Str(validate=validate.OneOf(ALL_STATUSES))
+    since = Str(
+        metadata={
+            "format": "date-time",
+            "description": "Started (or queued) at or after this time, ISO 8601 with time zone",
+        }
+    )
+    until = Str(
+        metadata={
+            "format": "date-time",
+            "description": "Started (or queued) before this time, ISO 8601 with time zone",
+        }
+    )
 
 
 class DeploymentIn(ma.Schema):
@@ -228,9 +240,10 @@ blp = Blueprint(
 @blp.route("")
 @blp.arguments(DeploymentListArgs, location="query")
 @blp.response(200, DeploymentPage)
+@blp.alt_response(400, schema="Error", description="A bad status or time")
 def list_deployments(args):
-    """List deployments, newest first, filtered by environment, application, component
-    or status."""
+    """List deployments, newest first, filtered by environment, application, component,
+    status, or when they started (`since`, `until`)."""
     return deployments.list_deployments(graph(), **args)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.fields import Answer, Time, rule
+from app.api.fields import Answer, PageOut, PagingArgs, Time, rule
 from app.core import records, semver
 from app.reports import maps, reports
 
@@ -93,6 +93,25 @@ class InventoryArgs(ma.Schema):
 
 class WhereArgs(ma.Schema):
     version = Str(load_default=None, metadata={"description": "Only this version"})
+
+
+class MatrixArgs(PagingArgs):
+    application = Str(
+        load_default=None, metadata={"description": "Only components of this application"}
+    )
+    team = Str(load_default=None, metadata={"description": "Only components this team owns"})
+    stage = Str(
+        load_default=None,
+        metadata={"description": "Only environments of this stage (dev, test, staging, prod)"},
+    )
+    at = Str(
+        load_default=None,
+        metadata={
+            "format": "date-time",
+            "description": "A past time (ISO 8601 with time zone), the inventory's rule; "
+            "omitted: now",
+        },
+    )
 
 
 # -- answers ----------------------------------------------------------------------------
@@ -476,3 +495,48 @@ class PackageBlastRadius(Report):
     applications = _list(AffectedApplication)
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)
+
+
+# -- the version matrix -----------------------------------------------------------------
+class MatrixEnvironment(Answer):
+    name = Str()
+    stage = Str(allow_none=True)
+
+
+class Drift(Answer):
+    next = fields.Boolean(
+        metadata={"description": "Differs from the next stage's environments shown"}
+    )
+    prod = fields.Boolean(metadata={"description": "Differs from production's"})
+    newer_than_prod = fields.Boolean(metadata={"description": "Newer than production's"})
+
+
+class MatrixCell(Answer):
+    environment = Str()
+    version = Str()
+    since = Time(metadata={"description": "Since when this version has run there"})
+    deployment = Str(allow_none=True, metadata={"description": "The deployment that put it there"})
+    drift = fields.Nested(Drift)
+
+
+class MatrixRow(Answer):
+    component = Str()
+    kind = Str(allow_none=True)
+    owner = Str(allow_none=True)
+    cells = fields.List(
+        fields.Nested(MatrixCell, allow_none=True),
+        metadata={"description": "One per environment, in their order; null where it does not run"},
+    )
+
+
+class MatrixFilters(Answer):
+    application = Str(allow_none=True)
+    team = Str(allow_none=True)
+    stage = Str(allow_none=True)
+
+
+class Matrix(Report, PageOut):
+    at = Time(allow_none=True, metadata={"description": "The time asked for; null: now"})
+    filters = fields.Nested(MatrixFilters)
+    environments = _list(MatrixEnvironment)
+    components = _list(MatrixRow, metadata={"description": "One page of components, by name"})

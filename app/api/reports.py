@@ -7,13 +7,13 @@ from flask_smorest import Blueprint
 
 from app.api import report_schemas as schemas
 from app.http.context import graph
-from app.reports import maps, reports
+from app.reports import maps, matrix, reports
 
 blp = Blueprint(
     "reports",
     __name__,
     url_prefix="/api/v1",
-    description="Bill of materials, blast radius, differences, inventory",
+    description="Bill of materials, blast radius, differences, inventory, version matrix",
 )
 
 
@@ -103,6 +103,18 @@ def inventory(args, name):
 def whereabouts(args, name):
     """Where the component (or one version) runs now and ran before, with dates."""
     return reports.where_runs(graph(), name, args["version"])
+
+
+@blp.route("/matrix")
+@blp.arguments(schemas.MatrixArgs, location="query")
+@blp.response(200, schemas.Matrix)
+@blp.alt_response(400, schema="Error")
+@blp.alt_response(404, schema="Error")
+def get_matrix(args):
+    """The version matrix: components down the side, environments across (in stage order),
+    the version in each cell with its drift from the next stage and from production; now,
+    or at time `at`. One page of components."""
+    return matrix.matrix(graph(), **args)
 
 
 #: Media types of the text renderings of a map.

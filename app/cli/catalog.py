@@ -491,6 +491,8 @@ def deploy_record(
 @click.option("--app", "application", help="Only deployments of this application.")
 @click.option("--component", help="Only deployments that included this component.")
 @click.option("--status", type=click.Choice(ALL_STATUSES), help="Only this status.")
+@click.option("--since", help="Only those started at or after this time (ISO 8601).")
+@click.option("--until", help="Only those started before this time (ISO 8601).")
 @paging_options
 @output_option
 @pass_context

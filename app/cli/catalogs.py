@@ -19,7 +19,7 @@ from app.catalog import applications, components, environments, registration, se
 from app.deploy import deployments, drift, kubernetes_sync, promotion
 from app.errors import Unavailable, error_of_status
 from app.graph import Graph
-from app.reports import maps, reports
+from app.reports import maps, matrix, reports
 from app.sbom import export, packages
 from app.sbom import vex as sbom_vex
 from app.vulns import vex, vulnerabilities
@@ -59,6 +59,7 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
     "plan": (reports.deployment_plan, "/applications/{application}/versions/{version}/plan", {}),
     "inventory": (reports.inventory, "/environments/{environment}/inventory", {}),
     "where": (reports.where_runs, "/components/{component}/whereabouts", {}),
+    "matrix": (matrix.matrix, "/matrix", {}),
     "map_application": (
         maps.application_version_map,
         "/applications/{application}/versions/{version}/map",

@@ -11,6 +11,8 @@ import click
 
 from app.cli.base import Context, cli, pass_context
 from app.cli.output import as_json, emit_record, table
+from app.core import paging
+from app.core.records import STAGES
 from app.reports import maps
 from app.reports import reports as report_rules
 
@@ -123,8 +125,9 @@ def _readable_impact(result: dict[str, Any]) -> None:
         team["owns"] = ", ".join(team["owns"])
     for place in result["environments"]:
         shown = ", ".join(f"{r['component']} {r['version']}" for r in place["running"])
-        place["running"] = shown + (f" and {place['affected'] - len(place['running'])} more"
-                                    if place["truncated"] else "")
+        place["running"] = shown + (
+            f" and {place['affected'] - len(place['running'])} more" if place["truncated"] else ""
+        )
 
 
 def _run(state: Context, name: str, output: str, **params: Any) -> None:
@@ -315,6 +318,72 @@ def where(state: Context, component: str, output: str, version: str | None) -> N
             click.echo("(never deployed)")
         return
     _emit("where", result, output)
+
+
+@report.command("matrix")
+@click.option("--application", help="Only components of this application.")
+@click.option("--team", help="Only components this team owns.")
+@click.option("--stage", type=click.Choice(STAGES), help="Only environments of this stage.")
+@click.option("--at", help="A past time, ISO 8601 with time zone (default: now).")
+@click.option(
+    "--offset", type=click.IntRange(0), default=0, show_default=True, help="Components to skip."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, paging.MAX_LIMIT),
+    default=paging.DEFAULT_LIMIT,
+    show_default=True,
+    help="Components per page.",
+)
+@output_option
+@pass_context
+def matrix(state: Context, output: str, **params: Any) -> None:
+    """The version matrix: components down, environments across (dev, test, staging,
+    prod, then the rest), the version in each cell; now or at a past time. In the table,
+    `*` marks a version that differs from the next stage's, `+` one newer than prod's."""
+    result = state.catalog.report("matrix", **params)
+    if output == "json":
+        click.echo(as_json(result))
+        return
+    columns = ["component", "kind", "owner"] + [e["name"] for e in result["environments"]]
+    rows = [
+        _matrix_row(row, result["environments"], output == "table") for row in result["components"]
+    ]
+    if output == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    if result["at"]:
+        click.echo(f"at  {result['at']}")
+    click.echo(table(rows, columns) if rows else "(no components)")
+    if any(
+        cell and (cell["drift"]["next"] or cell["drift"]["newer_than_prod"])
+        for row in result["components"]
+        for cell in row["cells"]
+    ):
+        click.echo("* differs from the next stage   + newer than prod")
+    if result["next_offset"] is not None:
+        click.echo(f"... more: --offset {result['next_offset']}", err=True)
+
+
+def _matrix_row(
+    row: dict[str, Any], environments: list[dict[str, Any]], marked: bool
+) -> dict[str, Any]:
+    """A matrix row keyed by column: the version in each environment's column (blank in
+    CSV, `-` in the table, where it does not run), with the drift marks for people."""
+    shown: dict[str, Any] = {key: row[key] for key in ("component", "kind", "owner")}
+    for environment, cell in zip(environments, row["cells"], strict=True):
+        if cell is None:
+            shown[environment["name"]] = None
+            continue
+        marks = ("*" if cell["drift"]["next"] else "") + (
+            "+" if cell["drift"]["newer_than_prod"] else ""
+        )
+        shown[environment["name"]] = cell["version"] + (marks if marked else "")
+    return shown
 
 
 @report.command("package-blast-radius")

@@ -37,6 +37,13 @@ def canonical(text: str) -> str:
     return parsed_text(parse(text))
 
 
+def in_utc(text: str) -> str:
+    """A time `parse` accepts, as the same instant in UTC: Neo4j orders one instant written
+    in two zones as unequal (11:00Z >= 13:00+02:00 is false), so a comparison with a
+    stored time converted to UTC must be given UTC too."""
+    return parsed_text(parse(text).astimezone(UTC))
+
+
 def parsed_text(parsed: datetime) -> str:
     text = parsed.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text

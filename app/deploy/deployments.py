@@ -409,11 +409,22 @@ def list_deployments(
     application: str | None = None,
     component: str | None = None,
     status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     offset: int = 0,
     limit: int = paging.DEFAULT_LIMIT,
 ) -> dict[str, Any]:
+    """One page of deployments, newest first. `since` and `until` bound when each started
+    (or was queued, before it starts): at or after `since`, before `until`, so consecutive
+    windows never count a deployment twice."""
+    problems: dict[str, list[str]] = {}
     if status is not None and status not in ALL_STATUSES:
-        raise Invalid(f"status must be one of {', '.join(ALL_STATUSES)}", {"status": [status]})
+        problems["status"] = [f"must be one of {', '.join(ALL_STATUSES)}"]
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and times.parse(value) is None:
+            problems[name] = [times.PROBLEM]
+    if problems:
+        raise Invalid("the deployment filters are invalid", problems)
     return paging.page(
         lambda skip, take: graph.read(
             "deploy/list",
@@ -421,6 +432,8 @@ def list_deployments(
             application=application,
             component=component,
             status=status,
+            since=None if since is None else times.in_utc(since),
+            until=None if until is None else times.in_utc(until),
             offset=skip,
             limit=take,
         ),

@@ -61,6 +61,8 @@ def deployment_list():
         application=request.args.get("application") or None,
         component=request.args.get("component") or None,
         status=request.args.get("status") or None,
+        since=utc(request.args.get("since") or None),
+        until=utc(request.args.get("until") or None),
         offset=int_arg("offset", 0),
         limit=PAGE,
     )
@@ -70,7 +72,7 @@ def deployment_list():
         statuses=deployments.ALL_STATUSES,
         filters={
             key: request.args.get(key, "")
-            for key in ("environment", "application", "component", "status")
+            for key in ("environment", "application", "component", "status", "since", "until")
         },
     )
 
