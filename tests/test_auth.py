@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.access import tokens
 from app.access.scopes import SCOPES
-from tests.catalog import put_environment, register
+from tests.catalog import deploy, put_environment, register
 from tests.cdevents_fixtures import STRUCTURED, cloudevent, digest_of, published
 from tests.test_http_basics import assert_error_shape
 from tests.test_packages import CDX, cyclonedx
@@ -93,6 +93,31 @@ WRITES = [
         lambda: {"records": [{"id": "GHSA-test", "modified": "2026-01-01T00:00:00Z"}]},
         "admin",
     ),
+    Write(
+        "POST",
+        "/api/v1/deployments/promote",
+        lambda: {"application": "shop", "from": "staging", "to": "uat", "dry_run": True},
+        "deploy",
+    ),
+    Write(
+        "POST",
+        "/api/v1/vex/statements",
+        lambda: {"statements": [{"vulnerability": "CVE-2021-44228", "component": "cart",
+                                 "version": "1.0.0", "status": "under_investigation"}]},
+        "register",
+    ),
+    Write(
+        "POST",
+        "/api/v1/vex",
+        lambda: {
+            "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "components": [{"type": "application", "bom-ref": "c", "name": "cart",
+                            "version": "1.0.0"}],
+            "vulnerabilities": [{"id": "CVE-2021-44228", "analysis": {"state": "in_triage"},
+                                 "affects": [{"ref": "c"}]}],
+        },
+        "register",
+    ),
     # the event says which scope it needs: artifact.published needs register
     Write(
         "POST",
@@ -108,7 +133,7 @@ WRITES = [
 def world(client, make_token):
     """Teams payments and storefront; payments-api 1.0.0 (payments) and cart 1.0.0
     (storefront) in application shop (1.0.0, 1.0.1); environment prod; environment uat with
-    deployment queued-1 queued; a token `victim`."""
+    deployment queued-1 queued; a token `victim`; staging running shop 1.0.1."""
     client.put("/api/v1/teams/storefront", json={})
     register(client, "payments-api", "1.0.0", owner="payments", applications=["shop"])
     register(client, "cart", "1.0.0", owner="storefront", applications=["shop"])
@@ -127,6 +152,8 @@ def world(client, make_token):
     )
     assert queued.status_code == 202, queued.get_json()
     make_token("read", name="victim")
+    put_environment(client, "staging", stage="staging")  # what a promotion promotes
+    deploy(client, environment="staging", status="succeeded", application="shop", version="1.0.1")
     return client
 
 

@@ -440,7 +440,7 @@ def set_statements(body):
         "required": True,
         "description": "A CycloneDX 1.4-1.6 JSON document with `vulnerabilities[].analysis`",
         "content": {
-            media: {"schema": {"type": "object"}}
+            media: {"schema": {"$ref": "#/components/schemas/CycloneDxBom"}}
             for media in ("application/vnd.cyclonedx+json", "application/json")
         },
     }
