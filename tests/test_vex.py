@@ -336,8 +336,12 @@ def test_an_application_version_brings_its_vulnerabilities_with_since_where_it_r
         ("GHSA-8489-44mv-ggj8", "ads", "1.1.0"),
         (REQUESTS_VULN, "payment", "1.5.0"),
     ]
-    # prod runs shop 1.0.3: every row already runs there, since prod's deployment.
-    assert {r["since"] for r in report["exposures"]} == {"2026-10-16T09:10:00Z"}
+    # prod runs shop 1.0.3: every row already runs there — ads 1.1.0 since it first came
+    # (a redeployment in shop 1.0.3 did not restart it), payment 1.5.0 since shop 1.0.3.
+    assert {(r["component"], r["since"]) for r in report["exposures"]} == {
+        ("ads", "2026-10-05T09:10:00Z"),
+        ("payment", "2026-10-16T09:10:00Z"),
+    }
     # shop 1.0.0 has catalog 3.4.0 (log4j 2.14.1), which prod does not run.
     first = vulnerabilities.application_exposure(shop, "shop", "1.0.0", "prod")["exposures"]
     catalog = [r for r in first if r["component"] == "catalog"]

@@ -440,7 +440,7 @@ def test_cli_imports_an_archive_skipping_bad_records_and_lists_prod_exposure(mer
         "2.15.0",
         "ads",
         "1.1.0",
-        "2026-10-16T09:10:00Z",
+        "2026-10-05T09:10:00Z",  # since ads 1.1.0 came; shop 1.0.3 redeployed it
         "growth",
         "growth-oncall",
     ]
