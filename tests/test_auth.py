@@ -95,7 +95,7 @@ WRITES = [
     ),
     Write(
         "POST",
-        "/api/v1/deployments/promote",
+        "/api/v1/promotions",
         lambda: {"application": "shop", "from": "staging", "to": "uat", "dry_run": True},
         "deploy",
     ),

@@ -43,7 +43,9 @@ DERANDOMIZE = os.environ.get("MERCATOR_FUZZ_RANDOM", "") != "1"
 #: versions", the content of an SBOM, "a purl or a name", a token's expiry in the future,
 #: an engine's configuration (its keys depend on its kind), a kubectl document, OSV records
 #: (ecosystems, range versions, CVSS vectors), a CDEvent (its official schema, chosen by its
-#: type, is checked by the endpoint), and times
+#: type, is checked by the endpoint), a promotion (between two different environments), a
+#: VEX statement (a justification or detail as its status needs), a VEX document (refs
+#: that name its components, at least one analysis), and times
 #: Neo4j can hold (zone offsets within ±18:00, years 1 to 9999 in UTC: narrower than
 #: RFC 3339's date-time).
 #: Every other check still applies.
@@ -60,6 +62,9 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/v1/vulnerabilities",
     "GET /api/v1/vulnerabilities/{vulnerability}/windows",
     "POST /api/v1/events",
+    "POST /api/v1/promotions",
+    "POST /api/v1/vex/statements",
+    "POST /api/v1/vex",
 }
 
 

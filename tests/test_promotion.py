@@ -45,7 +45,7 @@ def stages(shop, remote):
 
 def promote(client, expect: int = 202, **body) -> dict:
     response = client.post(
-        "/api/v1/deployments/promote",
+        "/api/v1/promotions",
         json={"application": "shop", "from": "staging", "to": "prod", **body},
     )
     assert response.status_code == expect, response.get_json()

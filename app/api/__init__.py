@@ -82,6 +82,7 @@ def register_api(app: Flask) -> None:
         applications.blp,
         environments.blp,
         deployments.blp,
+        deployments.promotions,
         events.blp,
         reports.blp,
         packages.blp,

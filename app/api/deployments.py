@@ -292,18 +292,28 @@ def record_deployment(body):
     return _json(run, 202 if created else 200)
 
 
-@blp.route("/promote", methods=["POST"])
+#: Promotions are a collection of their own: under /deployments, "promote" would read as a
+#: deployment id too (GET /deployments/promote).
+promotions = Blueprint(
+    "promotions",
+    __name__,
+    url_prefix="/api/v1/promotions",
+    description="Promotions: deploy what one environment runs to another",
+)
+
+
+@promotions.route("", methods=["POST"])
 @requires("deploy")
-@blp.arguments(PromotionIn)
-@blp.response(202, PromotionRun, description="Queued for the target's engine")
-@blp.alt_response(
+@promotions.arguments(PromotionIn)
+@promotions.response(202, PromotionRun, description="Queued for the target's engine")
+@promotions.alt_response(
     200,
     schema=PromotionRun,
     description="Already queued with this id; with dry_run: a PromotionDryRun",
 )
-@blp.alt_response(400, schema="Error")
-@blp.alt_response(404, schema="Error", description="Unknown application or environment")
-@blp.alt_response(
+@promotions.alt_response(400, schema="Error")
+@promotions.alt_response(404, schema="Error", description="Unknown application or environment")
+@promotions.alt_response(
     409,
     schema="Error",
     description="The source has no succeeded deployment of the application that it still "

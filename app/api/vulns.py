@@ -87,10 +87,16 @@ class StatementIn(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    vulnerability = Str(required=True, metadata={"description": "OSV id or alias (CVE, GHSA)"})
-    component = Str(required=True)
+    vulnerability = Str(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "OSV id or alias (CVE, GHSA)"},
+    )
+    component = Str(required=True, validate=validate.Length(min=1))
     version = Str(
-        allow_none=True, metadata={"description": "Omitted: every version of the component"}
+        allow_none=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Omitted: every version of the component"},
     )
     environment = Str(allow_none=True, metadata={"description": "Omitted: every environment"})
     status = Str(required=True, validate=validate.OneOf(vex.STATUSES))

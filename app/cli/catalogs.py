@@ -276,7 +276,7 @@ class RemoteCatalog:
         return self._call("GET", f"/environments/{_q(environment)}/drift")[0]
 
     def promote(self, body: dict[str, Any]) -> tuple[dict, bool]:
-        return self._call("POST", "/deployments/promote", body)
+        return self._call("POST", "/promotions", body)
 
     def sync_kubernetes(self, environment: str, document: Any, **options: Any) -> dict:
         path = f"/environments/{_q(environment)}/sync/kubernetes"
