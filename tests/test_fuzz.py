@@ -63,6 +63,8 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/v1/vulnerabilities/{vulnerability}/windows",
     "POST /api/v1/events",
     "POST /api/v1/promotions",
+    "GET /api/v1/deployments",
+    "GET /api/v1/matrix",
     "POST /api/v1/vex/statements",
     "POST /api/v1/vex",
 }

@@ -360,3 +360,12 @@ def test_missing_things_are_404_and_bad_parameters_400(client, path, status):
     register(client, "api", "1.0.0", applications=["shop"])
     put_environment(client, "prod", stage="prod")
     assert_error_shape(client.get(path), status, "not_found" if status == 404 else "invalid")
+
+
+def test_an_offset_beyond_any_catalog_is_a_400_not_a_500(client):
+    register(client, "lib", "1.0.0")
+    for component in ("lib", "nothing-here"):
+        response = client.get(
+            f"/api/v1/components/{component}/blast-radius?offset=9095198031240022158441709568"
+        )
+        assert_error_shape(response, 400, "invalid")

@@ -6,7 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from app.api.fields import Answer, PageOut, PagingArgs, Time, rule
-from app.core import records, semver
+from app.core import paging, records, semver
 from app.reports import maps, reports
 
 Str = fields.String
@@ -54,7 +54,7 @@ class BlastRadiusArgs(ma.Schema):
     )
     offset = Int(
         load_default=0,
-        validate=validate.Range(0),
+        validate=validate.Range(0, paging.MAX_OFFSET),
         metadata={"description": "Consumers skipped before the listed ones (the next page)"},
     )
 

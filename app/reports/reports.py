@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.catalog import components, suggest
-from app.core import times
+from app.core import paging, times
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 
@@ -62,8 +62,8 @@ def blast_radius(
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
     if not 1 <= limit <= MAX_CONSUMER_LIMIT:
         problems["limit"] = [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]
-    if offset < 0:
-        problems["offset"] = ["must not be negative"]
+    if not 0 <= offset <= paging.MAX_OFFSET:
+        problems["offset"] = [f"must be between 0 and {paging.MAX_OFFSET}"]
     if problems:
         raise Invalid("bad blast radius parameters", problems)
     rows = graph.read(
