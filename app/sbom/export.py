@@ -68,21 +68,29 @@ def application_version_cyclonedx(graph: Graph, application: str, version: str) 
         ]
     dependencies.insert(0, {"ref": subject, "dependsOn": [c["bom-ref"] for c in components]})
     return {
+        **document_of(application, version, bom["created_at"]),
+        "components": components,
+        "dependencies": dependencies,
+    }
+
+
+def document_of(application: str, version: str, created_at: str) -> dict[str, Any]:
+    """The head of a CycloneDX document about an application version (its SBOM, its VEX):
+    format, version and the metadata naming the application version as its subject."""
+    return {
         "bomFormat": "CycloneDX",
         "specVersion": SPEC_VERSION,
         "version": 1,
         "metadata": {
-            "timestamp": bom["created_at"],
+            "timestamp": created_at,
             "component": {
                 "type": "application",
-                "bom-ref": subject,
+                "bom-ref": f"{application}@{version}",
                 "name": application,
                 "version": version,
             },
             "tools": {"components": [{"type": "application", "name": "mercator"}]},
         },
-        "components": components,
-        "dependencies": dependencies,
     }
 
 

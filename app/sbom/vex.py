@@ -26,7 +26,7 @@ from app.errors import Invalid
 from app.graph import Graph, Tx
 from app.reports import reports
 from app.sbom import cyclonedx
-from app.sbom.export import SPEC_VERSION, TYPE_OF_KIND
+from app.sbom.export import TYPE_OF_KIND, document_of
 from app.vulns import vex, vulnerabilities
 
 #: CycloneDX analysis state → statement status.
@@ -173,21 +173,8 @@ def application_version_vex(
         key = (row["vulnerability"], ref)
         if key not in entries:
             entries[key] = _vulnerability(row, ref)
-    subject = f"{application}@{version}"
     return {
-        "bomFormat": "CycloneDX",
-        "specVersion": SPEC_VERSION,
-        "version": 1,
-        "metadata": {
-            "timestamp": bom["created_at"],
-            "component": {
-                "type": "application",
-                "bom-ref": subject,
-                "name": application,
-                "version": version,
-            },
-            "tools": {"components": [{"type": "application", "name": "mercator"}]},
-        },
+        **document_of(application, version, bom["created_at"]),
         "components": [
             {
                 "type": TYPE_OF_KIND.get(member["kind"], "application"),
