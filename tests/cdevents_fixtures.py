@@ -14,7 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-CDEVENTS = Path(__file__).resolve().parent.parent.parent / "shared" / "cdevents-0.5.1"
+#: The official 0.5.1 conformance examples, copied with their licence (a clone has no
+#: folder beside it to read them from).
+CDEVENTS = Path(__file__).resolve().parent / "fixtures" / "cdevents-0.5.1"
 CONFORMANCE = CDEVENTS / "conformance"
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
