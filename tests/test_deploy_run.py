@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.deploy import engines
+from app.deploy import deployments, engines
 from app.deploy.worker import Worker, WorkerPool, WorkerSettings
 from tests.catalog import counts, put_environment, register
 from tests.test_http_basics import assert_error_shape
@@ -257,15 +257,7 @@ def test_two_workers_racing_never_run_a_deployment_twice(shop, settings, graph):
 
 def _unfinished(graph) -> bool:
     return any(
-        graph.read(
-            "deploy/list",
-            environment=None,
-            application=None,
-            component=None,
-            status=status,
-            offset=0,
-            limit=1,
-        )
+        deployments.list_deployments(graph, status=status, limit=1)["items"]
         for status in ("queued", "running")
     )
 

@@ -201,3 +201,25 @@ def test_idle_and_slow_header_connections_starve_nothing_and_slow_ones_are_close
         trickler.join()
         for sock in idle + slow:
             sock.close()
+
+
+def test_an_answer_given_without_reading_the_body_says_the_connection_closes(server):
+    """The server closes a connection whose body it did not read (draining it would hold a
+    thread); the answer must say so, or a client reusing the connection for its next
+    request loses that request when the close arrives (the API said 503 while Neo4j was
+    down, then the next request on the connection got no answer at all)."""
+    body = b'{"version": "1.0.0"}'
+    refused = request(
+        "POST",
+        "/api/v1/components/unread/versions",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        body=body,
+    )
+    status, headers, _, _ = exchange(server, refused)
+    assert status == 401  # no token: refused before the body is read
+    assert headers["connection"].lower() == "close"
+
+    read = request("GET", "/healthz")
+    status, headers, _, _ = exchange(server, read)
+    assert status == 200 and headers["connection"].lower() == "keep-alive"

@@ -176,7 +176,7 @@ def _queued(
         _say_queued(deployment)
         emit_record(deployment, output)
         return
-    status = follow(state, deployment["id"])
+    status = follow(state, deployment["id"], created=deployment)
     if status != "succeeded":
         sys.exit(1)
 
@@ -218,15 +218,22 @@ def _say_queued(deployment: dict[str, Any]) -> None:
     click.echo(f"deployment {deployment['id']}: {deployment['status']}{behind}", err=True)
 
 
-def follow(state: Context, deployment_id: str) -> str:
+def follow(state: Context, deployment_id: str, created: dict[str, Any] | None = None) -> str:
     """Print a deployment's status changes (stderr) and log (stdout) until it ends; without
-    --url, also run it here when it is its turn. Ctrl-C cancels it. Returns its status."""
+    --url, also run it here when it is its turn. Ctrl-C cancels it. Returns its status.
+
+    `created` is the deployment as its creation answered: its state is said first, before a
+    worker (this one, without --url) can move it on, so the id is always on screen."""
     stop = threading.Event()
+    last = None
+    if created is not None:
+        last = _describe(created)
+        click.echo(f"deployment {deployment_id}: {last}", err=True)
     local = None
     if not state.url:
         local = threading.Thread(target=_run_here, args=(state, deployment_id, stop), daemon=True)
         local.start()
-    offset, last = 0, None
+    offset = 0
     try:
         while True:
             try:

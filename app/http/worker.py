@@ -11,8 +11,10 @@ main loop collects each connection's request head itself, without blocking, from
 whatever the socket has; only a connection whose head is complete (or too large, which
 the parser then refuses with 431) goes to a thread. A head not complete within
 `HEAD_SECONDS` of the connection's start (or of its previous answer, kept alive) is
-closed. After an answer, a connection whose body the app did not read in full is closed
-rather than drained, so a slow body behind a 401 holds no thread either.
+closed. A connection whose body the app did not read in full is closed rather than
+drained, so a slow body behind a 401 holds no thread either; its answer says
+`Connection: close`, decided when the app starts its answer, so a client never sends its
+next request down a connection the server is about to close (it would get no answer).
 
 gunicorn answers some requests before the app sees them: a bad request line (400), a
 request line over `limit_request_line` (414), too many or too large header fields (431),
@@ -96,6 +98,22 @@ def _body_read(req) -> bool:
     return True
 
 
+def _closing_unread_bodies(app):
+    """`app`, marking a request to close its connection when the app answers without
+    having read all of its body (gunicorn then says `Connection: close`)."""
+
+    def closing(environ, start_response):
+        def start(status, headers, exc_info=None):
+            request = getattr(environ.get("wsgi.input"), "request", None)
+            if request is not None and not _body_read(request):
+                request.must_close = True
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return closing
+
+
 class _Written:
     """Stands in for the client socket while gunicorn writes its HTML error page, to keep
     its status line (gunicorn decides the status; this module only changes the body)."""
@@ -125,11 +143,15 @@ class Worker(ThreadWorker):
     def with_body_limit(cls, max_body_bytes: int) -> type[Worker]:
         return type("MercatorWorker", (cls,), {"max_body_bytes": max_body_bytes})
 
+    def load_wsgi(self):
+        super().load_wsgi()
+        self.wsgi = _closing_unread_bodies(self.wsgi)
+
     def handle_request(self, req, conn):
         if isinstance(req.body.reader, ChunkedReader):
             req.body = Body(_CheckedChunks(req, req.unreader, self.max_body_bytes))
-        keep_alive = super().handle_request(req, conn)
-        return keep_alive and _body_read(req)
+        req.body.request = req  # the app's wsgi.input, for _closing_unread_bodies
+        return super().handle_request(req, conn)
 
     # -- request heads, collected by the main loop -------------------------------------
     def accept(self, listener):
