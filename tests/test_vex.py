@@ -319,11 +319,17 @@ def test_the_vex_export_validates_and_carries_the_analysis_and_imports_back(clie
     # Without the environment, the staging statement does not apply.
     plain = client.get("/api/v1/applications/shop/versions/1.0.3/vex").get_json()
     assert all("analysis" not in v for v in plain["vulnerabilities"])
-    # The export, imported for prod, hides log4shell there.
-    document["vulnerabilities"] = [v for v in document["vulnerabilities"] if "analysis" in v]
+    # The export as it is (entries without an analysis are skipped), imported for prod,
+    # hides log4shell there.
     imported = client.post("/api/v1/vex?environment=prod", json=document)
     assert imported.status_code == 200, imported.get_json()
     assert rows(vulnerabilities.exposure(shop, "prod")) == []
+    # A document analysing nothing records nothing, and says so.
+    refused = client.post("/api/v1/vex?environment=prod", json=plain)
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["details"] == {
+        "vulnerabilities": ["no entry has an analysis"]
+    }
 
 
 # -- application version and plan exposure -----------------------------------------------

@@ -1,7 +1,8 @@
 """CycloneDX VEX in and out: analysis states about the component versions of a document.
 
 In: a CycloneDX 1.4–1.6 document (checked against the official schema of its
-specVersion, like an SBOM) whose `vulnerabilities` carry an `analysis`. Each entry's
+specVersion, like an SBOM) whose `vulnerabilities` carry an `analysis` (entries without
+one are listed, not analysed, and skipped, so an export imports back). Each entry's
 `affects` refs name bom-refs of the document's components; a component with a version is
 that registered component version, one without is every version of the component, and a
 ref to something nested inside a component (a package) counts for the component that
@@ -89,7 +90,9 @@ def statements_of(document: Any, environment: str | None) -> list[vex.Statement]
     raw: list[tuple[str, dict[str, Any]]] = []
     for i, entry in enumerate(document.get("vulnerabilities") or []):
         where = f"vulnerabilities[{i}]"
-        analysis = entry.get("analysis") or {}
+        if entry.get("analysis") is None:
+            continue  # listed, not analysed (as an export lists what has no statement yet)
+        analysis = entry["analysis"]
         state = analysis.get("state")
         if state is None:
             raise Invalid(
@@ -131,7 +134,8 @@ def statements_of(document: Any, environment: str | None) -> list[vex.Statement]
             )
     if not raw:
         raise Invalid(
-            "the document has no vulnerabilities to record", {"vulnerabilities": ["empty"]}
+            "the document has no analysed vulnerabilities to record",
+            {"vulnerabilities": ["no entry has an analysis"]},
         )
     if len(raw) > vex.MAX_BATCH:
         problem = f"at most {vex.MAX_BATCH} (vulnerability, component) statements"
