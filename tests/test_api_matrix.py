@@ -72,3 +72,19 @@ def test_bad_matrix_filters_name_what_is_wrong(shop, query, status, field):
     )
     if field:
         assert field in str(error["details"]), error
+
+
+def test_the_matrix_at_the_instant_a_deployment_finished_shows_it_whatever_the_zones(shop):
+    """A pipeline in Berlin reports 12:00+02:00; asking for 10:00Z, the same instant, must
+    find the deployment (Neo4j orders one instant written in two zones as unequal)."""
+    recorded = shop.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "application": "shop", "version": "1.0.8",
+              "status": "succeeded", "started_at": "2026-11-20T11:55:00+02:00",
+              "finished_at": "2026-11-20T12:00:00+02:00"},
+    )
+    assert recorded.status_code == 201, recorded.get_json()
+    at = shop.get("/api/v1/matrix?at=2026-11-20T10:00:00Z&application=shop").get_json()
+    assert _cells(at)[("payment", "prod")] == "1.5.1"  # shop 1.0.8's payment
+    before = shop.get("/api/v1/matrix?at=2026-11-20T09:59:59Z&application=shop").get_json()
+    assert _cells(before)[("payment", "prod")] == "1.5.0"

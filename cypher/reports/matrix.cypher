@@ -12,7 +12,9 @@
 //          cells: [{environment, version, since, deployment}]}]) — one row; a cell only
 //          where the component runs
 // :param {application: null, team: null, stage: null, at: null, offset: 0, limit: 50}
-WITH CASE WHEN $at IS NULL THEN null ELSE datetime($at) END AS at,
+// Times compared in UTC: Neo4j orders one instant written in two zones as unequal.
+WITH CASE WHEN $at IS NULL THEN null
+          ELSE datetime({datetime: datetime($at), timezone: 'Z'}) END AS at,
      COLLECT {
        MATCH (e:Environment)
        WHERE $stage IS NULL OR e.stage = $stage
@@ -39,8 +41,10 @@ RETURN [e IN envs | {name: e.name, stage: e.stage}] AS environments,
       COLLECT {
         MATCH (c)-[:HAS_VERSION]->(cv:ComponentVersion)<-[:INCLUDES*0..1]-()
               <-[:OF]-(d:Deployment {status: 'succeeded'})-[:TO]->(e:Environment)
-        WHERE at IS NOT NULL AND e IN envs AND d.finished_at <= at
-        WITH e, cv, d ORDER BY d.finished_at DESC, d.id DESC
+        WHERE at IS NOT NULL AND e IN envs
+        WITH e, cv, d, datetime({datetime: d.finished_at, timezone: 'Z'}) AS finished
+        WHERE finished <= at
+        WITH e, cv, d ORDER BY finished DESC, d.id DESC
         WITH e, collect({version: cv.version, deployment: d}) AS arrivals
         // As the inventory at a time: since the start of its uninterrupted run.
         WITH e, arrivals[0].version AS version,
