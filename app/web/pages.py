@@ -141,6 +141,9 @@ def application_version_page(name: str, version: str):
         compare_from=compare_from,
         compare_to=compare_to,
         comparison=comparison,
+        exposure=vulnerabilities.application_exposure(
+            g, name, version, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
+        ),
     )
 
 
