@@ -19,6 +19,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.sbom import vex as cyclonedx_vex
 from app.vulns import vex, vulnerabilities
 from tests import test_vulns
+from tests.test_http_basics import assert_error_shape
 from tests.test_vulns import LOG4SHELL, all_samples
 
 #: The fixtures of the vulnerability tests: the demo with the sample records, the CLI.
@@ -472,6 +473,35 @@ def test_the_application_version_page_lists_what_its_components_carry(client, sh
     assert "1 hidden by VEX not_affected statements" in hidden
     everything = page(client, "/applications/shop/versions/1.0.3?vex=all")
     assert f'href="/vulnerabilities/{LOG4SHELL}"' in everything
+
+
+def test_a_component_versions_exposure_is_the_same_over_the_api_and_the_cli(client, shop, mercator):
+    body = client.get("/api/v1/components/ads/versions/1.1.0/vulnerabilities").get_json()
+    assert body == vulnerabilities.component_exposure(shop, "ads", "1.1.0")
+    assert {(r["vulnerability"], r["team"]) for r in body["exposures"]} >= {(LOG4SHELL, "growth")}
+    assert body["exposure_count"] == 4 and body["truncated"] is False
+    listed = mercator("vuln", "exposure", "-c", "ads", "-v", "1.1.0", "-o", "json").stdout
+    assert json.loads(listed)["exposures"] == body["exposures"]
+    missing = client.get("/api/v1/components/ads/versions/9.9.9/vulnerabilities")
+    assert_error_shape(missing, 404, "not_found")
+    mercator("vuln", "exposure", "-c", "ads", "-e", "prod", "-v", "1.1.0", expect=2)
+
+
+def test_the_component_page_lists_what_the_selected_version_carries(client, shop):
+    html = page(client, "/components/ads?version=1.1.0")
+    section = html.split('id="exposure-title"')[1].split("</section>")[0]
+    assert "Open vulnerabilities <span class=\"muted\">(4)</span>" in section
+    assert f'href="/vulnerabilities/{LOG4SHELL}"' in section
+    say(shop, NOT_AFFECTED)
+    hidden = page(client, "/components/ads?version=1.1.0")
+    assert f'href="/vulnerabilities/{LOG4SHELL}"' not in hidden
+    assert "1 hidden by VEX not_affected statements" in hidden
+    # An environment's statement does not speak for the version everywhere.
+    say(shop, {**NOT_AFFECTED, "vulnerability": "GHSA-7rjr-3q55-vv33", "environment": "prod"})
+    ads = page(client, "/components/ads?version=1.1.0")
+    assert 'href="/vulnerabilities/GHSA-7rjr-3q55-vv33"' in ads
+    payment = page(client, "/components/payment?version=1.4.2")
+    assert "No known vulnerability in payment 1.4.2" in payment
 
 
 def test_the_vulnerability_page_says_where_it_runs_since_when_and_whom_to_call(client, shop):

@@ -244,6 +244,11 @@ class ApplicationExposureReport(Counted):
     environment = Str(allow_none=True)
 
 
+class ComponentExposureReport(Counted):
+    component = Str()
+    version = Str()
+
+
 class AffectedHit(ma.Schema):
     purl = Str()
     range = Str()
@@ -382,6 +387,18 @@ def application_exposure(args, application, version):
     `environment`, what it would bring there (that environment's VEX statements apply)."""
     return vulnerabilities.application_exposure(
         graph(), application, version, args["environment"], args["limit"], args["all"]
+    )
+
+
+@blp.route("/components/<component>/versions/<version>/vulnerabilities")
+@blp.arguments(LimitArgs, location="query")
+@blp.response(200, ComponentExposureReport)
+@blp.alt_response(404, schema="Error")
+def component_exposure(args, component, version):
+    """The vulnerabilities the component version carries, worst first, with the VEX
+    statements made for every environment (not_affected rows only with `all`)."""
+    return vulnerabilities.component_exposure(
+        graph(), component, version, args["limit"], args["all"]
     )
 
 

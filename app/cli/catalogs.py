@@ -85,6 +85,11 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
         "/applications/{application}/versions/{version}/vulnerabilities",
         {},
     ),
+    "component_exposure": (
+        vulnerabilities.component_exposure,
+        "/components/{component}/versions/{version}/vulnerabilities",
+        {},
+    ),
     "plan_exposure": (
         vulnerabilities.plan_exposure,
         "/applications/{application}/versions/{version}/plan/vulnerabilities",

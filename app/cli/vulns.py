@@ -144,7 +144,8 @@ all_option = click.option(
 @vuln.command("exposure")
 @click.option("--environment", "-e", help="The environment to look at.")
 @click.option("--application", "-a", help="An application version's exposure instead ...")
-@click.option("--version", "-v", "app_version", help="... at this version (with --application).")
+@click.option("--component", "-c", help="A component version's exposure instead ...")
+@click.option("--version", "-v", "app_version", help="... at this version (with either).")
 @click.option("--team", help="Only the components this team owns (with --environment alone).")
 @click.option(
     "--limit",
@@ -160,6 +161,7 @@ def vuln_exposure(
     state: Context,
     environment: str | None,
     application: str | None,
+    component: str | None,
     app_version: str | None,
     team: str | None,
     limit: int,
@@ -170,10 +172,20 @@ def vuln_exposure(
     then the longest running), with the package, component version, since when, the fixed
     version, the team's pager and the VEX status that applies; not_affected rows only with
     --all. With --application and --version: what that application version carries (and,
-    with --environment too, would bring there)."""
-    if (application is None) != (app_version is None):
-        raise click.UsageError("--application and --version go together")
-    if application is None:
+    with --environment too, would bring there). With --component and --version: what that
+    component version carries, with the statements made for every environment."""
+    if application is not None and component is not None:
+        raise click.UsageError("give --application or --component, not both")
+    if (application is None and component is None) != (app_version is None):
+        raise click.UsageError("--version goes with --application or --component")
+    if component is not None:
+        if environment is not None or team is not None:
+            raise click.UsageError("--component goes with --version alone")
+        result = state.catalog.report(
+            "component_exposure", component=component, version=app_version, limit=limit,
+            all=everything,
+        )
+    elif application is None:
         if environment is None:
             raise click.UsageError("give --environment, or --application and --version")
         result = state.catalog.report(

@@ -148,6 +148,27 @@ def application_exposure(
     return {**rows[0], "all": all, **_counted(rows[0])}
 
 
+def component_exposure(
+    graph: Graph, component: str, version: str, limit: int = DEFAULT_LIMIT, all: bool = False
+) -> dict[str, Any]:
+    """The vulnerabilities a component version carries, worst first, with the statements
+    made for every environment (a version is not in one)."""
+    _check_limit(limit)
+    rows = graph.read(
+        "vulns/exposure_component_version",
+        component=component,
+        version=version,
+        limit=limit,
+        all=all,
+    )
+    if not rows:
+        raise NotFound(
+            f"no version {version!r} of component {component!r}",
+            {"component": component, "version": version},
+        )
+    return {**rows[0], "all": all, **_counted(rows[0])}
+
+
 def plan_exposure(
     graph: Graph, application: str, version: str, environment: str, all: bool = False
 ) -> dict[str, Any]:

@@ -77,6 +77,11 @@ def component_page(name: str):
         selected=selected,
         bom=reports.bom_component_version(g, name, selected) if selected else None,
         whereabouts=reports.where_runs(g, name),
+        exposure=vulnerabilities.component_exposure(
+            g, name, selected, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
+        )
+        if selected
+        else None,
         consumers=sorted({e["source"] for e in neighbourhood["edges"] if e["target"] == name}),
         graph_map=_linked(neighbourhood),
     )
