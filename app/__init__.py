@@ -28,6 +28,7 @@ def create_app(config: Settings | None = None, tracer: Tracer | None = None) -> 
     from app.api import register_api
     from app.graph import Graph
     from app.http.context import GRAPH_KEY, SETTINGS_KEY
+    from app.http.json import JSONProvider
     from app.observability import logs, traces
     from app.observability.flask_hooks import instrument
     from app.web import register_web
@@ -35,6 +36,7 @@ def create_app(config: Settings | None = None, tracer: Tracer | None = None) -> 
     settings = config or Settings.from_env()
     logs.configure(settings.log_format, settings.log_level)
     flask_app = Flask(__name__)
+    flask_app.json = JSONProvider(flask_app)
     flask_app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     graph = Graph.from_settings(settings)
     flask_app.extensions[SETTINGS_KEY] = settings

@@ -125,6 +125,7 @@ def cases(rng: random.Random, samples: dict) -> dict[str, list[tuple[str, dict, 
                 f"/applications/{a['application']}/versions/{a['version']}/diff",
                 {"to": a["other"]},
                 {
+                    "component": None,
                     "from_application": a["application"],
                     "from_version": a["version"],
                     "to_application": a["application"],
@@ -136,7 +137,13 @@ def cases(rng: random.Random, samples: dict) -> dict[str, list[tuple[str, dict, 
             (
                 f"/components/{v['component']}/versions/{v['version']}/diff",
                 {"to": v["other"]},
-                {"pairs": [{"component": v["component"], "from": v["version"], "to": v["other"]}]},
+                {
+                    "component": v["component"],
+                    "from_application": None,
+                    "from_version": v["version"],
+                    "to_application": None,
+                    "to_version": v["other"],
+                },
             )
         )
         out.setdefault("diff_environments", []).append(
@@ -170,14 +177,15 @@ QUERY_OF = {
     for name in (
         "bom_application_version",
         "bom_component_version",
-        "diff_application_versions",
-        "diff_component_versions",
         "diff_environments",
         "diff_deployment_plan",
         "inventory_now",
         "inventory_at",
         "where_runs",
     )
+} | {  # both differences are one statement
+    "diff_application_versions": "reports/diff_versions",
+    "diff_component_versions": "reports/diff_versions",
 }
 #: The blast radii are run by their service (one statement, plus shaping; the package one
 #: looks packages up by name first):

@@ -16,7 +16,8 @@ TEAM = {"email": None, "chat": None, "pager": None, "updated_by": "tests"}
 
 
 class _RecordingDriver:
-    """The real driver, noting the arguments of every session opened on it."""
+    """The real driver, noting the arguments of every session opened on it (a query run
+    with `execute_query` opens one too: its arguments are noted under the session's names)."""
 
     def __init__(self, driver: neo4j.Driver) -> None:
         self.driver = driver
@@ -25,6 +26,10 @@ class _RecordingDriver:
     def session(self, **config):
         self.sessions.append(config)
         return self.driver.session(**config)
+
+    def execute_query(self, query, parameters=None, **config):
+        self.sessions.append({key.rstrip("_"): value for key, value in config.items()})
+        return self.driver.execute_query(query, parameters, **config)
 
     def close(self) -> None:
         self.driver.close()

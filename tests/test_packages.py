@@ -384,3 +384,43 @@ def test_register_can_attach_the_sbom_in_the_same_command(settings, graph, tmp_p
         "spec_version": "1.6",
         "packages": 2,
     }
+
+
+def test_all_versions_lists_every_release_that_shipped_a_package(client, settings):
+    """Default: each application's latest version (and those deployed now); all_versions:
+    every application version that includes an affected component version — the audit's
+    "which of our releases ever shipped it?". The answer says which rule it applied."""
+    register(client, "svc", "1.0.0", applications=["shop"])  # shop 1.0.0
+    assert attach(client, "svc", "1.0.0", cyclonedx((LOG4J_OLD, []))).status_code == 201
+    register(client, "ui", "1.0.0", applications=["shop"])  # shop 1.0.1
+    register(client, "cron", "1.0.0", applications=["shop"])  # shop 1.0.2, the latest
+    path = f"/api/v1/packages/blast-radius?purl={LOG4J_OLD}"
+
+    def shipped(body):
+        return [(a["application"], a["version"], a["latest"]) for a in body["applications"]]
+
+    now = client.get(path).get_json()
+    assert (now["applications_rule"], now["query"]["all_versions"]) == (
+        "latest_or_deployed", False)
+    assert shipped(now) == [("shop", "1.0.2", True)]
+    ever = client.get(path + "&all_versions=true").get_json()
+    assert (ever["applications_rule"], ever["query"]["all_versions"]) == ("all_versions", True)
+    assert shipped(ever) == [
+        ("shop", "1.0.0", False), ("shop", "1.0.1", False), ("shop", "1.0.2", True)]
+    assert ever["component_versions"] == now["component_versions"]
+    assert_error_shape(client.get(path + "&all_versions=maybe"), 400, "invalid")
+
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    twin = CliRunner().invoke(
+        cli,
+        ["report", "package-blast-radius", "--purl", LOG4J_OLD, "--all-versions", "-o", "json"],
+        env=env,
+    )
+    assert twin.exit_code == 0, twin.output
+    assert json.loads(twin.stdout) == ever
+    table = CliRunner().invoke(
+        cli, ["report", "package-blast-radius", "--purl", LOG4J_OLD], env=env)
+    assert "latest_or_deployed" in table.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.reports import reports
 from tests.catalog import deploy, put_environment, register
 from tests.test_http_basics import assert_error_shape
 
@@ -333,6 +334,22 @@ def test_difference_of_application_versions_with_component_details(client):
     }
     assert details["dependencies"]["added"] == [{"component": "cache", "range": None}]
     assert details["dependencies"]["changed"] == [{"component": "db", "from": ">=12", "to": ">=13"}]
+
+
+def test_an_application_diff_is_one_statement_with_its_components_changes(client, graph):
+    """Pasteable into Browser as it is: the changed components' details come from the same
+    statement as the added and removed ones, not from a second query."""
+    register(client, "api", "1.0.0", attributes={"tier": "gold"}, applications=["shop"])
+    register(client, "api", "1.1.0", attributes={"tier": "silver"})  # shop 1.0.1
+    ran = []
+    graph.observers.append(lambda event: ran.append(event.name))
+    try:
+        diff = reports.diff_application_versions(graph, "shop", "1.0.0", "1.0.1")
+    finally:
+        graph.observers.pop()
+    assert ran == ["reports/diff_versions"]
+    (changed,) = diff["changed"]
+    assert changed["changes"]["attributes"]["changed"] == {"tier": {"from": "gold", "to": "silver"}}
 
 
 @pytest.mark.parametrize(

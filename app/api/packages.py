@@ -138,10 +138,17 @@ def get_sbom(name, version):
 def package_blast_radius(args):
     """Where a package runs now and who owns it: by `purl`, or by `name` and `range`
     (e.g. log4j-core, <2.17.1). The component versions containing it (directly or through
-    package dependencies), the applications including them, the environments running them,
-    the teams to notify."""
+    package dependencies), the applications including them (each one's latest version and
+    those deployed now, or with `all_versions` every version: `applications_rule` says
+    which), the environments running them, the teams to notify."""
     return packages.blast_radius(
-        graph(), args["purl"], args["name"], args["range"], args["ecosystem"], args["limit"]
+        graph(),
+        args["purl"],
+        args["name"],
+        args["range"],
+        args["ecosystem"],
+        args["limit"],
+        args["all_versions"],
     )
 
 

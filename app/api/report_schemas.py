@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 from app.api.fields import Answer, PageOut, PagingArgs, Time, rule
 from app.core import paging, records, semver
 from app.reports import maps, reports
+from app.sbom.packages import ALL_VERSIONS, LATEST_OR_DEPLOYED
 
 Str = fields.String
 Int = fields.Integer
@@ -462,6 +463,14 @@ class PackageBlastRadiusArgs(ma.Schema):
         validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
         metadata={"description": "Most component versions listed"},
     )
+    all_versions = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "List every application version that includes an affected "
+            "component version (which releases ever shipped it), not only each "
+            "application's latest and those deployed now"
+        },
+    )
 
 
 class PackageHolder(ma.Schema):
@@ -484,11 +493,21 @@ class PackageQuery(ma.Schema):
     name = Str(required=True, allow_none=True)
     range = Str(required=True, allow_none=True)
     ecosystem = Str(required=True, allow_none=True)
+    all_versions = fields.Boolean(required=True)
 
 
 class PackageBlastRadius(Report):
     query = fields.Nested(PackageQuery)
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
+    applications_rule = Str(
+        validate=validate.OneOf([LATEST_OR_DEPLOYED, ALL_VERSIONS]),
+        metadata={
+            "description": "Which application versions are listed: latest_or_deployed "
+            "(each application's latest version and those deployed now) or all_versions "
+            "(every version that includes an affected component version, asked with "
+            "all_versions=true)"
+        },
+    )
     component_versions = _list(PackageHolder)
     component_version_count = Int(metadata={"description": "All of them, listed or not"})
     truncated = fields.Boolean(metadata={"description": "More component versions than `limit`"})

@@ -398,6 +398,12 @@ def _matrix_row(
     show_default=True,
     help="Most component versions listed.",
 )
+@click.option(
+    "--all-versions",
+    is_flag=True,
+    help="List every application version that ever included it, not only each "
+    "application's latest and those deployed now.",
+)
 @output_option
 @pass_context
 def package_blast_radius(state: Context, output: str, **params: Any) -> None:

@@ -163,10 +163,7 @@ class Tx:
         Temporal values come back as ISO 8601 strings (UTC as ``Z``), so rows are plain
         JSON-ready data."""
         with self._graph.observed(query) as counted:
-            rows = [
-                {key: _plain(value) for key, value in record.items()}
-                for record in self._tx.run(cypher.load(query), params)
-            ]
+            rows = _rows(self._tx.run(cypher.load(query), params))
             counted.append(len(rows))
             return rows
 
@@ -176,6 +173,11 @@ class Tx:
         if len(rows) > 1:
             raise RuntimeError(f"query {query} returned {len(rows)} rows, expected at most one")
         return rows[0] if rows else None
+
+
+def _rows(result: neo4j.Result) -> list[dict[str, Any]]:
+    """Every record of `result` as a dict keyed by the returned column names."""
+    return [{key: _plain(value) for key, value in record.items()} for record in result]
 
 
 #: The driver's temporal types, and how each becomes text.
@@ -292,11 +294,35 @@ class Graph:
 
     def read(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Rows of one named read query, in its own transaction."""
-        return self.read_tx(lambda tx: tx.run(query, **params))
+        return self._statement(neo4j.RoutingControl.READ, query, params)
 
     def write(self, query: str, /, **params: Any) -> list[dict[str, Any]]:
         """Rows of one named write query, in its own transaction."""
-        return self.write_tx(lambda tx: tx.run(query, **params))
+        return self._statement(neo4j.RoutingControl.WRITE, query, params)
+
+    def _statement(
+        self, routing: neo4j.RoutingControl, name: str, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """One named query in a transaction of its own, through the driver's
+        `execute_query`: it sends BEGIN together with the query, where a unit of work
+        waits for BEGIN's answer first — one round trip to Neo4j fewer, which was a third
+        of a small report's time. Same retries, time limit and bookmarks as `_managed`."""
+        query = neo4j.Query(cypher.load(name), timeout=self._query_timeout)
+
+        def attempt() -> list[dict[str, Any]]:
+            with self.observed(name) as counted:
+                rows = self._driver.execute_query(
+                    query,
+                    params,
+                    routing_=routing,
+                    database_=self._database,
+                    bookmark_manager_=self.bookmark_manager,
+                    result_transformer_=_rows,
+                )
+                counted.append(len(rows))
+                return rows
+
+        return self._retried(attempt)
 
     def run_schema(self, name: str) -> None:
         """Run one schema statement in an auto-commit transaction (Neo4j keeps schema
@@ -353,16 +379,24 @@ class Graph:
         def in_transaction(tx: neo4j.ManagedTransaction) -> T:
             return work(Tx(tx, self))
 
+        def attempt() -> T:
+            with self._session(access_mode) as session:
+                if access_mode == neo4j.READ_ACCESS:
+                    return session.execute_read(in_transaction)
+                return session.execute_write(in_transaction)
+
+        return self._retried(attempt)
+
+    def _retried(self, attempt: Callable[[], T]) -> T:
+        """`attempt` (one transaction), again while it fails transiently, for up to
+        `retry_time` seconds; at once while Neo4j is known down."""
         deadline = time.monotonic() + self._retry_time
         delay = _FIRST_RETRY_DELAY
         while True:
             self.reachability.check()
             with _translated():
                 try:
-                    with self._session(access_mode) as session:
-                        if access_mode == neo4j.READ_ACCESS:
-                            return session.execute_read(in_transaction)
-                        return session.execute_write(in_transaction)
+                    return attempt()
                 except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
                     left = deadline - time.monotonic()
                     if not exc.is_retryable() or left <= 0:

@@ -93,16 +93,22 @@ def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:
 def diff_component_versions(
     graph: Graph, component: str, from_version: str, to_version: str
 ) -> dict[str, Any]:
-    """What changed between two versions of one component."""
-    changes = _component_changes(
-        graph, [{"component": component, "from": from_version, "to": to_version}]
+    """What changed between two versions of one component: `reports/diff_versions` with
+    the component's one pair."""
+    rows = graph.read(
+        "reports/diff_versions",
+        component=component,
+        from_application=None,
+        to_application=None,
+        from_version=from_version,
+        to_version=to_version,
     )
-    if not changes:
+    if not rows:
         raise NotFound(
             f"no version {from_version!r} or no version {to_version!r} of component {component!r}",
             {"component": component, "from": from_version, "to": to_version},
         )
-    return changes[0]
+    return _sorted_changes(rows[0]["changed"][0]["changes"])
 
 
 def diff_application_versions(
@@ -113,13 +119,15 @@ def diff_application_versions(
     to_application: str | None = None,
 ) -> dict[str, Any]:
     """Components added, removed and changed (with each one's changes) between two
-    application versions, by default of the same application."""
+    application versions, by default of the same application: one statement,
+    `reports/diff_versions`."""
     to_application = to_application or application
     row = _one(
         graph,
-        "reports/diff_application_versions",
+        "reports/diff_versions",
         f"no version {from_version!r} of {application!r} or no version "
         f"{to_version!r} of {to_application!r}",
+        component=None,
         from_application=application,
         from_version=from_version,
         to_application=to_application,
@@ -127,9 +135,8 @@ def diff_application_versions(
     )
     for key in ("added", "removed", "changed"):
         row[key].sort(key=lambda item: item["component"])
-    details = {c["component"]: c for c in _component_changes(graph, row["changed"])}
     for changed in row["changed"]:
-        changed["changes"] = details[changed["component"]]
+        _sorted_changes(changed["changes"])
     return {
         "from": {"application": application, "version": from_version},
         "to": {"application": to_application, "version": to_version},
@@ -187,31 +194,25 @@ def where_runs(graph: Graph, component: str, version: str | None = None) -> dict
     return graph.read("reports/where_runs", component=component, version=version)[0]
 
 
-def _component_changes(graph: Graph, pairs: list[dict[str, str]]) -> list[dict[str, Any]]:
-    if not pairs:
-        return []
-    rows = graph.read(
-        "reports/diff_component_versions",
-        pairs=[{"component": p["component"], "from": p["from"], "to": p["to"]} for p in pairs],
-    )
-    for row in rows:
-        row["fields"].sort(key=lambda f: f["field"])
-        attributes = row["attributes"]
-        row["attributes"] = {
-            "added": dict(sorted(attributes["added"])),
-            "removed": dict(sorted(attributes["removed"])),
-            "changed": {
-                key: {"from": old, "to": new} for key, old, new in sorted(attributes["changed"])
-            },
-        }
-        for part in ("dependencies", "packages"):
-            for items in (row[part] or {}).values():
-                items.sort(
-                    key=lambda item: (
-                        item if isinstance(item, str) else item.get("component") or item.get("name")
-                    )
+def _sorted_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    """One component's changes in a stable order, its attribute changes as objects."""
+    changes["fields"].sort(key=lambda f: f["field"])
+    attributes = changes["attributes"]
+    changes["attributes"] = {
+        "added": dict(sorted(attributes["added"])),
+        "removed": dict(sorted(attributes["removed"])),
+        "changed": {
+            key: {"from": old, "to": new} for key, old, new in sorted(attributes["changed"])
+        },
+    }
+    for part in ("dependencies", "packages"):
+        for items in (changes[part] or {}).values():
+            items.sort(
+                key=lambda item: (
+                    item if isinstance(item, str) else item.get("component") or item.get("name")
                 )
-    return rows
+            )
+    return changes
 
 
 def _one(graph: Graph, query: str, missing: str, **params: Any) -> dict[str, Any]:

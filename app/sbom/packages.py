@@ -90,6 +90,13 @@ def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
     return {"component": component, "version": version, **held}
 
 
+#: Which application versions a package blast radius lists (its `applications_rule`):
+#: each application's latest version and every version deployed now ...
+LATEST_OR_DEPLOYED = "latest_or_deployed"
+#: ... or every version that includes an affected component version (`all_versions`).
+ALL_VERSIONS = "all_versions"
+
+
 def blast_radius(
     graph: Graph,
     purl: str | None = None,
@@ -97,11 +104,17 @@ def blast_radius(
     version_range: str | None = None,
     ecosystem: str | None = None,
     limit: int = DEFAULT_CONSUMER_LIMIT,
+    all_versions: bool = False,
 ) -> dict[str, Any]:
     """Where a package runs: by purl, or by name (and optionally a version range, e.g.
     `log4j-core` `<2.17.1`). The component versions containing it, then — as for a
     component's blast radius — the applications, environments and teams they reach.
-    At most `limit` component versions are listed (all of them count for the impact)."""
+    At most `limit` component versions are listed (all of them count for the impact).
+
+    The application versions are each application's latest and those deployed now
+    ("what must we patch?"); with `all_versions`, every version that includes one (the
+    audit's "which of our releases ever shipped it?"). The answer names the rule applied
+    (`applications_rule`), since the two lists look alike."""
     if not 1 <= limit <= MAX_CONSUMER_LIMIT:
         raise Invalid(
             f"limit must be between 1 and {MAX_CONSUMER_LIMIT}",
@@ -129,13 +142,26 @@ def blast_radius(
     purls = [p["purl"] for p in packages]
 
     found = impact_sorted(
-        graph.read("reports/package_blast_radius", purls=purls, offset=0, limit=limit)[0]
+        graph.read(
+            "reports/package_blast_radius",
+            purls=purls,
+            offset=0,
+            limit=limit,
+            all_versions=all_versions,
+        )[0]
     )
     if purl is not None and not found["component_versions"]:
         _require_package(graph, purl)
     return {
-        "query": {"purl": purl, "name": name, "range": version_range, "ecosystem": ecosystem},
+        "query": {
+            "purl": purl,
+            "name": name,
+            "range": version_range,
+            "ecosystem": ecosystem,
+            "all_versions": all_versions,
+        },
         "packages": sorted(purls),
+        "applications_rule": ALL_VERSIONS if all_versions else LATEST_OR_DEPLOYED,
         **found,
     }
 

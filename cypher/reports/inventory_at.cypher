@@ -10,20 +10,43 @@
 //          inventory_now)
 // :param {environment: 'prod', at: '2026-10-10T00:00:00Z'}
 MATCH (e:Environment {name: $environment})
-RETURN e.name AS environment, toString(datetime($at)) AS at,
+WITH e, datetime($at) AS at
+// The environment's deployments up to $at, newest first: sorted once, as deployments
+// (not once per component version they delivered, ten to a hundred times as many).
+CALL (e, at) {
+  MATCH (e)<-[:TO]-(d:Deployment {status: 'succeeded'})
+  WHERE d.finished_at <= at
+  WITH d ORDER BY d.finished_at DESC, d.id DESC
+  RETURN collect(d) AS history
+}
+// Per component, the ranks in `history` (0 = newest) of the deployments that delivered a
+// version of it. The newest gives the version and the last deployment; the start of its
+// uninterrupted run is the oldest arrival of that version newer than any arrival of
+// another one (a redeployment does not restart it).
+CALL (history) {
+  UNWIND range(0, size(history) - 1) AS rank
+  WITH rank, history[rank] AS d
+  MATCH (d)-[:OF]->(target)-[:INCLUDES*0..1]->(cv:ComponentVersion)
+  WITH cv.component AS component, collect(rank) AS ranks, collect(cv) AS versions
+  WITH component, ranks, versions,
+       reduce(n = 0, k IN range(1, size(ranks) - 1) |
+         CASE WHEN ranks[k] < ranks[n] THEN k ELSE n END) AS newest
+  WITH component, ranks, versions, ranks[newest] AS last, versions[newest] AS cv
+  WITH component, ranks, versions, last, cv,
+       reduce(other = size(history), k IN range(0, size(ranks) - 1) |
+         CASE WHEN versions[k] <> cv AND ranks[k] < other THEN ranks[k] ELSE other END)
+         AS interrupted
+  WITH component, cv, last,
+       reduce(first = last, k IN range(0, size(ranks) - 1) |
+         CASE WHEN versions[k] = cv AND ranks[k] < interrupted AND ranks[k] > first
+              THEN ranks[k] ELSE first END) AS first
+  RETURN collect({component: component, version: cv, first: history[first],
+                  last: history[last]}) AS arrived
+}
+RETURN e.name AS environment, toString(at) AS at,
   COLLECT {
-    MATCH (e)<-[:TO]-(d:Deployment {status: 'succeeded'})
-    WHERE d.finished_at <= datetime($at)
-    MATCH (d)-[:OF]->(target)-[:INCLUDES*0..1]->(cv:ComponentVersion)
-    WITH cv.component AS component, cv, d
-    ORDER BY d.finished_at DESC, d.id DESC
-    WITH component, collect({version: cv, deployment: d}) AS arrivals
-    // The newest arrivals of the version it ran then, up to one of another version.
-    WITH component, arrivals[0].version AS cv, arrivals[0].deployment AS last,
-         reduce(run = {open: true, first: null}, a IN arrivals |
-           CASE WHEN run.open AND a.version = arrivals[0].version
-                THEN {open: true, first: a.deployment}
-                ELSE {open: false, first: run.first} END).first AS first
+    UNWIND arrived AS a
+    WITH a.component AS component, a.version AS cv, a.first AS first, a.last AS last
     OPTIONAL MATCH (c:Component {name: component})
     RETURN {component: component, version: cv.version, kind: c.kind,
             owner: [(c)-[:OWNED_BY]->(t:Team) | t.name][0],

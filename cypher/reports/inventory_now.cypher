@@ -10,7 +10,10 @@
 MATCH (e:Environment {name: $environment})
 RETURN e.name AS environment, e.stage AS stage,
   COLLECT {
-    MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
+    MATCH (e)-[r:RUNS]->(cv:ComponentVersion)
+    // Its component by the name index: expanding HAS_VERSION back from a version walks
+    // its every relationship (CONTAINS, INCLUDES, ...), several times the reads.
+    MATCH (c:Component {name: cv.component})
     RETURN {component: c.name, version: cv.version, kind: c.kind,
             owner: [(c)-[:OWNED_BY]->(t:Team) | t.name][0], since: toString(r.since),
             deployment: r.deployment,

@@ -3,10 +3,12 @@
 //          on it, up to four package hops — each with the package, the one it contains (via,
 //          the nearest) and its scope, a page at a time ($offset, $limit; all counted); then,
 //          as for a component's blast radius, the application versions including one of
-//          them (each application's latest, and every version deployed now), the
-//          environments where one runs now, and the teams to call.
+//          them (each application's latest, and every version deployed now; with
+//          $all_versions every version that ever included one), the environments where one
+//          runs now, and the teams to call.
 // Parameters: $purls (list of purls; the service picks them by name and range), $offset,
-//             $limit (integers: the page of component versions)
+//             $limit (integers: the page of component versions), $all_versions (boolean:
+//             every application version, not only the latest and those deployed now)
 // Returns: component_version_count, truncated (more after this page),
 //          component_versions ([{package, component, version, via, scope, hops}]),
 //          applications ([{application, version, latest, deployed_in}]),
@@ -14,7 +16,7 @@
 //          truncated}] — per environment the number of affected versions running there and
 //          the first 50 by component),
 //          teams ([{team, email, chat, pager, owns}])
-// :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000}
+// :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000, all_versions: false}
 OPTIONAL CALL () {
   UNWIND $purls AS purl
   MATCH (target:Package {purl: purl})
@@ -51,7 +53,7 @@ CALL (versions) {
     // delivered this version (their DEPLOYED_NOW edges).
     WITH app, av, COLLECT { MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
                             RETURN e.name ORDER BY e.name } AS deployedIn
-    WHERE av.version = app.latest_version OR size(deployedIn) > 0
+    WHERE $all_versions OR av.version = app.latest_version OR size(deployedIn) > 0
     RETURN {application: app.name, version: av.version,
             latest: av.version = app.latest_version, deployed_in: deployedIn} AS affected
     ORDER BY affected.application, affected.version
