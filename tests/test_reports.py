@@ -183,6 +183,22 @@ def test_failed_deployment_does_not_move_the_inventory_now_or_then(estate):
     assert before.get_json()["running"] == []
 
 
+def test_the_inventory_at_the_instant_a_deployment_finished_holds_it_whatever_the_zones(estate):
+    """A pipeline in Berlin says 12:00+02:00; asked for 10:00Z, the same instant, the
+    inventory must hold what it deployed (Neo4j orders one instant in two zones as unequal)."""
+    register(estate, "ui", "2.0.0")
+    deploy(estate, environment="staging", status="succeeded",
+           components=[{"component": "ui", "version": "2.0.0"}],
+           started_at="2026-11-20T11:55:00+02:00", finished_at="2026-11-20T12:00:00+02:00")
+
+    def ui_at(at: str) -> str:
+        body = estate.get(f"/api/v1/environments/staging/inventory?at={at}").get_json()
+        return {r["component"]: r["version"] for r in body["running"]}["ui"]
+
+    assert ui_at("2026-11-20T10:00:00Z") == "2.0.0"
+    assert ui_at("2026-11-20T09:59:59Z") == "1.0.0"
+
+
 def test_equal_environments_have_no_difference(estate):
     diff = estate.get("/api/v1/environments/prod/diff?with=staging").get_json()
     assert (diff["only_left"], diff["only_right"], diff["different"], diff["same"]) == (

@@ -10,13 +10,15 @@
 //          inventory_now)
 // :param {environment: 'prod', at: '2026-10-10T00:00:00Z'}
 MATCH (e:Environment {name: $environment})
-WITH e, datetime($at) AS at
+// Times compared in UTC: Neo4j orders one instant written in two zones as unequal.
+WITH e, datetime($at) AS at, datetime({datetime: datetime($at), timezone: 'Z'}) AS utc
 // The environment's deployments up to $at, newest first: sorted once, as deployments
 // (not once per component version they delivered, ten to a hundred times as many).
-CALL (e, at) {
+CALL (e, utc) {
   MATCH (e)<-[:TO]-(d:Deployment {status: 'succeeded'})
-  WHERE d.finished_at <= at
-  WITH d ORDER BY d.finished_at DESC, d.id DESC
+  WITH d, datetime({datetime: d.finished_at, timezone: 'Z'}) AS finished
+  WHERE finished <= utc
+  WITH d ORDER BY finished DESC, d.id DESC
   RETURN collect(d) AS history
 }
 // Per component, the ranks in `history` (0 = newest) of the deployments that delivered a
