@@ -20,6 +20,7 @@ from app.core.properties import ATTRIBUTE_PREFIX
 from app.core.records import IMMUTABLE_FIELDS, KINDS
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
+from app.outbox import emit as outbox
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,15 @@ def register(graph: Graph, data: dict[str, Any], *, actor: Actor | None = None) 
 
 def register_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> dict[str, Any]:
     """`register` inside a transaction of the caller's, which does more in the same one
-    (an event applied, and its idempotency key stored)."""
-    return _register(tx, Registration.from_request(data), actor)
+    (a CDEvent applied, and its idempotency key stored). It emits no `artifact.published`:
+    the event applied is on the bus already."""
+    return _register(tx, Registration.from_request(data), actor, emit=False)
 
 
-def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
-    """Four round trips when all goes well: lock (reading what must be known first),
-    create, then the applications' lock and their new versions."""
+def _register(tx: Tx, reg: Registration, actor: Actor | None, emit: bool = True) -> dict[str, Any]:
+    """Five round trips when all goes well: lock (reading what must be known first),
+    create, the outbox (`artifact.published`, unless `emit` is false), then the
+    applications' lock and their new versions."""
     component = tx.single("catalog/component_lock", name=reg.component, version=reg.version)
     if actor is not None:
         actor.check_components({reg.component: component["owner"] or reg.owner})
@@ -158,6 +161,16 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
         admitted_by=[text for text in component["ranges"] if ranges.admits(text, reg.version)],
     )
     ranges.settle_pending(tx, created["pending"])
+    if emit:
+        outbox.artifact_published(
+            tx,
+            reg.component,
+            reg.version,
+            digest=reg.digest,
+            image=reg.image,
+            at=times.canonical(reg.created_at) if reg.created_at else times.now(),
+            by=by,
+        )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
 
 

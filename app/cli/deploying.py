@@ -453,6 +453,9 @@ def worker(state: Context, threads: int) -> None:
     one. `mercator serve` starts one beside the web server. Settings:
     MERCATOR_WORKER_POLL_INTERVAL, MERCATOR_WORKER_HEARTBEAT_INTERVAL,
     MERCATOR_WORKER_STALE_AFTER, MERCATOR_WORKER_STOP_GRACE.
+
+    With MERCATOR_EVENT_SINKS set it also delivers the CDEvents Mercator emits to them
+    (as `mercator events deliver`).
     """
     from app.deploy.worker import WorkerPool
     from app.observability import logs, multiproc
@@ -476,6 +479,14 @@ def worker(state: Context, threads: int) -> None:
     signal.signal(signal.SIGINT, on_signal)
     pool.start()
     click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
+    if state.settings.event_sinks:
+        from app.outbox.sinks import Dispatcher
+
+        dispatcher = Dispatcher(
+            state.graph, list(state.settings.event_sinks), state.settings.delivery_settings()
+        )
+        dispatcher.start(stop)
+        click.echo(f"worker: delivering events to {', '.join(dispatcher.urls)}", err=True)
     pool.wait(stop)
     click.echo(
         f"worker: stopping; a running deployment gets {settings.stop_grace:g} s to end",
