@@ -2,7 +2,8 @@
 
 Export: each team is a `Group`, each application a `System`, each component a `Component`
 (its kind as `spec.type`, its owner, the first application whose latest version includes it
-as `spec.system`, what its latest version depends on as `spec.dependsOn`), with annotations
+as `spec.system`, what its latest version depends on — else what it declares — as
+`spec.dependsOn`), with annotations
 naming the Mercator record, the latest version and where it runs now, and a link to its page.
 Backstage names are at most 63 characters of letters and digits separated by single `-`,
 `_` or `.`; a Mercator name that is not one is shortened to one (`mercator.dev/name` keeps
@@ -11,10 +12,13 @@ it), and references use the shortened name.
 Import: `Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
 application (owner), `Component` → component (`spec.type` → kind, description, owner,
 lifecycle, `spec.system` → membership of that application), `Resource` → a component of kind
-database or infrastructure. Each entity is checked here, in Python, by Backstage's rules for
-the fields Mercator reads; an invalid one is named with its file and line and left out, the
-rest go in. The write is the catalog import (`app.transfer.importer`): a second import of the
-same files changes nothing.
+database or infrastructure. `spec.dependsOn` (components and resources) and the providers of
+the APIs in `consumesApis` become the component's declared dependencies: Backstage has no
+versions, so they are kept on the component, and its next version registered without
+dependencies of its own gets them (`app.catalog.registration`). Each entity is checked
+here, in Python, by Backstage's rules for the fields Mercator reads; an invalid one is named
+with its file and line and left out, the rest go in. The write is the catalog import
+(`app.transfer.importer`): a second import of the same files changes nothing.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 import yaml
 
 from app.catalog import applications
+from app.core import naming
 from app.errors import Invalid
 from app.graph import Graph
 from app.transfer import format as transfer_format
@@ -133,8 +138,10 @@ def _component(row: dict[str, Any], base: str) -> dict[str, Any]:
     systems = row["systems"] or ([props["system"]] if props.get("system") else [])
     if systems:
         spec["system"] = f"system:default/{backstage_name(systems[0])}"
-    if row["depends_on"]:
-        spec["dependsOn"] = [f"component:default/{backstage_name(d)}" for d in row["depends_on"]]
+    # What the latest version depends on; until a version says, what the component declares.
+    depends_on = row["depends_on"] or row["declared"]
+    if depends_on:
+        spec["dependsOn"] = [f"component:default/{backstage_name(d)}" for d in depends_on]
     metadata = _metadata(props["name"], props.get("description"), page, annotations)
     return _entity("Component", metadata, spec)
 
@@ -152,6 +159,10 @@ class Found:
     applications: dict[str, dict[str, Any]] = field(default_factory=dict)
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
     details: dict[str, dict[str, Any]] = field(default_factory=dict)  # lifecycle, system, ...
+    #: component → [(kind, name) of spec.dependsOn], its provided and consumed APIs
+    depends_on: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    provides: dict[str, list[str]] = field(default_factory=dict)  # API → its providers
+    consumes: dict[str, list[str]] = field(default_factory=dict)  # component → APIs
     refused: list[str] = field(default_factory=list)  # "file:line: Kind name: why"
     skipped: list[str] = field(default_factory=list)  # entities Mercator has no record for
 
@@ -259,6 +270,13 @@ _REQUIRED = {
 }
 
 
+#: Per kind: the spec fields Backstage requires, when given, to be lists of references.
+_REFERENCE_LISTS = {
+    "Component": ("dependsOn", "providesApis", "consumesApis"),
+    "Resource": ("dependsOn",),
+}
+
+
 def _spec_problems(kind: str, spec: Any) -> list[str]:
     if kind not in _REQUIRED:
         return []
@@ -274,6 +292,10 @@ def _spec_problems(kind: str, spec: Any) -> list[str]:
     for name in ("system", "subcomponentOf"):
         if name in spec and (not isinstance(spec[name], str) or not spec[name]):
             problems.append(f"spec.{name} must be a non-empty string")
+    for name in _REFERENCE_LISTS.get(kind, ()):
+        value = spec.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(f"spec.{name} must be a list of non-empty strings")
     return problems
 
 
@@ -322,6 +344,10 @@ def _take(found: Found, entity: dict[str, Any], where: str) -> None:
             "system": system,
             "annotations": json.dumps(annotations, sort_keys=True),
         }
+        found.depends_on[name] = [_ref_name(r, "component") for r in spec.get("dependsOn") or []]
+        for api in spec.get("providesApis") or []:
+            found.provides.setdefault(_ref_name(api, "api")[1], []).append(name)
+        found.consumes[name] = [_ref_name(api, "api")[1] for api in spec.get("consumesApis") or []]
     else:
         found.skipped.append(f"{where}: {kind} {name!r} (Mercator keeps no {kind})")
 
@@ -346,14 +372,62 @@ def import_files(graph: Graph, paths: list[Path]) -> dict[str, Any]:
     }
     counts = importer.import_catalog(graph, document)
     graph.write("backstage/describe_components", rows=sorted(found.details.values(), key=str))
+    declared, unresolved = declared_dependencies(found)
+    graph.write(
+        "backstage/declare_dependencies",
+        rows=[
+            {"name": name, "dependencies": [{"component": d, "via": via} for d, via in deps]}
+            for name, deps in sorted(declared.items())
+        ],
+    )
     joined, waiting = _join_systems(graph, found)
     return {
         "written": {k: counts[k] for k in ("teams", "components", "applications")},
+        "declared": [
+            f"{name} → {d} ({', '.join(via)})"
+            for name, deps in sorted(declared.items())
+            for d, via in deps
+        ],
+        "unresolved": unresolved,
         "joined": joined,
         "waiting": waiting,
         "refused": found.refused,
         "skipped": found.skipped,
     }
+
+
+def declared_dependencies(
+    found: Found,
+) -> tuple[dict[str, list[tuple[str, list[str]]]], list[str]]:
+    """Each component's declared dependencies — its `dependsOn` components and resources,
+    and the providers of the APIs it consumes — as [(component, [how declared])], sorted;
+    and what could not become one (another kind, an API nobody provides, a name Mercator
+    cannot hold)."""
+    declared: dict[str, list[tuple[str, list[str]]]] = {}
+    unresolved: list[str] = []
+    for name in sorted(found.depends_on):
+        via: dict[str, list[str]] = {}
+        for kind, target in found.depends_on[name]:
+            if kind not in ("component", "resource"):
+                unresolved.append(f"{name} depends on {kind}:{target}, which is no component")
+                continue
+            via.setdefault(target, []).append("dependsOn")
+        for api in found.consumes.get(name, []):
+            providers = found.provides.get(api, [])
+            if not providers:
+                unresolved.append(f"{name} consumes API {api}, which no component provides")
+            for provider in providers:
+                via.setdefault(provider, []).append(f"api:{api}")
+        for target in sorted(via):
+            problem = naming.name_problem(target)
+            if target == name:
+                continue  # providing what it consumes is no dependency
+            if problem:
+                unresolved.append(f"{name} depends on {target!r}, which {problem}")
+                continue
+            declared.setdefault(name, []).append((target, sorted(set(via[target]))))
+        declared.setdefault(name, [])
+    return declared, unresolved
 
 
 def _join_systems(graph: Graph, found: Found) -> tuple[list[str], list[str]]:

@@ -5,12 +5,14 @@ version that exists with other content, create the version with its dependencies
 attributes, then derive application versions — every application whose latest version
 holds another version of the component gets a new version with this one instead, and
 every application the request names gets the component added. Registering the same
-content again is a no-op, so pipelines can retry blindly.
+content again is a no-op, so pipelines can retry blindly. A registration naming no
+dependencies gets the ones the component declares (a Backstage import's `dependsOn` and
+consumed APIs), if any: Backstage has no versions, so its dependencies reach the next one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.access.scopes import Actor
@@ -148,8 +150,12 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None, emit: bool = True)
             f"component {reg.component} is a {component['kind']}, not a {reg.kind}",
             {"kind": {"registered": component["kind"], "given": reg.kind}},
         )
+    defaulted = not reg.dependencies and bool(component["declared"])
+    if defaulted:  # a Backstage import declared them: the version gets them
+        reg = replace(reg, dependencies=dict.fromkeys(component["declared"]))
     if component["existing"] is not None:
-        _refuse_different_content(reg, component["existing"])
+        # A retry naming none is not told apart from the declarations of the moment.
+        _refuse_different_content(reg, component["existing"], dependencies=not defaulted)
         return _outcome(reg, created=False, derived=[])
     _update_component_details(tx, reg, component)
     created = tx.single(
@@ -197,8 +203,11 @@ def _update_component_details(tx: Tx, reg: Registration, component: dict[str, An
         tx.run("catalog/component_update", name=reg.component, **wanted)
 
 
-def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> None:
-    """A version is immutable: the same content again is fine, anything else is a 409."""
+def _refuse_different_content(
+    reg: Registration, existing: dict[str, Any], dependencies: bool = True
+) -> None:
+    """A version is immutable: the same content again is fine, anything else is a 409.
+    `dependencies`: whether the request's dependencies are its own, to be compared."""
     props = existing["props"]
     given = reg.properties()
     differences: dict[str, dict[str, Any]] = {}
@@ -211,7 +220,7 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
     if registered_attributes != reg.attributes:
         differences["attributes"] = {"registered": registered_attributes, "given": reg.attributes}
     registered_dependencies = {d["component"]: d["range"] for d in existing["dependencies"]}
-    if registered_dependencies != reg.dependencies:
+    if dependencies and registered_dependencies != reg.dependencies:
         differences["dependencies"] = {
             "registered": registered_dependencies,
             "given": reg.dependencies,

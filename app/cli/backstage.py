@@ -46,7 +46,9 @@ def export_command(state: Context, output, base_url: str, as_json: bool) -> None
 def import_command(state: Context, paths: tuple[Path, ...]) -> None:
     """Import Backstage descriptor files (catalog-info.yaml; several documents each,
     Location targets followed on disk): Groups become teams, Systems applications,
-    Components and Resources components with their owner, lifecycle and system.
+    Components and Resources components with their owner, lifecycle and system; their
+    dependsOn and consumed APIs their declared dependencies, which their next version
+    registered without dependencies of its own gets.
 
     An invalid entity is named with its file and line and left out; the rest go in. The
     same files again change nothing.
@@ -54,6 +56,15 @@ def import_command(state: Context, paths: tuple[Path, ...]) -> None:
     outcome = entities.import_files(state.graph, list(paths))
     for kind, count in outcome["written"].items():
         click.echo(f"{kind}: {count['created']} created, {count['existing']} already there")
+    for line in outcome["declared"]:
+        click.echo(f"declared: {line}")
+    if outcome["declared"]:
+        click.echo(
+            "declared dependencies are kept on the component: its next version registered "
+            "without dependencies of its own gets them"
+        )
+    for line in outcome["unresolved"]:
+        click.echo(f"not a dependency: {line}")
     for line in outcome["joined"]:
         click.echo(f"joined: {line}")
     for line in outcome["waiting"]:
