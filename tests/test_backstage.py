@@ -4,9 +4,11 @@ owners, lifecycle, systems as applications — with invalid entities named and l
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -357,3 +359,76 @@ def test_a_catalog_of_1000_entities_imports_in_seconds_and_exports_valid(
     exported = client.get("/api/v1/backstage/entities").get_json()["items"]
     assert len(exported) == 1000
     assert all(v["ok"] for v in backstage_says(exported))
+
+
+@pytest.fixture
+def catalog_server(tmp_path):
+    """A web server on 127.0.0.1 serving a folder (as a Git host serves raw files), with
+    the paths it was asked for."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    asked: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+    server.server_close()
+
+
+def test_location_urls_are_fetched_and_their_relative_targets_read_from_the_same_server(
+    graph, client, env, tmp_path, catalog_server
+):
+    folder, base, asked = catalog_server
+    (folder / "shop").mkdir()
+    for name in ("org.yaml", "systems.yaml", "components.yaml"):
+        shutil.copy(FIXTURES / name, folder / "shop" / name)
+    # The served Location names its files relatively, as Backstage's example catalog does.
+    shutil.copy(CATALOG, folder / "shop" / "catalog-info.yaml")
+    root = tmp_path / "catalog-info.yaml"
+    root.write_text(yaml.safe_dump_all([
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Location",
+         "metadata": {"name": "remote"},
+         "spec": {"type": "url", "targets": [f"{base}/shop/catalog-info.yaml",
+                                             f"{base}/gone.yaml", "s3://bucket/x.yaml"]}},
+    ]))  # fmt: skip
+    assert all(v["ok"] for v in backstage_says(list(yaml.safe_load_all(root.read_text()))))
+    result = CliRunner().invoke(cli, ["backstage", "import", str(root)], env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(asked) == [
+        "/gone.yaml", "/shop/catalog-info.yaml", "/shop/components.yaml", "/shop/org.yaml",
+        "/shop/systems.yaml",
+    ]  # fmt: skip
+    assert client.get("/api/v1/teams/payments").get_json()["email"] == "payments@shop.example"
+    assert client.get("/api/v1/components/payments-api").get_json()["owner"] == "payments"
+    assert f"refused: {base}/gone.yaml: cannot be fetched: HTTP 404" in result.stderr
+    assert "Location target 's3://bucket/x.yaml': only http(s) URLs" in result.stderr
+    # An entity read from a URL is named by its URL and line.
+    (folder / "bad.yaml").write_text(yaml.safe_dump(INVALID[0], sort_keys=False))
+    bad = CliRunner().invoke(cli, ["backstage", "import", f"{base}/bad.yaml"], env=env)
+    assert bad.exit_code == 0, bad.output
+    assert f"refused: {base}/bad.yaml:1: Component 'ends-'" in bad.stderr
+    missing = CliRunner().invoke(cli, ["backstage", "import", str(tmp_path / "nope.yaml")], env=env)
+    assert missing.exit_code != 0 and "is no file" in missing.output
+
+
+def test_a_git_hosts_file_page_is_read_raw():
+    assert entities.raw_url("https://github.com/acme/shop/blob/main/catalog/all.yaml") == (
+        "https://raw.githubusercontent.com/acme/shop/main/catalog/all.yaml"
+    )
+    assert entities.raw_url("https://gitlab.example.com/acme/shop/-/blob/main/all.yaml") == (
+        "https://gitlab.example.com/acme/shop/-/raw/main/all.yaml"
+    )
+    plain = "https://catalog.example.com/catalog-info.yaml"
+    assert entities.raw_url(plain) == plain

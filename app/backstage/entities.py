@@ -3,13 +3,14 @@
 Export: each team is a `Group`, each application a `System`, each component a `Component`
 (its kind as `spec.type`, its owner, the first application whose latest version includes it
 as `spec.system`, what its latest version depends on — else what it declares — as
-`spec.dependsOn`), with annotations
-naming the Mercator record, the latest version and where it runs now, and a link to its page.
+`spec.dependsOn`), with annotations naming the Mercator record, the latest version and where
+it runs now, and a link to its page.
 Backstage names are at most 63 characters of letters and digits separated by single `-`,
 `_` or `.`; a Mercator name that is not one is shortened to one (`mercator.dev/name` keeps
 it), and references use the shortened name.
 
-Import: `Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
+Import (descriptor files on disk or at http(s) URLs, `Location` targets followed either way):
+`Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
 application (owner), `Component` → component (`spec.type` → kind, description, owner,
 lifecycle, `spec.system` → membership of that application), `Resource` → a component of kind
 database or infrastructure. `spec.dependsOn` (components and resources) and the providers of
@@ -28,7 +29,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import requests
 import yaml
 
 from app.catalog import applications
@@ -167,35 +170,123 @@ class Found:
     skipped: list[str] = field(default_factory=list)  # entities Mercator has no record for
 
 
-def read_files(paths: list[Path]) -> Found:
-    """The entities of the descriptor files (several YAML documents each; a `Location`'s
-    targets are followed on disk, relative to its file). A file that is no YAML is Invalid."""
+#: Seconds one fetch of a URL may take, and the largest descriptor file fetched.
+FETCH_TIMEOUT = 10.0
+FETCH_MAX_BYTES = 10 * 1024 * 1024
+#: Descriptor files one import reads at most: Locations may point at each other at length.
+FILES_MAX = 5000
+#: A descriptor file: a path on disk, or an http(s) URL.
+Source = Path | str
+
+
+def is_url(text: object) -> bool:
+    return isinstance(text, str) and text.startswith(("http://", "https://"))
+
+
+def raw_url(url: str) -> str:
+    """Where a file a URL names can be read as it is: a GitHub or GitLab page of a file in a
+    repository (`…/blob/<ref>/<path>`, what Backstage users paste as a `url` location)
+    becomes its raw download; any other URL is itself."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if parts.netloc == "github.com" and len(segments) > 4 and segments[3] == "blob":
+        path = "/".join(segments[:3] + segments[4:])
+        return urlunsplit(("https", "raw.githubusercontent.com", path, "", ""))
+    if "/-/blob/" in parts.path:
+        return urlunsplit(parts._replace(path=parts.path.replace("/-/blob/", "/-/raw/", 1)))
+    return url
+
+
+def read_files(sources: list[Source]) -> Found:
+    """The entities of the descriptor files (several YAML documents each), each a path or
+    an http(s) URL. A `Location`'s targets are followed: a relative one from where its file
+    is (on disk, or on the same server), a URL by fetching it. A file on disk that is no
+    YAML is Invalid; a URL that cannot be fetched or read is named in `refused` and the
+    rest go in (its server may be away for a moment; the next import reads it)."""
     found, seen = Found(), set()
-    queue = [Path(p) for p in paths]
-    while queue:
-        path = queue.pop(0).resolve()
-        if path in seen:
-            continue
-        seen.add(path)
-        for line, entity in _documents(path):
-            where = f"{path}:{line}"
-            problem = entity_problem(entity)
-            if problem:
-                found.refused.append(f"{where}: {problem}")
+    queue: list[Source] = [s if is_url(s) else Path(s) for s in sources]
+    with requests.Session() as http:
+        while queue:
+            source = queue.pop(0)
+            source = source if isinstance(source, str) else source.resolve()
+            if source in seen:
                 continue
-            if entity["kind"] == "Location":
-                queue += [path.parent / t for t in _location_targets(entity)]
+            if len(seen) >= FILES_MAX:
+                found.refused.append(f"{source}: not read: an import reads {FILES_MAX} files")
                 continue
-            _take(found, entity, where)
+            seen.add(source)
+            try:
+                documents = _documents(_fetch(http, source) if isinstance(source, str)
+                                       else _read(source), source)  # fmt: skip
+            except Invalid as error:
+                if isinstance(source, Path):
+                    raise
+                found.refused.append(f"{source}: {error.message}")
+                continue
+            for line, entity in documents:
+                where = f"{source}:{line}"
+                problem = entity_problem(entity)
+                if problem:
+                    found.refused.append(f"{where}: {problem}")
+                    continue
+                if entity["kind"] == "Location":
+                    for target in _location_targets(entity):
+                        followed = _target(source, target)
+                        if followed is None:
+                            found.refused.append(
+                                f"{where}: Location target {target!r}: only http(s) URLs and "
+                                "relative paths are followed"
+                            )
+                        else:
+                            queue.append(followed)
+                    continue
+                _take(found, entity, where)
     return found
 
 
-def _documents(path: Path) -> list[tuple[int, Any]]:
+def _target(source: Source, target: str) -> Source | None:
+    """Where a Location's target is, read from `source`; None for a kind of target not
+    followed (another URL scheme)."""
+    if is_url(target):
+        return raw_url(target)
+    if "://" in target:
+        return None
+    if isinstance(source, str):
+        return urljoin(source, target)
+    return source.parent / target
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise Invalid(f"{path} cannot be read: {error}", {"path": [str(path)]}) from None
+
+
+def _fetch(http: requests.Session, url: str) -> str:
+    """The text at `url`; Invalid saying why when there is none to read."""
+    try:
+        with http.get(url, timeout=FETCH_TIMEOUT, stream=True) as answer:
+            if answer.status_code != 200:
+                raise Invalid(f"cannot be fetched: HTTP {answer.status_code}", {"url": [url]})
+            body = answer.raw.read(FETCH_MAX_BYTES + 1, decode_content=True)
+    except requests.RequestException as error:
+        raise Invalid(f"cannot be fetched: {type(error).__name__}", {"url": [url]}) from None
+    if len(body) > FETCH_MAX_BYTES:
+        raise Invalid(f"is larger than {FETCH_MAX_BYTES} bytes", {"url": [url]})
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid("is not UTF-8 text", {"url": [url]}) from None
+
+
+def _documents(text: str, source: Source) -> list[tuple[int, Any]]:
+    try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise Invalid(f"{path} cannot be read as YAML: {error}", {"path": [str(path)]}) from None
+    except yaml.YAMLError as error:
+        raise Invalid(
+            f"{source} cannot be read as YAML: {error}", {"path": [str(source)]}
+        ) from None
     loader = yaml.SafeLoader("")
     documents = []
     for node in nodes:
@@ -208,7 +299,7 @@ def _documents(path: Path) -> list[tuple[int, Any]]:
 def _location_targets(entity: dict[str, Any]) -> list[str]:
     spec = entity.get("spec") or {}
     targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
-    return [t for t in targets if isinstance(t, str) and "://" not in t]
+    return [t for t in targets if isinstance(t, str)]
 
 
 def entity_problem(entity: Any) -> str | None:
@@ -352,7 +443,7 @@ def _take(found: Found, entity: dict[str, Any], where: str) -> None:
         found.skipped.append(f"{where}: {kind} {name!r} (Mercator keeps no {kind})")
 
 
-def import_files(graph: Graph, paths: list[Path]) -> dict[str, Any]:
+def import_files(graph: Graph, paths: list[Source]) -> dict[str, Any]:
     """Import the descriptor files (see the module docstring). Returns the counts written,
     the entities refused (file:line and why), those skipped, the components that joined their
     system's application and those waiting for a first version to join it."""
