@@ -420,3 +420,39 @@ def test_the_cli_delivers_and_lists_the_outbox(client, graph, sink, settings):
     assert len(sink.ids()) == 1
     table = mercator("events", "outbox")
     assert "service" not in table and f"{sink.url()} delivered" in table
+
+
+def test_a_worker_process_delivers_what_its_deployments_emit(shop, graph, sink, settings):
+    """`mercator worker` (also what `mercator serve` runs beside the web server) knows the
+    sinks before it claims a deployment, and delivers what the deployment emits."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker"],
+        env={
+            **os.environ,
+            "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+            "MERCATOR_NEO4J_USER": settings.neo4j_user,
+            "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+            "MERCATOR_WORKER_POLL_INTERVAL": "0.2",
+            "MERCATOR_EVENT_SINKS": sink.url(),
+            "MERCATOR_EVENT_POLL_INTERVAL": "0.1",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        queued = execute(
+            shop,
+            application=None,
+            version=None,
+            components=[{"component": "payment", "version": "1.1.0"}],
+        )
+        wait_for(lambda: sink.ids(), timeout=60)
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=60)
+    assert f"delivering events to {sink.url()}" in stderr
+    (received,) = sink.received
+    event = check_official(received["body"])
+    assert event["context"]["source"] == f"/mercator/deployments/{queued['id']}"
+    assert event["subject"]["id"] == "payment"
