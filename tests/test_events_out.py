@@ -456,3 +456,22 @@ def test_a_worker_process_delivers_what_its_deployments_emit(shop, graph, sink, 
     event = check_official(received["body"])
     assert event["context"]["source"] == f"/mercator/deployments/{queued['id']}"
     assert event["subject"]["id"] == "payment"
+
+
+def test_a_dispatcher_makes_its_sinks_known_again_after_the_graph_was_emptied(
+    client, graph, sink, monkeypatch
+):
+    from app.admin import database
+
+    dispatcher = sinks.Dispatcher(graph, [sink.url()], QUICK)
+    dispatcher.sync()
+    database.reset(graph)
+    register(client, "payment", "1.0.0")
+    assert sinks.outbox(graph) == []  # no sink known: nothing written
+    monkeypatch.setattr(sinks, "SYNC_EVERY", 0.0)
+    dispatcher.deliver_due()
+    register(client, "payment", "1.1.0")
+    assert deliver_all(dispatcher) == 1
+    assert [r["body"]["data"]["subject"]["id"] for r in sink.received] == [
+        "pkg:generic/payment@1.1.0"
+    ]

@@ -26,6 +26,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -44,6 +45,8 @@ STATUSES = ("pending", "delivered", "refused")
 _RETRYABLE_4XX = {408, 429}
 #: Events sent to one sink per round (one claim, one settling transaction).
 BATCH = 100
+#: Seconds between two syncs of the configured sinks into the graph by one dispatcher.
+SYNC_EVERY = 60.0
 
 
 class Dispatcher:
@@ -57,7 +60,7 @@ class Dispatcher:
         self.settings = settings or DeliverySettings()
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._http = requests.Session()
-        self._synced = False
+        self._synced_at: float | None = None
         #: Seconds a claimed sink stays this dispatcher's: a whole batch of timeouts.
         self._lease = int(self.settings.timeout * BATCH) + 60
 
@@ -65,12 +68,14 @@ class Dispatcher:
         """Make the configured URLs the active sinks; returns every sink known, with its
         counts."""
         rows = self.graph.write("outbox/sync_sinks", urls=self.urls)
-        self._synced = True
+        self._synced_at = time.monotonic()
         return rows
 
     def deliver_due(self) -> int:
-        """One round on every sink whose turn it is; returns the events delivered."""
-        if not self._synced:
+        """One round on every sink whose turn it is; returns the events delivered. The sinks
+        are synced first now and then (`SYNC_EVERY`), so that they are known again after the
+        graph was emptied, and follow another process's configuration."""
+        if self._synced_at is None or time.monotonic() - self._synced_at >= SYNC_EVERY:
             self.sync()
         return sum(self._round(url) for url in self.urls)
 
