@@ -51,6 +51,22 @@ class WorkerSettings:
 
 
 @dataclass(frozen=True)
+class DeliverySettings:
+    """How an event dispatcher (`app.outbox.sinks`) paces itself; from `Settings.event_*`."""
+
+    #: Seconds one POST to a sink may take.
+    timeout: float = 10.0
+    #: Seconds between looks at the outbox when nothing was due; the first backoff.
+    poll_interval: float = 1.0
+    #: Longest wait before a sink that is down is tried again.
+    backoff_max: float = 300.0
+
+    def backoff(self, failures: int) -> float:
+        """Seconds before the next round after `failures` failed rounds in a row."""
+        return min(self.poll_interval * 2 ** max(failures - 1, 0), self.backoff_max)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the service and the CLI need to know about their surroundings."""
 
@@ -86,6 +102,14 @@ class Settings:
     log_format: str = "auto"
     #: Least severe level logged: DEBUG, INFO, WARNING, ERROR.
     log_level: str = "INFO"
+    #: HTTP URLs the CDEvents Mercator emits are delivered to (empty: none are emitted).
+    event_sinks: tuple[str, ...] = ()
+    #: Seconds one delivery to a sink may take.
+    event_timeout: float = 10.0
+    #: Seconds between a dispatcher's looks at the outbox when nothing was due.
+    event_poll_interval: float = 1.0
+    #: Longest wait (seconds) before a sink that is down is tried again.
+    event_backoff_max: float = 300.0
     local: LocalServerSettings = field(default_factory=LocalServerSettings)
 
     @classmethod
@@ -133,6 +157,12 @@ class Settings:
             log_level=_choice(
                 env, "MERCATOR_LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), defaults.log_level
             ),
+            event_sinks=_urls(env, "MERCATOR_EVENT_SINKS"),
+            event_timeout=_float(env, "MERCATOR_EVENT_TIMEOUT", defaults.event_timeout),
+            event_poll_interval=_float(
+                env, "MERCATOR_EVENT_POLL_INTERVAL", defaults.event_poll_interval
+            ),
+            event_backoff_max=_float(env, "MERCATOR_EVENT_BACKOFF_MAX", defaults.event_backoff_max),
             local=local,
         )
 
@@ -144,6 +174,14 @@ class Settings:
             heartbeat_interval=self.worker_heartbeat_interval,
             stale_after=self.worker_stale_after,
             stop_grace=self.worker_stop_grace,
+        )
+
+    def delivery_settings(self) -> DeliverySettings:
+        """How this process's event dispatcher times out, polls and backs off."""
+        return DeliverySettings(
+            timeout=self.event_timeout,
+            poll_interval=self.event_poll_interval,
+            backoff_max=self.event_backoff_max,
         )
 
     def describe(self) -> dict[str, object]:
@@ -175,6 +213,17 @@ def _secret(env: Mapping[str, str], name: str, default: str) -> str:
     except OSError as exc:
         raise SettingError(f"{name}_FILE names {path!r}, which cannot be read: {exc}") from None
     return text[:-1] if text.endswith("\n") else text
+
+
+def _urls(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """HTTP(S) URLs separated by commas or whitespace, each once, in order."""
+    found: list[str] = []
+    for url in (env.get(name) or "").replace(",", " ").split():
+        if not url.startswith(("http://", "https://")) or len(url) <= len("https://"):
+            raise SettingError(f"{name} holds http:// or https:// URLs, got {url!r}")
+        if url not in found:
+            found.append(url)
+    return tuple(found)
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -4,9 +4,11 @@ owners, lifecycle, systems as applications — with invalid entities named and l
 
 from __future__ import annotations
 
+import http.server
 import json
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -173,6 +175,92 @@ def test_a_second_import_of_the_same_files_changes_nothing(graph, env, raw_cyphe
     assert footprint(raw_cypher) == before
 
 
+def declared(raw_cypher) -> list[tuple[str, str, list[str]]]:
+    return [
+        (r["a"], r["b"], r["via"])
+        for r in raw_cypher(
+            "MATCH (a:Component)-[d:DECLARED_DEPENDENCY]->(b) "
+            "RETURN a.name AS a, b.name AS b, d.via AS via ORDER BY a, b"
+        )
+    ]
+
+
+def test_depends_on_and_apis_become_declared_dependencies_that_reach_the_next_version(
+    graph, client, env, raw_cypher
+):
+    register(client, "payments-api", "1.4.2")  # registered before: keeps its own (none)
+    result = CliRunner().invoke(cli, ["backstage", "import", str(CATALOG)], env=env)
+    assert result.exit_code == 0, result.output
+    assert declared(raw_cypher) == [
+        ("payments-api", "currency", ["api:currency-grpc"]),
+        ("payments-api", "payments-db", ["dependsOn"]),
+        ("storefront-web", "payments-api", ["api:payments-rest"]),
+    ]
+    assert "declared: storefront-web → payments-api (api:payments-rest)" in result.output
+    assert "its next version registered without dependencies of its own gets them" in (
+        result.output
+    )
+    assert (
+        client.get("/api/v1/components/payments-api/versions/1.4.2").get_json()["dependencies"]
+        == []
+    )
+
+    # A version registered without dependencies gets the declared ones; a retry is fine.
+    register(client, "storefront-web", "2.0.0")
+    register(client, "storefront-web", "2.0.0", expect=200)
+    version = client.get("/api/v1/components/storefront-web/versions/2.0.0").get_json()
+    assert [d["component"] for d in version["dependencies"]] == ["payments-api"]
+    radius = client.get("/api/v1/components/payments-api/blast-radius").get_json()
+    assert [c["component"] for c in radius["consumers"]] == ["storefront-web"]
+    # One naming its own keeps them.
+    register(client, "payments-api", "1.5.0", dependencies=[{"component": "currency"}])
+    own = client.get("/api/v1/components/payments-api/versions/1.5.0").get_json()
+    assert [d["component"] for d in own["dependencies"]] == ["currency"]
+    register(client, "payments-api", "1.5.1")
+    defaulted = client.get("/api/v1/components/payments-api/versions/1.5.1").get_json()
+    assert [d["component"] for d in defaulted["dependencies"]] == ["currency", "payments-db"]
+
+    # The export says them: the latest version's, else the declared ones.
+    exported = {
+        e["metadata"]["name"]: e
+        for e in client.get("/api/v1/backstage/entities").get_json()["items"]
+    }
+    assert exported["storefront-web"]["spec"]["dependsOn"] == ["component:default/payments-api"]
+    assert exported["currency"]["spec"].get("dependsOn") is None
+    assert all(v["ok"] for v in backstage_says(list(exported.values())))
+
+
+def test_a_dependency_dropped_from_the_files_is_dropped_and_strays_are_named(
+    graph, env, raw_cypher, tmp_path
+):
+    def entity(name: str, **spec) -> dict:
+        spec = {"type": "service", "lifecycle": "production", "owner": "ops", **spec}
+        return {
+            "apiVersion": "backstage.io/v1alpha1",
+            "kind": "Component",
+            "metadata": {"name": name},
+            "spec": spec,
+        }
+
+    path = tmp_path / "catalog-info.yaml"
+    path.write_text(yaml.safe_dump_all([
+        entity("web", dependsOn=["component:api", "system:shop", "resource:db"],
+               consumesApis=["nobody-provides"]),
+        entity("api"),
+    ]))  # fmt: skip
+    assert all(v["ok"] for v in backstage_says(list(yaml.safe_load_all(path.read_text()))))
+    first = CliRunner().invoke(cli, ["backstage", "import", str(path)], env=env)
+    assert first.exit_code == 0, first.output
+    assert [(a, b) for a, b, _ in declared(raw_cypher)] == [("web", "api"), ("web", "db")]
+    assert "not a dependency: web depends on system:shop, which is no component" in first.output
+    assert "web consumes API nobody-provides, which no component provides" in first.output
+
+    path.write_text(yaml.safe_dump_all([entity("web", dependsOn=["component:api"]), entity("api")]))
+    again = CliRunner().invoke(cli, ["backstage", "import", str(path)], env=env)
+    assert again.exit_code == 0, again.output
+    assert [(a, b) for a, b, _ in declared(raw_cypher)] == [("web", "api")]
+
+
 INVALID = [
     {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "ends-"},
      "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
@@ -194,12 +282,26 @@ INVALID = [
      "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}, "oops": 1},
     {"apiVersion": "backstage.io/v1alpha1", "kind": "Resource", "metadata": {"name": "res"},
      "spec": {"type": "database"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "deps"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments",
+              "dependsOn": "component:ledger"}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "apis"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments",
+              "consumesApis": [""]}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "provides"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments",
+              "providesApis": [7]}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Resource", "metadata": {"name": "resdeps"},
+     "spec": {"type": "database", "owner": "payments", "dependsOn": [""]}},
 ]  # fmt: skip
 VALID = [
     {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "fine"},
      "spec": {"type": "service", "lifecycle": "production", "owner": "payments"}},
     {"apiVersion": "backstage.io/v1alpha1", "kind": "Group", "metadata": {"name": "team-a"},
      "spec": {"type": "team", "children": []}},
+    {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": {"name": "wired"},
+     "spec": {"type": "service", "lifecycle": "production", "owner": "payments",
+              "dependsOn": ["resource:db"], "consumesApis": ["a"], "providesApis": []}},
 ]  # fmt: skip
 
 
@@ -239,7 +341,9 @@ def test_a_catalog_of_1000_entities_imports_in_seconds_and_exports_valid(
         {"apiVersion": "backstage.io/v1alpha1", "kind": "Component",
          "metadata": {"name": f"svc-{c}", "description": f"Service {c}"},
          "spec": {"type": "service", "lifecycle": "production", "owner": f"team-{c % 50}",
-                  "system": f"app-{c % 50}"}}
+                  "system": f"app-{c % 50}", "providesApis": [f"api-{c}"],
+                  "dependsOn": [f"component:svc-{(c + 1) % 900}"],
+                  "consumesApis": [f"api-{(c + 7) % 900}"]}}
         for c in range(900)
     ]  # fmt: skip
     path = tmp_path / "catalog-info.yaml"
@@ -251,6 +355,80 @@ def test_a_catalog_of_1000_entities_imports_in_seconds_and_exports_valid(
     print(f"importing 1,000 Backstage entities took {elapsed:.1f} s")
     assert elapsed < 60
     assert "components: 900 created" in result.output
+    assert result.output.count("declared: ") == 1800
     exported = client.get("/api/v1/backstage/entities").get_json()["items"]
     assert len(exported) == 1000
     assert all(v["ok"] for v in backstage_says(exported))
+
+
+@pytest.fixture
+def catalog_server(tmp_path):
+    """A web server on 127.0.0.1 serving a folder (as a Git host serves raw files), with
+    the paths it was asked for."""
+    folder = tmp_path / "served"
+    folder.mkdir()
+    asked: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(folder), **kwargs)
+
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            asked.append(self.path)
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}", asked
+    server.shutdown()
+    server.server_close()
+
+
+def test_location_urls_are_fetched_and_their_relative_targets_read_from_the_same_server(
+    graph, client, env, tmp_path, catalog_server
+):
+    folder, base, asked = catalog_server
+    (folder / "shop").mkdir()
+    for name in ("org.yaml", "systems.yaml", "components.yaml"):
+        shutil.copy(FIXTURES / name, folder / "shop" / name)
+    # The served Location names its files relatively, as Backstage's example catalog does.
+    shutil.copy(CATALOG, folder / "shop" / "catalog-info.yaml")
+    root = tmp_path / "catalog-info.yaml"
+    root.write_text(yaml.safe_dump_all([
+        {"apiVersion": "backstage.io/v1alpha1", "kind": "Location",
+         "metadata": {"name": "remote"},
+         "spec": {"type": "url", "targets": [f"{base}/shop/catalog-info.yaml",
+                                             f"{base}/gone.yaml", "s3://bucket/x.yaml"]}},
+    ]))  # fmt: skip
+    assert all(v["ok"] for v in backstage_says(list(yaml.safe_load_all(root.read_text()))))
+    result = CliRunner().invoke(cli, ["backstage", "import", str(root)], env=env)
+    assert result.exit_code == 0, result.output
+    assert sorted(asked) == [
+        "/gone.yaml", "/shop/catalog-info.yaml", "/shop/components.yaml", "/shop/org.yaml",
+        "/shop/systems.yaml",
+    ]  # fmt: skip
+    assert client.get("/api/v1/teams/payments").get_json()["email"] == "payments@shop.example"
+    assert client.get("/api/v1/components/payments-api").get_json()["owner"] == "payments"
+    assert f"refused: {base}/gone.yaml: cannot be fetched: HTTP 404" in result.stderr
+    assert "Location target 's3://bucket/x.yaml': only http(s) URLs" in result.stderr
+    # An entity read from a URL is named by its URL and line.
+    (folder / "bad.yaml").write_text(yaml.safe_dump(INVALID[0], sort_keys=False))
+    bad = CliRunner().invoke(cli, ["backstage", "import", f"{base}/bad.yaml"], env=env)
+    assert bad.exit_code == 0, bad.output
+    assert f"refused: {base}/bad.yaml:1: Component 'ends-'" in bad.stderr
+    missing = CliRunner().invoke(cli, ["backstage", "import", str(tmp_path / "nope.yaml")], env=env)
+    assert missing.exit_code != 0 and "is no file" in missing.output
+
+
+def test_a_git_hosts_file_page_is_read_raw():
+    assert entities.raw_url("https://github.com/acme/shop/blob/main/catalog/all.yaml") == (
+        "https://raw.githubusercontent.com/acme/shop/main/catalog/all.yaml"
+    )
+    assert entities.raw_url("https://gitlab.example.com/acme/shop/-/blob/main/all.yaml") == (
+        "https://gitlab.example.com/acme/shop/-/raw/main/all.yaml"
+    )
+    plain = "https://catalog.example.com/catalog-info.yaml"
+    assert entities.raw_url(plain) == plain

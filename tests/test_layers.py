@@ -23,7 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "graph",
         "observability",
         "core",
-        "access",
+        "access outbox",
         "catalog",
         "deploy reports vulns",
         "sbom transfer admin events",

@@ -2,19 +2,24 @@
 
 Export: each team is a `Group`, each application a `System`, each component a `Component`
 (its kind as `spec.type`, its owner, the first application whose latest version includes it
-as `spec.system`, what its latest version depends on as `spec.dependsOn`), with annotations
-naming the Mercator record, the latest version and where it runs now, and a link to its page.
+as `spec.system`, what its latest version depends on — else what it declares — as
+`spec.dependsOn`), with annotations naming the Mercator record, the latest version and where
+it runs now, and a link to its page.
 Backstage names are at most 63 characters of letters and digits separated by single `-`,
 `_` or `.`; a Mercator name that is not one is shortened to one (`mercator.dev/name` keeps
 it), and references use the shortened name.
 
-Import: `Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
+Import (descriptor files on disk or at http(s) URLs, `Location` targets followed either way):
+`Group` → team (`spec.profile.email`, chat and pager from annotations), `System` →
 application (owner), `Component` → component (`spec.type` → kind, description, owner,
 lifecycle, `spec.system` → membership of that application), `Resource` → a component of kind
-database or infrastructure. Each entity is checked here, in Python, by Backstage's rules for
-the fields Mercator reads; an invalid one is named with its file and line and left out, the
-rest go in. The write is the catalog import (`app.transfer.importer`): a second import of the
-same files changes nothing.
+database or infrastructure. `spec.dependsOn` (components and resources) and the providers of
+the APIs in `consumesApis` become the component's declared dependencies: Backstage has no
+versions, so they are kept on the component, and its next version registered without
+dependencies of its own gets them (`app.catalog.registration`). Each entity is checked
+here, in Python, by Backstage's rules for the fields Mercator reads; an invalid one is named
+with its file and line and left out, the rest go in. The write is the catalog import
+(`app.transfer.importer`): a second import of the same files changes nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +29,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import requests
 import yaml
 
 from app.catalog import applications
+from app.core import naming
 from app.errors import Invalid
 from app.graph import Graph
 from app.transfer import format as transfer_format
@@ -133,8 +141,10 @@ def _component(row: dict[str, Any], base: str) -> dict[str, Any]:
     systems = row["systems"] or ([props["system"]] if props.get("system") else [])
     if systems:
         spec["system"] = f"system:default/{backstage_name(systems[0])}"
-    if row["depends_on"]:
-        spec["dependsOn"] = [f"component:default/{backstage_name(d)}" for d in row["depends_on"]]
+    # What the latest version depends on; until a version says, what the component declares.
+    depends_on = row["depends_on"] or row["declared"]
+    if depends_on:
+        spec["dependsOn"] = [f"component:default/{backstage_name(d)}" for d in depends_on]
     metadata = _metadata(props["name"], props.get("description"), page, annotations)
     return _entity("Component", metadata, spec)
 
@@ -152,39 +162,131 @@ class Found:
     applications: dict[str, dict[str, Any]] = field(default_factory=dict)
     components: dict[str, dict[str, Any]] = field(default_factory=dict)
     details: dict[str, dict[str, Any]] = field(default_factory=dict)  # lifecycle, system, ...
+    #: component → [(kind, name) of spec.dependsOn], its provided and consumed APIs
+    depends_on: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    provides: dict[str, list[str]] = field(default_factory=dict)  # API → its providers
+    consumes: dict[str, list[str]] = field(default_factory=dict)  # component → APIs
     refused: list[str] = field(default_factory=list)  # "file:line: Kind name: why"
     skipped: list[str] = field(default_factory=list)  # entities Mercator has no record for
 
 
-def read_files(paths: list[Path]) -> Found:
-    """The entities of the descriptor files (several YAML documents each; a `Location`'s
-    targets are followed on disk, relative to its file). A file that is no YAML is Invalid."""
+#: Seconds one fetch of a URL may take, and the largest descriptor file fetched.
+FETCH_TIMEOUT = 10.0
+FETCH_MAX_BYTES = 10 * 1024 * 1024
+#: Descriptor files one import reads at most: Locations may point at each other at length.
+FILES_MAX = 5000
+#: A descriptor file: a path on disk, or an http(s) URL.
+Source = Path | str
+
+
+def is_url(text: object) -> bool:
+    return isinstance(text, str) and text.startswith(("http://", "https://"))
+
+
+def raw_url(url: str) -> str:
+    """Where a file a URL names can be read as it is: a GitHub or GitLab page of a file in a
+    repository (`…/blob/<ref>/<path>`, what Backstage users paste as a `url` location)
+    becomes its raw download; any other URL is itself."""
+    parts = urlsplit(url)
+    segments = parts.path.split("/")
+    if parts.netloc == "github.com" and len(segments) > 4 and segments[3] == "blob":
+        path = "/".join(segments[:3] + segments[4:])
+        return urlunsplit(("https", "raw.githubusercontent.com", path, "", ""))
+    if "/-/blob/" in parts.path:
+        return urlunsplit(parts._replace(path=parts.path.replace("/-/blob/", "/-/raw/", 1)))
+    return url
+
+
+def read_files(sources: list[Source]) -> Found:
+    """The entities of the descriptor files (several YAML documents each), each a path or
+    an http(s) URL. A `Location`'s targets are followed: a relative one from where its file
+    is (on disk, or on the same server), a URL by fetching it. A file on disk that is no
+    YAML is Invalid; a URL that cannot be fetched or read is named in `refused` and the
+    rest go in (its server may be away for a moment; the next import reads it)."""
     found, seen = Found(), set()
-    queue = [Path(p) for p in paths]
-    while queue:
-        path = queue.pop(0).resolve()
-        if path in seen:
-            continue
-        seen.add(path)
-        for line, entity in _documents(path):
-            where = f"{path}:{line}"
-            problem = entity_problem(entity)
-            if problem:
-                found.refused.append(f"{where}: {problem}")
+    queue: list[Source] = [s if is_url(s) else Path(s) for s in sources]
+    with requests.Session() as http:
+        while queue:
+            source = queue.pop(0)
+            source = source if isinstance(source, str) else source.resolve()
+            if source in seen:
                 continue
-            if entity["kind"] == "Location":
-                queue += [path.parent / t for t in _location_targets(entity)]
+            if len(seen) >= FILES_MAX:
+                found.refused.append(f"{source}: not read: an import reads {FILES_MAX} files")
                 continue
-            _take(found, entity, where)
+            seen.add(source)
+            try:
+                documents = _documents(_fetch(http, source) if isinstance(source, str)
+                                       else _read(source), source)  # fmt: skip
+            except Invalid as error:
+                if isinstance(source, Path):
+                    raise
+                found.refused.append(f"{source}: {error.message}")
+                continue
+            for line, entity in documents:
+                where = f"{source}:{line}"
+                problem = entity_problem(entity)
+                if problem:
+                    found.refused.append(f"{where}: {problem}")
+                    continue
+                if entity["kind"] == "Location":
+                    for target in _location_targets(entity):
+                        followed = _target(source, target)
+                        if followed is None:
+                            found.refused.append(
+                                f"{where}: Location target {target!r}: only http(s) URLs and "
+                                "relative paths are followed"
+                            )
+                        else:
+                            queue.append(followed)
+                    continue
+                _take(found, entity, where)
     return found
 
 
-def _documents(path: Path) -> list[tuple[int, Any]]:
+def _target(source: Source, target: str) -> Source | None:
+    """Where a Location's target is, read from `source`; None for a kind of target not
+    followed (another URL scheme)."""
+    if is_url(target):
+        return raw_url(target)
+    if "://" in target:
+        return None
+    if isinstance(source, str):
+        return urljoin(source, target)
+    return source.parent / target
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise Invalid(f"{path} cannot be read: {error}", {"path": [str(path)]}) from None
+
+
+def _fetch(http: requests.Session, url: str) -> str:
+    """The text at `url`; Invalid saying why when there is none to read."""
+    try:
+        with http.get(url, timeout=FETCH_TIMEOUT, stream=True) as answer:
+            if answer.status_code != 200:
+                raise Invalid(f"cannot be fetched: HTTP {answer.status_code}", {"url": [url]})
+            body = answer.raw.read(FETCH_MAX_BYTES + 1, decode_content=True)
+    except requests.RequestException as error:
+        raise Invalid(f"cannot be fetched: {type(error).__name__}", {"url": [url]}) from None
+    if len(body) > FETCH_MAX_BYTES:
+        raise Invalid(f"is larger than {FETCH_MAX_BYTES} bytes", {"url": [url]})
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid("is not UTF-8 text", {"url": [url]}) from None
+
+
+def _documents(text: str, source: Source) -> list[tuple[int, Any]]:
+    try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise Invalid(f"{path} cannot be read as YAML: {error}", {"path": [str(path)]}) from None
+    except yaml.YAMLError as error:
+        raise Invalid(
+            f"{source} cannot be read as YAML: {error}", {"path": [str(source)]}
+        ) from None
     loader = yaml.SafeLoader("")
     documents = []
     for node in nodes:
@@ -197,7 +299,7 @@ def _documents(path: Path) -> list[tuple[int, Any]]:
 def _location_targets(entity: dict[str, Any]) -> list[str]:
     spec = entity.get("spec") or {}
     targets = list(spec.get("targets") or []) + ([spec["target"]] if spec.get("target") else [])
-    return [t for t in targets if isinstance(t, str) and "://" not in t]
+    return [t for t in targets if isinstance(t, str)]
 
 
 def entity_problem(entity: Any) -> str | None:
@@ -259,6 +361,13 @@ _REQUIRED = {
 }
 
 
+#: Per kind: the spec fields Backstage requires, when given, to be lists of references.
+_REFERENCE_LISTS = {
+    "Component": ("dependsOn", "providesApis", "consumesApis"),
+    "Resource": ("dependsOn",),
+}
+
+
 def _spec_problems(kind: str, spec: Any) -> list[str]:
     if kind not in _REQUIRED:
         return []
@@ -274,6 +383,10 @@ def _spec_problems(kind: str, spec: Any) -> list[str]:
     for name in ("system", "subcomponentOf"):
         if name in spec and (not isinstance(spec[name], str) or not spec[name]):
             problems.append(f"spec.{name} must be a non-empty string")
+    for name in _REFERENCE_LISTS.get(kind, ()):
+        value = spec.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(f"spec.{name} must be a list of non-empty strings")
     return problems
 
 
@@ -322,11 +435,15 @@ def _take(found: Found, entity: dict[str, Any], where: str) -> None:
             "system": system,
             "annotations": json.dumps(annotations, sort_keys=True),
         }
+        found.depends_on[name] = [_ref_name(r, "component") for r in spec.get("dependsOn") or []]
+        for api in spec.get("providesApis") or []:
+            found.provides.setdefault(_ref_name(api, "api")[1], []).append(name)
+        found.consumes[name] = [_ref_name(api, "api")[1] for api in spec.get("consumesApis") or []]
     else:
         found.skipped.append(f"{where}: {kind} {name!r} (Mercator keeps no {kind})")
 
 
-def import_files(graph: Graph, paths: list[Path]) -> dict[str, Any]:
+def import_files(graph: Graph, paths: list[Source]) -> dict[str, Any]:
     """Import the descriptor files (see the module docstring). Returns the counts written,
     the entities refused (file:line and why), those skipped, the components that joined their
     system's application and those waiting for a first version to join it."""
@@ -346,14 +463,62 @@ def import_files(graph: Graph, paths: list[Path]) -> dict[str, Any]:
     }
     counts = importer.import_catalog(graph, document)
     graph.write("backstage/describe_components", rows=sorted(found.details.values(), key=str))
+    declared, unresolved = declared_dependencies(found)
+    graph.write(
+        "backstage/declare_dependencies",
+        rows=[
+            {"name": name, "dependencies": [{"component": d, "via": via} for d, via in deps]}
+            for name, deps in sorted(declared.items())
+        ],
+    )
     joined, waiting = _join_systems(graph, found)
     return {
         "written": {k: counts[k] for k in ("teams", "components", "applications")},
+        "declared": [
+            f"{name} → {d} ({', '.join(via)})"
+            for name, deps in sorted(declared.items())
+            for d, via in deps
+        ],
+        "unresolved": unresolved,
         "joined": joined,
         "waiting": waiting,
         "refused": found.refused,
         "skipped": found.skipped,
     }
+
+
+def declared_dependencies(
+    found: Found,
+) -> tuple[dict[str, list[tuple[str, list[str]]]], list[str]]:
+    """Each component's declared dependencies — its `dependsOn` components and resources,
+    and the providers of the APIs it consumes — as [(component, [how declared])], sorted;
+    and what could not become one (another kind, an API nobody provides, a name Mercator
+    cannot hold)."""
+    declared: dict[str, list[tuple[str, list[str]]]] = {}
+    unresolved: list[str] = []
+    for name in sorted(found.depends_on):
+        via: dict[str, list[str]] = {}
+        for kind, target in found.depends_on[name]:
+            if kind not in ("component", "resource"):
+                unresolved.append(f"{name} depends on {kind}:{target}, which is no component")
+                continue
+            via.setdefault(target, []).append("dependsOn")
+        for api in found.consumes.get(name, []):
+            providers = found.provides.get(api, [])
+            if not providers:
+                unresolved.append(f"{name} consumes API {api}, which no component provides")
+            for provider in providers:
+                via.setdefault(provider, []).append(f"api:{api}")
+        for target in sorted(via):
+            problem = naming.name_problem(target)
+            if target == name:
+                continue  # providing what it consumes is no dependency
+            if problem:
+                unresolved.append(f"{name} depends on {target!r}, which {problem}")
+                continue
+            declared.setdefault(name, []).append((target, sorted(set(via[target]))))
+        declared.setdefault(name, [])
+    return declared, unresolved
 
 
 def _join_systems(graph: Graph, found: Found) -> tuple[list[str], list[str]]:

@@ -5,12 +5,14 @@ version that exists with other content, create the version with its dependencies
 attributes, then derive application versions — every application whose latest version
 holds another version of the component gets a new version with this one instead, and
 every application the request names gets the component added. Registering the same
-content again is a no-op, so pipelines can retry blindly.
+content again is a no-op, so pipelines can retry blindly. A registration naming no
+dependencies gets the ones the component declares (a Backstage import's `dependsOn` and
+consumed APIs), if any: Backstage has no versions, so its dependencies reach the next one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.access.scopes import Actor
@@ -20,6 +22,7 @@ from app.core.properties import ATTRIBUTE_PREFIX
 from app.core.records import IMMUTABLE_FIELDS, KINDS
 from app.errors import Conflict, Invalid
 from app.graph import Graph, Tx
+from app.outbox import emit as outbox
 
 
 @dataclass(frozen=True)
@@ -127,13 +130,15 @@ def register(graph: Graph, data: dict[str, Any], *, actor: Actor | None = None) 
 
 def register_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> dict[str, Any]:
     """`register` inside a transaction of the caller's, which does more in the same one
-    (an event applied, and its idempotency key stored)."""
-    return _register(tx, Registration.from_request(data), actor)
+    (a CDEvent applied, and its idempotency key stored). It emits no `artifact.published`:
+    the event applied is on the bus already."""
+    return _register(tx, Registration.from_request(data), actor, emit=False)
 
 
-def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
-    """Four round trips when all goes well: lock (reading what must be known first),
-    create, then the applications' lock and their new versions."""
+def _register(tx: Tx, reg: Registration, actor: Actor | None, emit: bool = True) -> dict[str, Any]:
+    """Five round trips when all goes well: lock (reading what must be known first),
+    create, the outbox (`artifact.published`, unless `emit` is false), then the
+    applications' lock and their new versions."""
     component = tx.single("catalog/component_lock", name=reg.component, version=reg.version)
     if actor is not None:
         actor.check_components({reg.component: component["owner"] or reg.owner})
@@ -145,8 +150,12 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
             f"component {reg.component} is a {component['kind']}, not a {reg.kind}",
             {"kind": {"registered": component["kind"], "given": reg.kind}},
         )
+    defaulted = not reg.dependencies and bool(component["declared"])
+    if defaulted:  # a Backstage import declared them: the version gets them
+        reg = replace(reg, dependencies=dict.fromkeys(component["declared"]))
     if component["existing"] is not None:
-        _refuse_different_content(reg, component["existing"])
+        # A retry naming none is not told apart from the declarations of the moment.
+        _refuse_different_content(reg, component["existing"], dependencies=not defaulted)
         return _outcome(reg, created=False, derived=[])
     _update_component_details(tx, reg, component)
     created = tx.single(
@@ -158,6 +167,16 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None) -> dict[str, Any]:
         admitted_by=[text for text in component["ranges"] if ranges.admits(text, reg.version)],
     )
     ranges.settle_pending(tx, created["pending"])
+    if emit:
+        outbox.artifact_published(
+            tx,
+            reg.component,
+            reg.version,
+            digest=reg.digest,
+            image=reg.image,
+            at=times.canonical(reg.created_at) if reg.created_at else times.now(),
+            by=by,
+        )
     return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
 
 
@@ -184,8 +203,11 @@ def _update_component_details(tx: Tx, reg: Registration, component: dict[str, An
         tx.run("catalog/component_update", name=reg.component, **wanted)
 
 
-def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> None:
-    """A version is immutable: the same content again is fine, anything else is a 409."""
+def _refuse_different_content(
+    reg: Registration, existing: dict[str, Any], dependencies: bool = True
+) -> None:
+    """A version is immutable: the same content again is fine, anything else is a 409.
+    `dependencies`: whether the request's dependencies are its own, to be compared."""
     props = existing["props"]
     given = reg.properties()
     differences: dict[str, dict[str, Any]] = {}
@@ -198,7 +220,7 @@ def _refuse_different_content(reg: Registration, existing: dict[str, Any]) -> No
     if registered_attributes != reg.attributes:
         differences["attributes"] = {"registered": registered_attributes, "given": reg.attributes}
     registered_dependencies = {d["component"]: d["range"] for d in existing["dependencies"]}
-    if registered_dependencies != reg.dependencies:
+    if dependencies and registered_dependencies != reg.dependencies:
         differences["dependencies"] = {
             "registered": registered_dependencies,
             "given": reg.dependencies,

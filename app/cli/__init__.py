@@ -13,6 +13,7 @@ from app.cli import (  # noqa: F401
     backstage,
     catalog,
     deploying,
+    events,
     reports,
     sboms,
     tokens,

@@ -39,21 +39,34 @@ def export_command(state: Context, output, base_url: str, as_json: bool) -> None
 
 
 @backstage_group.command("import")
-@click.argument(
-    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@click.argument("sources", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @pass_context
-def import_command(state: Context, paths: tuple[Path, ...]) -> None:
-    """Import Backstage descriptor files (catalog-info.yaml; several documents each,
-    Location targets followed on disk): Groups become teams, Systems applications,
-    Components and Resources components with their owner, lifecycle and system.
+def import_command(state: Context, sources: tuple[str, ...]) -> None:
+    """Import Backstage descriptor files (catalog-info.yaml; several documents each), given
+    as paths or http(s) URLs; a Location's targets are followed, on disk or fetched (a
+    GitHub or GitLab file page is read raw): Groups become teams, Systems applications,
+    Components and Resources components with their owner, lifecycle and system; their
+    dependsOn and consumed APIs their declared dependencies, which their next version
+    registered without dependencies of its own gets.
 
     An invalid entity is named with its file and line and left out; the rest go in. The
     same files again change nothing.
     """
-    outcome = entities.import_files(state.graph, list(paths))
+    for source in sources:
+        if not entities.is_url(source) and not Path(source).is_file():
+            raise click.BadParameter(f"{source!r} is no file (nor an http(s) URL)")
+    outcome = entities.import_files(state.graph, list(sources))
     for kind, count in outcome["written"].items():
         click.echo(f"{kind}: {count['created']} created, {count['existing']} already there")
+    for line in outcome["declared"]:
+        click.echo(f"declared: {line}")
+    if outcome["declared"]:
+        click.echo(
+            "declared dependencies are kept on the component: its next version registered "
+            "without dependencies of its own gets them"
+        )
+    for line in outcome["unresolved"]:
+        click.echo(f"not a dependency: {line}")
     for line in outcome["joined"]:
         click.echo(f"joined: {line}")
     for line in outcome["waiting"]:

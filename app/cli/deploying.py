@@ -9,6 +9,7 @@ worker would, so a running `mercator worker` is never raced.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -25,7 +26,7 @@ from app.cli.base import Context, cli, pass_context
 from app.cli.catalog import _members, deploy, environment
 from app.cli.output import as_json, emit_record, output_option
 from app.deploy.deployments import STATUSES
-from app.errors import Invalid
+from app.errors import Invalid, MercatorError
 
 #: Seconds between two looks at a followed deployment.
 FOLLOW_INTERVAL = 0.5
@@ -453,6 +454,9 @@ def worker(state: Context, threads: int) -> None:
     one. `mercator serve` starts one beside the web server. Settings:
     MERCATOR_WORKER_POLL_INTERVAL, MERCATOR_WORKER_HEARTBEAT_INTERVAL,
     MERCATOR_WORKER_STALE_AFTER, MERCATOR_WORKER_STOP_GRACE.
+
+    With MERCATOR_EVENT_SINKS set it also delivers the CDEvents Mercator emits to them
+    (as `mercator events deliver`).
     """
     from app.deploy.worker import WorkerPool
     from app.observability import logs, multiproc
@@ -474,6 +478,18 @@ def worker(state: Context, threads: int) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if state.settings.event_sinks:
+        from app.outbox.sinks import Dispatcher
+
+        dispatcher = Dispatcher(
+            state.graph, list(state.settings.event_sinks), state.settings.delivery_settings()
+        )
+        # Before the first deployment is claimed, so that its events find the sinks; with
+        # Neo4j away, the dispatcher's thread does it once Neo4j is back.
+        with contextlib.suppress(MercatorError):
+            dispatcher.sync()
+        dispatcher.start(stop)
+        click.echo(f"worker: delivering events to {', '.join(dispatcher.urls)}", err=True)
     pool.start()
     click.echo(f"worker: {threads} thread(s): {', '.join(w.id for w in pool.workers)}", err=True)
     pool.wait(stop)

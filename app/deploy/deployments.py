@@ -19,6 +19,7 @@ from app.core import naming, paging, records, times
 from app.deploy import engines, gitops
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
+from app.outbox import emit as outbox
 
 #: How a deployment can end; a recorded deployment has one of these.
 STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
@@ -49,8 +50,9 @@ def record(
 
 
 def record_in(tx: Tx, data: dict[str, Any], *, actor: Actor | None = None) -> tuple[str, bool]:
-    """`record` inside a transaction of the caller's; returns (deployment id, created)."""
-    return _record(tx, _validated(data), actor)
+    """`record` inside a transaction of the caller's (a CDEvent applied); returns
+    (deployment id, created). It emits no CDEvent: the one applied is on the bus already."""
+    return _record(tx, _validated(data), actor, emit=False)
 
 
 def _validated(data: dict[str, Any], execute: bool = False) -> dict[str, Any]:
@@ -103,7 +105,9 @@ def _check_times(request: dict[str, Any], problems: dict[str, list[str]]) -> Non
         request["finished_at"] = times.parsed_text(finished)
 
 
-def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, bool]:
+def _record(
+    tx: Tx, request: dict[str, Any], actor: Actor | None, emit: bool = True
+) -> tuple[str, bool]:
     environment = request["environment"]
     _lock_environment(tx, environment)
     existing = tx.single("deploy/get", id=request["id"])
@@ -113,7 +117,9 @@ def _record(tx: Tx, request: dict[str, Any], actor: Actor | None) -> tuple[str, 
         return request["id"], False
     _create(tx, request, application, version, members, actor)
     if request["status"] == "succeeded":
-        move_inventory(tx, environment, request["id"], request["finished_at"], members)
+        changes = move_inventory(tx, environment, request["id"], request["finished_at"], members)
+        if emit:
+            outbox.deployment_changes(tx, request["id"], request["finished_at"], changes)
     return request["id"], True
 
 
@@ -181,11 +187,12 @@ def _create(
 
 def move_inventory(
     tx: Tx, environment: str, deployment_id: str, since: str, members: dict[str, str]
-) -> None:
+) -> list[dict[str, Any]]:
     """The one rule by which a succeeded deployment — recorded or run — moves the
     inventory: the environment's `RUNS` edges (`deploy/move_runs`) and, for an application
-    version, its `DEPLOYED_NOW` edge (`deploy/move_deployed_now`)."""
-    tx.run(
+    version, its `DEPLOYED_NOW` edge (`deploy/move_deployed_now`). Returns what changed
+    for each component (`deploy/move_runs`' rows: the CDEvents it emits)."""
+    changes = tx.run(
         "deploy/move_runs",
         runs=[
             {"environment": environment, "component": c, "version": v,
@@ -194,6 +201,7 @@ def move_inventory(
         ],
     )
     tx.run("deploy/move_deployed_now", deployments=[deployment_id])
+    return changes
 
 
 def enqueue(

@@ -36,6 +36,7 @@ from app.config import WorkerSettings
 from app.deploy import deployments, engines, gitops, runner
 from app.errors import MercatorError, NotFound
 from app.graph import Graph, Tx
+from app.outbox import emit as outbox
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +187,10 @@ class Worker:
             return
         if outcome.status == "succeeded":
             members = {m["component"]: m["version"] for m in row["components"]}
-            deployments.move_inventory(
+            changes = deployments.move_inventory(
                 tx, row["environment"], deployment_id, row["finished_at"], members
             )
+            outbox.deployment_changes(tx, deployment_id, row["finished_at"], changes)
 
     def serve(self, stop: threading.Event) -> None:
         """Sweep now and then, claim and run deployments, until `stop` is set."""

@@ -8,7 +8,8 @@
 // Parameters: $name, $version (strings)
 // Returns: name, kind, description, repository_url, latest_version, owner, existing
 //          ({props, dependencies: [{component, range}]} of version $version, or null),
-//          ranges (range texts of the component's Ranges, '' = no range)
+//          ranges (range texts of the component's Ranges, '' = no range), declared (names
+//          of the components it declares it depends on: a Backstage import's)
 // :param {name: 'payment', version: '1.4.2'}
 MERGE (c:Component {name: $name})
   ON CREATE SET c.created_at = datetime()
@@ -24,4 +25,7 @@ RETURN c.name AS name, c.kind AS kind, c.description AS description,
          dependencies: [(v)-[d:DEPENDS_ON]->(dep:Component) |
                         {component: dep.name, range: d.range}]
        } END AS existing,
-       COLLECT { MATCH (r:Range {component: $name}) RETURN r.range } AS ranges
+       COLLECT { MATCH (r:Range {component: $name}) RETURN r.range } AS ranges,
+       COLLECT {
+         MATCH (c)-[:DECLARED_DEPENDENCY]->(d:Component) RETURN d.name ORDER BY d.name
+       } AS declared

@@ -7,7 +7,10 @@
 //          `last_deployment` / `last_deployed_at` name the latest deployment that touched it.
 // Parameters: $runs (list of {environment, component, version, deployment, since (ISO
 //             8601)}, at most one per environment and component)
-// Returns: environment, component, version, replaced (the version it replaced, or null)
+// Returns: environment, component, version, replaced (the version it replaced, or null),
+//          change (deployed: it did not run there or runs that version again; upgraded or
+//          rolledback: it replaced a lower version or a higher one — by version key when
+//          both are numeric, else by registration order), digest, image (of the version)
 // :param {runs: [{environment: 'prod', component: 'payment', version: '1.4.2', deployment: 'd-1', since: '2026-11-20T10:04:00Z'}]}
 UNWIND $runs AS run
 MATCH (e:Environment {name: run.environment})
@@ -33,4 +36,13 @@ SET r.deployment = CASE WHEN at < r.since THEN run.deployment ELSE r.deployment 
     r.last_deployment = CASE WHEN newer THEN r.last_deployment ELSE run.deployment END,
     r.last_deployed_at = CASE WHEN newer THEN r.last_deployed_at ELSE at END
 RETURN e.name AS environment, cv.component AS component, cv.version AS version,
-       CASE WHEN current IS NULL OR current = cv THEN null ELSE current.version END AS replaced
+       CASE WHEN current IS NULL OR current = cv THEN null ELSE current.version END AS replaced,
+       CASE
+         WHEN current IS NULL OR current = cv THEN 'deployed'
+         WHEN cv.version_key IS NOT NULL AND current.version_key IS NOT NULL
+           THEN CASE WHEN cv.version_key < current.version_key THEN 'rolledback'
+                     ELSE 'upgraded' END
+         WHEN cv.seq < current.seq THEN 'rolledback'
+         ELSE 'upgraded'
+       END AS change,
+       cv.digest AS digest, cv.image AS image
