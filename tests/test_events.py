@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from app.admin import database
 from app.events import cdevents
 from tests.catalog import put_environment, register
 from tests.cdevents_fixtures import (
@@ -290,6 +291,92 @@ def test_a_pipeline_that_only_emits_cdevents_builds_inventory_and_history(client
     version = client.get("/api/v1/components/payments-api/versions/1.5.0").get_json()
     assert version["digest"] == digest_of("payments-api", "1.5.0")
     assert version["image"] == "registry.shop.example/shop/payments-api"
+
+
+#: A release, step by step: (what, environment, version, when).
+RELEASE = [
+    ("publish", None, "1.4.2", "2026-11-20T10:00:00Z"),
+    ("deploy", "staging", "1.4.2", "2026-11-20T10:01:00Z"),
+    ("deploy", "prod", "1.4.2", "2026-11-20T10:02:00Z"),
+    ("publish", None, "1.5.0", "2026-11-20T10:03:00Z"),
+    ("deploy", "staging", "1.5.0", "2026-11-20T10:04:00Z"),
+    ("deploy", "prod", "1.5.0", "2026-11-20T10:05:00Z"),
+    ("deploy", "prod", "1.4.2", "2026-11-20T10:06:00Z"),  # rolled back
+]
+IMAGE = "registry.shop.example/shop/payments-api"
+
+
+def _through_the_api(client) -> None:
+    """The release as the docs' curl pipeline sends it: registrations and deployments."""
+    for what, environment, version, at in RELEASE:
+        if what == "publish":
+            body = {"version": version, "digest": digest_of("payments-api", version),
+                    "image": IMAGE}  # fmt: skip
+            response = client.post("/api/v1/components/payments-api/versions", json=body)
+        else:
+            response = client.post("/api/v1/deployments", json={
+                "environment": environment, "status": "succeeded", "started_at": at,
+                "finished_at": at,
+                "components": [{"component": "payments-api", "version": version}]})  # fmt: skip
+        assert response.status_code == 201, response.get_json()
+
+
+def _as_cdevents() -> list[dict]:
+    """The same release as a pipeline that only emits CDEvents sends it."""
+    events, running = [], {}
+    for what, environment, version, at in RELEASE:
+        digest = digest_of("payments-api", version)
+        if what == "publish":
+            events.append(published("payments-api", version, digest, timestamp=at))
+            continue
+        before = running.get(environment)
+        kind = "deployed" if before is None else ("upgraded" if before < version else "rolledback")
+        running[environment] = version
+        events.append(deployed(kind, "payments", environment, "payments-api", digest,
+                               timestamp=at))  # fmt: skip
+    return events
+
+
+def _what_users_see(client) -> dict:
+    def page(path: str) -> dict:
+        response = client.get(path)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    versions = page("/api/v1/components/payments-api/versions")["items"]
+    return {
+        "versions": [(v["version"], v["digest"], v["image"]) for v in versions],
+        "inventory": {
+            env: [(r["component"], r["version"], r["since"], r["last_deployed_at"])
+                  for r in page(f"/api/v1/environments/{env}/inventory")["running"]]
+            for env in ("staging", "prod")
+        },  # fmt: skip
+        "history": {
+            env: [(d["status"], d["finished_at"])
+                  for d in page(f"/api/v1/deployments?environment={env}")["items"]]
+            for env in ("staging", "prod")
+        },  # fmt: skip
+        "blast_radius": page("/api/v1/components/payments-api/blast-radius?version=1.4.2"),
+        "where": page("/api/v1/components/payments-api/whereabouts"),
+    }
+
+
+def test_a_cdevents_pipeline_leaves_what_the_api_pipeline_leaves(client, graph):
+    for environment in ("staging", "prod"):
+        put_environment(client, environment, stage=environment)
+    _through_the_api(client)
+    by_api = _what_users_see(client)
+
+    database.reset(graph)
+    for environment in ("staging", "prod"):
+        put_environment(client, environment, stage=environment)
+    response = post(client, *_as_cdevents())
+    assert response.status_code == 207, response.get_json()
+    by_events = _what_users_see(client)
+
+    assert by_events == by_api
+    assert by_api["inventory"]["prod"][0][:2] == ("payments-api", "1.4.2")
+    assert len(by_api["history"]["prod"]) == 3
 
 
 def test_the_same_events_again_change_nothing(client, raw_cypher):
