@@ -247,7 +247,7 @@ def enqueue(
         _create(tx, request, application, version, members, actor)
         if dry_run:
             row = tx.single("deploy/work", id=request["id"])
-            kind, config = engines.configured(row["environment"])
+            kind, config = engines.configured(row["environment"], graph.sealer)
             raise _DryRun(kind, config, engines.document(row))
         return request["id"], True
 
