@@ -587,6 +587,9 @@ def test_a_grant_of_applications_is_for_limited_tokens(client):
               "applications": ["shop"]},
     )
     assert granted.status_code == 201 and granted.get_json()["applications"] == ["shop"]
+    items = client.get("/api/v1/tokens").get_json()["items"]
+    listed = {token["name"]: token["applications"] for token in items}
+    assert listed["narrow"] == ["shop"] and listed["test-admin"] == []
 
 
 def test_an_admin_token_cannot_be_limited(client):

@@ -175,7 +175,9 @@ def view(props: dict[str, Any]) -> dict[str, Any]:
         "revoked_at",
         "revoked_by",
     )
-    return {**{key: props.get(key) for key in keys}, "state": state(props)}
+    shown = {key: props.get(key) for key in keys}
+    shown["applications"] = shown["applications"] or []  # tokens made before grants: none
+    return {**shown, "state": state(props)}
 
 
 def list_tokens(graph: Graph, offset: int = 0, limit: int = paging.DEFAULT_LIMIT) -> dict[str, Any]:
