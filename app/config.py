@@ -98,6 +98,9 @@ class Settings:
     #: When set, GET /metrics answers only `Authorization: Bearer <this>` (not an API token:
     #: Prometheus holds it). Empty: /metrics is open, like /healthz.
     metrics_token: str = ""
+    #: Fernet key(s), comma-separated, that seal engine `secret_env` values in the graph
+    #: (the first seals, all open: see app/graph/sealing.py). Empty: stored in the clear.
+    secret_key: str = ""
     #: Log lines as `json`, `text`, or `auto`: text on a terminal, JSON otherwise.
     log_format: str = "auto"
     #: Least severe level logged: DEBUG, INFO, WARNING, ERROR.
@@ -151,6 +154,7 @@ class Settings:
             worker_stop_grace=_float(env, "MERCATOR_WORKER_STOP_GRACE", defaults.worker_stop_grace),
             reads_need_token=_bool(env, "MERCATOR_READS_NEED_TOKEN", defaults.reads_need_token),
             metrics_token=_secret(env, "MERCATOR_METRICS_TOKEN", defaults.metrics_token),
+            secret_key=_secret(env, "MERCATOR_SECRET_KEY", defaults.secret_key),
             log_format=_choice(
                 env, "MERCATOR_LOG_FORMAT", ("auto", "json", "text"), defaults.log_format
             ),
@@ -189,7 +193,7 @@ class Settings:
         shown: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("neo4j_password", "metrics_token"):
+            if f.name in ("neo4j_password", "metrics_token", "secret_key"):
                 value = "***" if value else ""
             elif f.name == "local":
                 value = {k.name: str(getattr(value, k.name)) for k in fields(value)}

@@ -7,7 +7,7 @@ import io
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.access import tokens
 from app.access.scopes import SCOPES
-from tests.catalog import deploy, put_environment, register
+from tests.catalog import app_versions, deploy, members, put_environment, register
 from tests.cdevents_fixtures import STRUCTURED, cloudevent, digest_of, published
 from tests.test_http_basics import assert_error_shape
 from tests.test_packages import CDX, cyclonedx
@@ -428,6 +428,168 @@ def test_a_limited_token_deploys_only_when_every_component_matches(
     assert_error_shape(mixed, 403, "forbidden")
     running = world.get("/api/v1/environments/prod").get_json()["running"]
     assert [r["component"] for r in running] == ["payments-api"]
+
+
+@dataclass(frozen=True)
+class LimitRule:
+    """One case of what a limited token may do to applications: the token's scopes and
+    limits, the write, the status it gets, and shop's versions afterwards (shop holds
+    payments-api of team payments and cart of team storefront; billing is payments' own
+    application, storefront-web storefront's)."""
+
+    case: str
+    token: dict[str, Any]
+    path: str
+    body: dict[str, Any]
+    status: int
+    shop_versions: tuple[str, ...] = ("1.0.0", "1.0.1")
+    changed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # app -> its versions
+
+    def __str__(self) -> str:
+        return self.case
+
+
+_PAY_DEPLOY = {"scopes": ["deploy"], "component_prefix": "payments-"}
+_PAY_REGISTER = {"scopes": ["register"], "component_prefix": "payments-"}
+_PAY_TEAM = {"scopes": ["register"], "team": "payments"}
+_PAY_API = [{"component": "payments-api", "version": "0.9.0"}]  # in no application version
+_DEPLOYMENTS = "/api/v1/deployments"
+_NEW_VERSION = "/api/v1/components/payments-api/versions"
+
+#: The rules for limited tokens and applications, one row each (item: which rule).
+LIMIT_RULES = [
+    # A failed, cancelled or timed-out deployment never derives an application version.
+    *(
+        LimitRule(
+            f"a {status} deployment of a set derives nothing",
+            _PAY_DEPLOY,
+            _DEPLOYMENTS,
+            {"environment": "prod", "status": status, "application": "shop",
+             "components": _PAY_API},
+            201,
+        )
+        for status in ("failed", "cancelled", "timed_out")
+    ),
+    LimitRule(
+        "an admin's failed deployment of a set derives nothing either",
+        {"scopes": ["admin"]},
+        _DEPLOYMENTS,
+        {"environment": "prod", "status": "failed", "application": "shop",
+         "components": _PAY_API},
+        201,
+    ),
+    # Everything derived stays inside what the token may touch.
+    LimitRule(
+        "a succeeded deployment may not derive a version without another team's component",
+        _PAY_DEPLOY,
+        _DEPLOYMENTS,
+        {"environment": "prod", "status": "succeeded", "application": "shop",
+         "components": _PAY_API},
+        403,
+    ),
+    LimitRule(
+        "registering its own component derives the applications holding it",
+        _PAY_REGISTER,
+        _NEW_VERSION,
+        {"version": "2.0.0"},
+        201,
+        shop_versions=("1.0.0", "1.0.1", "1.0.2"),
+    ),
+    # Adding its components: only to its team's applications, or ones granted to it.
+    LimitRule(
+        "a limited token may not start an application",
+        _PAY_REGISTER,
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["brand-new"]},
+        403,
+    ),
+    LimitRule(
+        "a limited token may not add its component to another team's application",
+        _PAY_TEAM,
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["storefront-web"]},
+        403,
+    ),
+    LimitRule(
+        "a prefix-limited token has no team: it may not add to its team's application",
+        _PAY_REGISTER,
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["billing"]},
+        403,
+    ),
+    LimitRule(
+        "a team-limited token adds its component to its team's application",
+        _PAY_TEAM,
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["billing"]},
+        201,
+        changed={"billing": ("1.0.0", "1.0.1")},
+    ),
+    LimitRule(
+        "an admin's grant lets a limited token add its component to that application",
+        {**_PAY_REGISTER, "applications": ["storefront-web"]},
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["storefront-web"]},
+        201,
+        changed={"storefront-web": ("1.0.0", "1.0.1")},
+    ),
+    LimitRule(
+        "a grant is for the applications it names",
+        {**_PAY_REGISTER, "applications": ["billing"]},
+        _NEW_VERSION,
+        {"version": "2.0.0", "derive": False, "applications": ["storefront-web"]},
+        403,
+    ),
+]
+
+
+@pytest.mark.parametrize("rule", LIMIT_RULES, ids=str)
+def test_limited_tokens_and_applications(world, anonymous_client, make_token, raw_cypher, rule):
+    world.put("/api/v1/teams/payments", json={})
+    register(world, "payments-api", "0.9.0", derive=False)
+    world.post(
+        "/api/v1/applications/billing/versions",
+        json={"owner": "payments", "components": [{"component": "cart", "version": "1.0.0"}]},
+    )
+    world.post(
+        "/api/v1/applications/storefront-web/versions",
+        json={"owner": "storefront", "components": [{"component": "cart", "version": "1.0.0"}]},
+    )
+    token = make_token(*rule.token["scopes"], name="limited",
+                       **{k: v for k, v in rule.token.items() if k != "scopes"})
+    before = footprint(raw_cypher)
+    response = anonymous_client.post(rule.path, json=rule.body, headers=bearer(token))
+    assert response.status_code == rule.status, response.get_json()
+    if rule.status == 403:
+        assert_error_shape(response, 403, "forbidden")
+        assert footprint(raw_cypher) == before
+    assert tuple(v for v, _ in app_versions(world, "shop")) == rule.shop_versions
+    for application in ("billing", "storefront-web"):
+        expected = rule.changed.get(application, ("1.0.0",))
+        assert tuple(v for v, _ in app_versions(world, application)) == expected
+    assert world.get("/api/v1/applications/brand-new").status_code == 404
+    if rule.path == _DEPLOYMENTS and rule.status == 201:
+        # recorded as what it deployed, and the next registration still derives shop
+        assert response.get_json()["application"] is None
+        register(world, "cart", "1.1.0")
+        assert members(world, "shop", "1.0.2") == {"cart": "1.1.0", "payments-api": "1.0.0"}
+
+
+def test_a_grant_of_applications_is_for_limited_tokens(client):
+    response = client.post(
+        "/api/v1/tokens", json={"name": "wide", "scopes": ["register"], "applications": ["shop"]}
+    )
+    error = assert_error_shape(response, 400, "invalid")
+    assert "applications" in error["details"]
+    granted = client.post(
+        "/api/v1/tokens",
+        json={"name": "narrow", "scopes": ["register"], "team": "payments",
+              "applications": ["shop"]},
+    )
+    assert granted.status_code == 201 and granted.get_json()["applications"] == ["shop"]
+    items = client.get("/api/v1/tokens").get_json()["items"]
+    listed = {token["name"]: token["applications"] for token in items}
+    assert listed["narrow"] == ["shop"] and listed["test-admin"] == []
 
 
 def test_an_admin_token_cannot_be_limited(client):

@@ -549,3 +549,67 @@ def test_a_number_too_long_to_read_is_a_400(client, raw_cypher):
         assert error["code"] == "invalid"
         assert "digits" in error["message"] and "body" in error["details"]
     assert counts(raw_cypher) == before
+
+
+# -- bodies too dense to parse ----------------------------------------------------------
+def _junk(size: int) -> bytes:
+    """`[{},{},...]` of about `size` bytes: the most Python objects per byte of JSON."""
+    return b"[" + b",".join([b"{}"] * (size // 3)) + b"]"
+
+
+def _cyclonedx(packages: int) -> bytes:
+    """A plain CycloneDX SBOM of `packages` packages, each with a hash and a licence."""
+    components = [
+        {
+            "type": "library",
+            "bom-ref": f"pkg:pypi/package-{n}@1.{n % 10}.0",
+            "purl": f"pkg:pypi/package-{n}@1.{n % 10}.0",
+            "name": f"package-{n}",
+            "version": f"1.{n % 10}.0",
+            "hashes": [{"alg": "SHA-256", "content": f"{n:064x}"}],
+            "licenses": [{"license": {"id": "MIT"}}],
+        }
+        for n in range(packages)
+    ]
+    return json.dumps(
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components}
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [_junk(2 * 2**20), b"[" + b",".join([b"1e1"] * 400_000) + b"]"],
+    ids=["empty objects", "floats"],
+)
+def test_a_body_too_dense_to_parse_is_a_413_before_anything_parses_it(client, raw_cypher, body):
+    before = counts(raw_cypher)
+    for path, content_type in (
+        ("/api/v1/components/x/versions/1.0.0/sbom", "application/vnd.cyclonedx+json"),
+        ("/api/v1/components/x/versions", "application/json"),
+    ):
+        response = client.open(path, method="PUT" if path.endswith("sbom") else "POST",
+                               data=body, content_type=content_type)
+        error = assert_error_shape(response, 413, "request_entity_too_large")
+        assert "times its size" in error["message"] and "body" in error["details"]
+    assert counts(raw_cypher) == before
+
+
+def test_the_guard_holds_no_parsed_copy_of_a_body(tmp_path):
+    """The checks read the raw bytes: the memory they take is a few copies of the body at
+    most (its shape without strings, its brackets), for junk (refused) and for a real SBOM
+    (passed on), where parsing them took 6 and 64 times the body."""
+    import tracemalloc
+
+    sbom = _cyclonedx(5_000)
+    for body, refused in ((_junk(4 * 2**20), True), (sbom, False)):
+        tracemalloc.start()
+        try:
+            body_guard.check(body)
+            passed = True
+        except body_guard.Refused:
+            passed = False
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert passed is not refused
+        assert peak < 4 * len(body), (len(body), peak)
+    assert body_guard.estimated_growth(body_guard.blanked(sbom), len(sbom)) < 3

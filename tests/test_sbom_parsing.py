@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import Invalid
+from app.sbom import cyclonedx as cyclonedx_reader
 from app.sbom import parsing
 from app.sbom.cyclonedx import CYCLONEDX_VERSIONS, compile_schema
 from app.sbom.document import MAX_PACKAGES, Package, Sbom
@@ -526,3 +527,24 @@ def test_the_largest_accepted_sbom_parses_whole():
     assert len(result.packages) == MAX_PACKAGES
     assert ("pkg:maven/com.example/lib0@1.0.0?type=jar",
             "pkg:maven/com.example/lib1@1.0.0?type=jar") in result.dependencies  # fmt: skip
+
+
+def test_threads_taking_their_first_sboms_at_once_share_one_compiled_schema():
+    """Compiling a CycloneDX schema costs a worker about 220 MiB: three threads starting
+    at once must not compile three."""
+    import threading
+
+    cyclonedx_reader._compiled.cache_clear()
+    start = threading.Barrier(3)
+    got = []
+
+    def first_sbom() -> None:
+        start.wait()
+        got.append(cyclonedx_reader._schema_validator("1.5"))
+
+    threads = [threading.Thread(target=first_sbom) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(got) == 3 and all(validator is got[0] for validator in got)

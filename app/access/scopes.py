@@ -12,6 +12,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.errors import Forbidden
 
@@ -29,13 +30,15 @@ SCOPE_MEANING = {
 
 @dataclass(frozen=True)
 class Actor:
-    """Who does a write: a token's name, its scopes, and the components it is limited to
-    (by name prefix and/or owner team; None = no limit)."""
+    """Who does a write: a token's name, its scopes, the components it is limited to
+    (by name prefix and/or owner team; None = no limit), and the applications an admin
+    granted it to add its components to (beyond its team's own)."""
 
     name: str
     scopes: frozenset[str] = field(default_factory=lambda: frozenset(SCOPES))
     component_prefix: str | None = None
     team: str | None = None
+    applications: frozenset[str] = frozenset()
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes or "admin" in self.scopes or scope == "read"
@@ -80,8 +83,32 @@ class Actor:
             return False
         return self.team is None or owner == self.team
 
-    def limits(self) -> dict[str, str | None]:
-        return {"component_prefix": self.component_prefix, "team": self.team}
+    def check_joins(self, owners: Mapping[str, str | None]) -> None:
+        """Forbidden unless the token may add components to every application (name →
+        owner team, None for none or a new one): a limited token only to its team's
+        applications and to those an admin granted it. Replacing a version of a component
+        an application already holds is no join: that is how registration derives."""
+        outside = sorted(
+            name
+            for name, owner in owners.items()
+            if self.limited
+            and name not in self.applications
+            and (self.team is None or owner != self.team)
+        )
+        if outside:
+            raise Forbidden(
+                f"this token may not add components to application(s) {', '.join(outside)}: "
+                "a limited token adds its components only to its team's applications and to "
+                "those granted to it (`mercator token create --application`)",
+                {"applications": outside, "limits": self.limits()},
+            )
+
+    def limits(self) -> dict[str, Any]:
+        return {
+            "component_prefix": self.component_prefix,
+            "team": self.team,
+            "applications": sorted(self.applications),
+        }
 
     def describe_limits(self) -> str:
         parts = []

@@ -54,9 +54,13 @@ def create(
     team: str | None = None,
     expires: str | None = None,
     created_by: str = "unknown",
+    applications: list[str] | tuple[str, ...] = (),
 ) -> tuple[dict[str, Any], str]:
-    """Create a token; returns (its description, the token itself — shown only now)."""
-    wanted = _validated(name, scopes, component_prefix, team, expires)
+    """Create a token; returns (its description, the token itself — shown only now).
+
+    `applications` is the admin's grant: a limited token may add its components to these
+    applications besides its team's own (see `Actor.check_joins`)."""
+    wanted = _validated(name, scopes, component_prefix, team, expires, list(applications))
     token = PREFIX + secrets.token_urlsafe(32)
     rows = graph.write("access/token_create", **wanted, hash=hash_of(token), created_by=created_by)
     if not rows:
@@ -70,6 +74,7 @@ def _validated(
     component_prefix: str | None,
     team: str | None,
     expires: str | None,
+    applications: list[str],
 ) -> dict[str, Any]:
     problems: dict[str, list[str]] = {}
     if naming.name_problem(name):
@@ -85,6 +90,14 @@ def _validated(
         problems["scopes"] = [
             "an admin token cannot be limited to components (admin includes every scope)"
         ]
+    for index, application in enumerate(applications):
+        if naming.name_problem(application):
+            problems[f"applications.{index}"] = [naming.name_problem(application)]
+    if applications and component_prefix is None and team is None:
+        problems["applications"] = [
+            "a grant of applications is for a token limited by component_prefix or team "
+            "(an unlimited one may add components anywhere)"
+        ]
     expires_at = None
     if expires is not None:
         expires_at = expiry(expires)
@@ -99,6 +112,7 @@ def _validated(
         "scopes": sorted(set(scopes), key=SCOPES.index),
         "component_prefix": component_prefix,
         "team": team,
+        "applications": sorted(set(applications)) or None,
         "expires_at": expires_at,
     }
 
@@ -133,6 +147,7 @@ def authenticate(graph: Graph, token: str | None) -> Actor:
         scopes=frozenset(stored["scopes"]),
         component_prefix=stored.get("component_prefix"),
         team=stored.get("team"),
+        applications=frozenset(stored.get("applications") or ()),
     )
 
 
@@ -153,13 +168,16 @@ def view(props: dict[str, Any]) -> dict[str, Any]:
         "scopes",
         "component_prefix",
         "team",
+        "applications",
         "created_at",
         "created_by",
         "expires_at",
         "revoked_at",
         "revoked_by",
     )
-    return {**{key: props.get(key) for key in keys}, "state": state(props)}
+    shown = {key: props.get(key) for key in keys}
+    shown["applications"] = shown["applications"] or []  # tokens made before grants: none
+    return {**shown, "state": state(props)}
 
 
 def list_tokens(graph: Graph, offset: int = 0, limit: int = paging.DEFAULT_LIMIT) -> dict[str, Any]:

@@ -32,6 +32,14 @@ class TokenIn(ma.Schema):
     )
     component_prefix = optional("Only components whose name starts with this (register, deploy)")
     team = optional("Only components this team owns (register, deploy)")
+    applications = fields.List(
+        Name(),
+        load_default=list,
+        metadata={
+            "description": "For a limited token: applications it may add its components to "
+            "besides its team's own"
+        },
+    )
     expires = optional("Lifetime (90d, 12h, 30m) or an ISO 8601 time; omitted: never expires")
 
 

@@ -27,6 +27,7 @@ class Locked:
     """An application as read under its lock."""
 
     name: str
+    owner: str | None
     latest_version: str | None
     components: dict[str, str]  # component name -> version in the latest application version
 
@@ -38,6 +39,7 @@ def lock(tx: Tx, names: Iterable[str], including: str | None = None) -> dict[str
     return {
         row["name"]: Locked(
             row["name"],
+            row["owner"],
             row["latest_version"],
             {member["component"]: member["version"] for member in row["components"]},
         )
@@ -59,10 +61,13 @@ CANDIDATES = 100
 
 
 def create_versions(
-    tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion], by: str | None = None
+    tx: Tx, locked: dict[str, Locked], wanted: list[NewVersion], actor: Actor | None = None
 ) -> list[dict]:
     """Create the wanted application versions (their applications must be `locked`), in
-    one round trip; `by` is who wrote them (a token name)."""
+    one round trip; `actor` is who writes them (recorded by name, and held to its limits
+    by `check_within_limits`)."""
+    check_within_limits(tx, actor, locked, wanted)
+    by = _name(actor)
     batch = [
         {
             "application": new.application,
@@ -85,6 +90,29 @@ def create_versions(
             {"applications": sorted({new.application for new in wanted})},
         )
     return created
+
+
+def check_within_limits(
+    tx: Tx, actor: Actor | None, locked: dict[str, Locked], wanted: list[NewVersion]
+) -> None:
+    """Forbidden unless a limited token may make every wanted version: each component it
+    adds, replaces or drops against the latest version must be one the token may write
+    (a deployment of a partial set must not drop another team's components), and adding a
+    component to an application (or starting a new one) needs the application to be the
+    token's team's or granted to it."""
+    if actor is None or not actor.limited:
+        return
+    changed: set[str] = set()
+    joined: dict[str, str | None] = {}
+    for new in wanted:
+        app = locked[new.application]
+        before, after = app.components, new.components
+        changed |= {c for c in set(before) | set(after) if before.get(c) != after.get(c)}
+        if app.latest_version is None or set(after) - set(before):
+            joined[app.name] = app.owner
+    rows = tx.run("catalog/component_owners", names=sorted(changed))
+    actor.check_components({row["name"]: row["owner"] for row in rows})
+    actor.check_joins(joined)
 
 
 def _candidates(app: Locked) -> list[str]:
@@ -176,7 +204,7 @@ def create_application_version(
             tx,
             locked,
             [NewVersion(application, members, "created explicitly", version)],
-            by=_name(actor),
+            actor=actor,
         )
         return created["version"], True
 
@@ -210,7 +238,7 @@ def add_component(
                     f"{component} {version} {verb}",
                 )
             ],
-            by=_name(actor),
+            actor=actor,
         )
         return created["version"], True
 
@@ -237,7 +265,7 @@ def remove_component(
             tx,
             locked,
             [NewVersion(application, members, f"{component} {app.components[component]} removed")],
-            by=_name(actor),
+            actor=actor,
         )
         return created["version"]
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from app.core import naming
 from app.errors import Invalid
+from app.graph.sealing import Sealer
 
 KINDS = ("none", "command", "helm", "gitops")
 #: Seconds a deployment may run when its engine configuration names no timeout.
@@ -283,10 +285,28 @@ def redacted(config: dict[str, Any] | None) -> dict[str, Any] | None:
     return shown
 
 
-def encode(config: dict[str, Any]) -> str:
-    """How a configuration is stored on the Environment node (Neo4j has no map properties)."""
-    return json.dumps(config, sort_keys=True)
+def encode(config: dict[str, Any], sealer: Sealer) -> str:
+    """How a configuration is stored on the Environment node (Neo4j has no map
+    properties): JSON, with each `secret_env` value sealed (see app/graph/sealing.py)."""
+    return json.dumps(_secrets_through(config, sealer.seal), sort_keys=True)
 
 
-def decode(stored: str | None) -> dict[str, Any]:
-    return json.loads(stored) if stored else {}
+def decode(stored: str | None, sealer: Sealer | None = None) -> dict[str, Any]:
+    """The configuration an Environment node stores, its secrets opened by `sealer`
+    (without one they stay as stored: enough for `redacted`)."""
+    config = json.loads(stored) if stored else {}
+    return config if sealer is None else _secrets_through(config, sealer.open)
+
+
+def resealed(stored: str, sealer: Sealer) -> str:
+    """A stored configuration with every secret sealed again with the first key."""
+    return json.dumps(_secrets_through(json.loads(stored), sealer.reseal), sort_keys=True)
+
+
+def _secrets_through(config: dict[str, Any], change: Callable[[str], str]) -> dict[str, Any]:
+    if not config.get("secret_env"):
+        return config
+    return {
+        **config,
+        "secret_env": {name: change(value) for name, value in config["secret_env"].items()},
+    }

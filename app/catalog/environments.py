@@ -83,12 +83,34 @@ def set_engine(
         "catalog/environment_set_engine",
         name=name,
         engine=kind,
-        engine_config=engine_settings.encode(checked),
+        engine_config=engine_settings.encode(checked, graph.sealer),
         updated_by=None if actor is None else actor.name,
     )
     if not rows:
         raise suggest.not_found(graph, "environment", name)
     return get(graph, name)
+
+
+def reseal_secrets(graph: Graph) -> int:
+    """Seal every environment's engine secrets again with the first key of
+    MERCATOR_SECRET_KEY (clear ones from before a key was set, and those of an older key
+    kept after it), in one transaction; returns how many environments hold secrets."""
+    graph.sealer.require()
+
+    def work(tx: Tx) -> int:
+        rows = tx.run("catalog/environment_secret_configs")
+        changed = [
+            {
+                "name": row["name"],
+                "engine_config": engine_settings.resealed(row["engine_config"], graph.sealer),
+            }
+            for row in rows
+        ]
+        if not changed:
+            return 0
+        return tx.single("catalog/environment_reseal", environments=changed)["environments"]
+
+    return graph.write_tx(work)
 
 
 def get(graph: Graph, name: str) -> dict[str, Any]:
@@ -97,6 +119,7 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     if not rows:
         raise suggest.not_found(graph, "environment", name)
     props = rows[0]["props"]
+    # shown redacted, so its secrets stay sealed
     config = engine_settings.decode(props.get("engine_config")) if props.get("engine") else None
     return {
         **records.environment(props),

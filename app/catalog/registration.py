@@ -177,7 +177,7 @@ def _register(tx: Tx, reg: Registration, actor: Actor | None, emit: bool = True)
             at=times.canonical(reg.created_at) if reg.created_at else times.now(),
             by=by,
         )
-    return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, by))
+    return _outcome(reg, created=True, derived=_derive_application_versions(tx, reg, actor))
 
 
 def dependency_edges(dependencies: dict[str, str | None]) -> list[dict[str, Any]]:
@@ -233,9 +233,12 @@ def _refuse_different_content(
         )
 
 
-def _derive_application_versions(tx: Tx, reg: Registration, by: str | None) -> list[dict[str, Any]]:
+def _derive_application_versions(
+    tx: Tx, reg: Registration, actor: Actor | None
+) -> list[dict[str, Any]]:
     """New versions of the applications whose latest version holds another version of the
-    component (unless opted out), and of the applications the request names."""
+    component (unless opted out), and of the applications the request names (which a
+    limited token may join only when they are its team's or granted to it)."""
     if not reg.derive and not reg.applications:
         return []
     locked = applications.lock(
@@ -255,7 +258,7 @@ def _derive_application_versions(tx: Tx, reg: Registration, by: str | None) -> l
         wanted.append(
             applications.NewVersion(name, members, f"{reg.component} {reg.version} {verb}")
         )
-    return applications.create_versions(tx, locked, wanted, by=by)
+    return applications.create_versions(tx, locked, wanted, actor=actor)
 
 
 def _outcome(reg: Registration, created: bool, derived: list[dict[str, Any]]) -> dict[str, Any]:

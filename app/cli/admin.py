@@ -301,3 +301,31 @@ def db_reset(state: Context) -> None:
 
     deleted = database.reset(state.graph)
     click.echo(f"deleted {deleted} nodes")
+
+
+# -- secrets ----------------------------------------------------------------------------
+@cli.group()
+def secrets() -> None:
+    """The key that seals engine secrets in the graph (MERCATOR_SECRET_KEY)."""
+
+
+@secrets.command("new-key")
+def secrets_new_key() -> None:
+    """Print a new random key for MERCATOR_SECRET_KEY (keep it as a secret)."""
+    from app.graph.sealing import new_key
+
+    click.echo(new_key())
+
+
+@secrets.command("rotate")
+@pass_context
+def secrets_rotate(state: Context) -> None:
+    """Seal every engine secret again with the first key of MERCATOR_SECRET_KEY.
+
+    To rotate: set MERCATOR_SECRET_KEY=<new>,<old> everywhere, run this, then drop <old>.
+    Secrets stored in the clear before a key was set are sealed too."""
+    from app.catalog import environments
+
+    state.require_local("mercator secrets rotate")
+    count = environments.reseal_secrets(state.graph)
+    click.echo(f"sealed the secrets of {count} environment(s) with the first key")

@@ -42,6 +42,13 @@ def token() -> None:
 )
 @click.option("--team", help="Only register, attach SBOMs to and deploy components this team owns.")
 @click.option(
+    "--application",
+    "applications",
+    multiple=True,
+    help="Repeatable. With --component-prefix or --team: an application the token may add "
+    "its components to besides its team's own.",
+)
+@click.option(
     "--expires",
     metavar="DURATION|TIME",
     help="Lifetime such as 90d, 12h or 30m, or an ISO 8601 time (default: never).",

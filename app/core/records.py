@@ -274,6 +274,12 @@ TOKEN = Record(
         Field("scopes", "strings", column=True),
         Field("component_prefix", column=True),
         Field("team", column=True),
+        Field(
+            "applications",
+            "strings",
+            description="Applications a limited token may add its components to besides its "
+            "team's (an admin's grant)",
+        ),
         Field("state", description="active, expired or revoked", column=True, stored=False),
         Field("expires_at", "time", column=True),
         Field("created_at", "time", column=True),

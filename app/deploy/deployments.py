@@ -25,6 +25,11 @@ from app.outbox import emit as outbox
 STATUSES = ("succeeded", "failed", "cancelled", "timed_out")
 #: Every status, with those of a deployment an engine is still to run or running.
 ALL_STATUSES = ("queued", "running", *STATUSES)
+#: The statuses of a deployment that may derive an application version from the set of
+#: component versions it deploys: a failed, cancelled or timed-out one never moves an
+#: application's latest version (the next registration would derive from a set that
+#: never ran).
+DERIVING = ("succeeded", "queued")
 #: Deployment ids are chosen by the caller (an idempotency key, e.g. the pipeline run) or
 #: generated; they appear in URLs, so they follow the name rules.
 ID_RULES = naming.name_problem
@@ -155,8 +160,11 @@ def _target(
         applications.check_members_exist(tx, members)
         _check_limits(tx, actor, members)
         if application is not None:
-            by = None if actor is None else actor.name
-            version = _matching_or_derived_version(tx, application, members, by)
+            version = _matching_or_derived_version(
+                tx, application, members, actor, derive=request.get("status", "queued") in DERIVING
+            )
+            if version is None:
+                application = None  # recorded as the set of component versions it was
     return application, version, members
 
 
@@ -247,7 +255,7 @@ def enqueue(
         _create(tx, request, application, version, members, actor)
         if dry_run:
             row = tx.single("deploy/work", id=request["id"])
-            kind, config = engines.configured(row["environment"])
+            kind, config = engines.configured(row["environment"], graph.sealer)
             raise _DryRun(kind, config, engines.document(row))
         return request["id"], True
 
@@ -326,9 +334,16 @@ def _check_limits(tx: Tx, actor: Actor | None, members: dict[str, str]) -> None:
 
 
 def _matching_or_derived_version(
-    tx: Tx, application: str, members: dict[str, str], by: str | None
-) -> str:
+    tx: Tx, application: str, members: dict[str, str], actor: Actor | None, derive: bool
+) -> str | None:
+    """The application's version with exactly `members`; else, when `derive`, a new one
+    (within the actor's limits, see `applications.check_within_limits`), else None."""
     wanted = [{"component": c, "version": v} for c, v in sorted(members.items())]
+    if not derive:
+        match = tx.single(
+            "catalog/application_matching_version", application=application, members=wanted
+        )
+        return None if match is None else match["version"]
     locked = applications.lock(tx, [application])
     match = tx.single(
         "catalog/application_matching_version", application=application, members=wanted
@@ -339,7 +354,7 @@ def _matching_or_derived_version(
         tx,
         locked,
         [applications.NewVersion(application, members, "deployed as a set of component versions")],
-        by=by,
+        actor=actor,
     )
     return created["version"]
 

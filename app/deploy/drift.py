@@ -43,7 +43,7 @@ def drift(graph: Graph, environment: str, worker_env: dict[str, str]) -> dict[st
             "cluster against the inventory)",
             {"environment": [environment]},
         )
-    _, config = engines.configured(props)
+    _, config = engines.configured(props, graph.sealer)
     names = set(config.get("components", {}))
     if "default" in config:
         names |= {row["component"] for row in rows[0]["running"]}

@@ -27,6 +27,7 @@ from app.catalog.engine_settings import (
     decode,
 )
 from app.errors import Invalid
+from app.graph.sealing import Sealer
 
 #: Variables a command always receives from the worker's own environment (nothing else
 #: leaks through, e.g. not the Neo4j password; name more with `inherit_env`).
@@ -48,8 +49,9 @@ def scrub(text: str, secret_values: list[str]) -> str:
     return text
 
 
-def configured(environment: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """(kind, checked configuration) of an Environment node's engine."""
+def configured(environment: dict[str, Any], sealer: Sealer) -> tuple[str, dict[str, Any]]:
+    """(kind, checked configuration, its secrets opened by `sealer`) of an Environment
+    node's engine."""
     kind = environment.get("engine")
     if kind not in KINDS:
         raise Invalid(
@@ -57,7 +59,7 @@ def configured(environment: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             f"(engine: {kind!r}); set one with `mercator env set-engine`",
             {"environment": [environment["name"]]},
         )
-    return kind, check(kind, decode(environment.get("engine_config")))
+    return kind, check(kind, decode(environment.get("engine_config"), sealer))
 
 
 def document(row: dict[str, Any]) -> dict[str, Any]:

@@ -111,7 +111,7 @@ class Worker:
         sink = _LogSink(self.graph, deployment_id, self.id)
         try:
             row = _work(self.graph, deployment_id)
-            kind, config = engines.configured(row["environment"])
+            kind, config = engines.configured(row["environment"], self.graph.sealer)
             sink.secret_values = engines.secrets(config)
             with tempfile.TemporaryDirectory(prefix="mercator-deploy-") as folder:
                 document = engines.document(row)

@@ -33,6 +33,7 @@ from app.config import Settings
 from app.errors import Conflict, TimedOut, Unavailable
 from app.graph import cypher
 from app.graph.reachability import Reachability
+from app.graph.sealing import Sealer
 
 T = TypeVar("T")
 
@@ -241,8 +242,11 @@ class Graph:
         database: str,
         query_timeout: float,
         retry_time: float = Settings.retry_time,
+        sealer: Sealer | None = None,
     ) -> None:
         self._driver = driver
+        #: Seals the secrets services store in this graph (engine `secret_env` values).
+        self.sealer = sealer or Sealer()
         self._database = database
         self._query_timeout = query_timeout
         self._retry_time = retry_time
@@ -282,6 +286,7 @@ class Graph:
             settings.neo4j_database,
             settings.query_timeout,
             retry_time=settings.retry_time,
+            sealer=Sealer(settings.secret_key),
         )
 
     def read_tx(self, work: Callable[[Tx], T]) -> T:

@@ -189,9 +189,17 @@ class LocalServer:
         )
 
     def start(self) -> bool:
-        """Start the server and wait until Bolt answers. False when it was already running."""
+        """Start the server and wait until Bolt answers. False when it was already running.
+
+        The home is the caller's alone (0700, its store files 0600, see `private`): the
+        store holds every property in the clear, API token hashes and engine secrets
+        included, and under the usual umask 022 Neo4j would leave it world-readable."""
         if self._running_pid() is not None:
             return False
+        with private(self.home):
+            return self._start()
+
+    def _start(self) -> bool:
         java = _java()
         self.install()
         for port in (self.local.bolt_port, self.local.http_port):
@@ -325,6 +333,32 @@ class LocalServer:
                 time.sleep(0.5)
         finally:
             graph.close()
+
+
+#: The umask the local server and everything it writes is created under: owner only.
+PRIVATE_UMASK = 0o077
+
+
+@contextlib.contextmanager
+def private(home: Path):
+    """Make `home` (created if need be) 0700 and whatever it holds owner-only (files of a
+    home made before were created under the caller's umask), and run the block under
+    umask 077, so the files it and its child processes (Neo4j) create are 0600. The umask
+    is the process's: `neo4j start` runs before any thread that writes files."""
+    previous = os.umask(PRIVATE_UMASK)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        home.chmod(0o700)
+        for folder, folders, files in os.walk(home):
+            for name in folders:
+                (Path(folder) / name).chmod(0o700)
+            for name in files:
+                path = Path(folder) / name
+                if not path.is_symlink():
+                    path.chmod(path.stat().st_mode & 0o700)
+        yield
+    finally:
+        os.umask(previous)
 
 
 def _java() -> str:
