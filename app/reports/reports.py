@@ -22,9 +22,9 @@ DEFAULT_APPLICATION_LIMIT = 1000
 MAX_APPLICATION_LIMIT = 10_000
 #: From this many affected versions on (a hub's), the blast radius finds the applications
 #: by testing the application versions that can count (each latest, each deployed now)
-#: rather than by walking from every affected version: measured on the large benchmark
-#: catalog, the walk costs about 6.5 µs of server time per version, the test a nearly
-#: constant 350 ms.
+#: rather than by walking from every affected version. Measured on the large benchmark
+#: catalog's hub (98,912 affected versions): 0.64 s of server CPU walking, 0.35 s testing;
+#: the test costs about the same whatever the number, the walk about 6.5 µs per version.
 MANY_VERSIONS = 50_000
 
 
