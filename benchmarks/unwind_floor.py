@@ -56,7 +56,8 @@ CREATE (v)-[e:DEPENDS_ON]->(d)
 SET e = row.edge
 """
 # The Range nodes the blast radius walks (app/catalog/ranges.py): one per (provider, range
-# text), NEEDS from each consumer version, ADMITS to each provider version inside it.
+# text), NEEDS from each consumer version, ADMITS to each provider version inside it, and
+# FEEDS from each Range a version needs to each Range admitting that version.
 RANGES = """
 UNWIND $rows AS row
 CREATE (:Range {component: row.component, range: row.range})
@@ -72,6 +73,12 @@ UNWIND $rows AS row
 MATCH (r:Range {component: row.component, range: row.range})
 MATCH (v:ComponentVersion {component: row.component, version: row.version})
 CREATE (r)-[:ADMITS]->(v)
+"""
+FEEDS = """
+UNWIND $rows AS row
+MATCH (q:Range {component: row.from_component, range: row.from_range})
+MATCH (r:Range {component: row.component, range: row.range})
+CREATE (q)-[:FEEDS {via: row.via}]->(r)
 """
 COMPONENT_PREVIOUS = """
 UNWIND $rows AS row
@@ -162,6 +169,7 @@ def write_floor(
     step("ranges", RANGES, declared)
     step("needs", NEEDS, needs)
     step("admits", ADMITS, admits)
+    step("feeds", FEEDS, _feeds(needs, admits))
     step("component_previous", COMPONENT_PREVIOUS, _previous(versions, "component"))
     step(
         "applications",
@@ -269,6 +277,23 @@ def _ranges(versions: list[dict[str, Any]], dependencies: list[dict[str, Any]]) 
     ]
     rows = [{"component": component, "range": text} for component, text in declared]
     return rows, needs, admits
+
+
+def _feeds(needs: list[dict[str, Any]], admits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """FEEDS rows: one per pair of Ranges a version joins, `via` the first such version."""
+    needed_by: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for row in needs:
+        needed_by.setdefault((row["component"], row["version"]), []).append(
+            (row["dependency"], row["range"])
+        )
+    feeds: dict[tuple[str, str, str, str], str] = {}
+    for row in admits:
+        for dependency, text in needed_by.get((row["component"], row["version"]), ()):
+            feeds.setdefault((dependency, text, row["component"], row["range"]), row["version"])
+    return [
+        {"from_component": q, "from_range": qr, "component": c, "range": r, "via": via}
+        for (q, qr, c, r), via in feeds.items()
+    ]
 
 
 def _previous(versions: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:

@@ -83,6 +83,7 @@ def _answer(radius: dict) -> dict:
         "consumer_count": radius["consumer_count"],
         "truncated": radius["truncated"],
         "applications": radius["applications"],
+        "application_count": radius.get("application_count", len(radius["applications"])),
         "environments": _grouped(radius["environments"]),
         "teams": radius["teams"],
     }
@@ -103,13 +104,18 @@ def _check_paths(radius: dict, needs: dict, admits: set, component: str, version
             previous = hop
 
 
-def test_one_statement_equals_the_hop_by_hop_oracle(catalog):
+@pytest.mark.parametrize("many_versions", [reports.MANY_VERSIONS, 1], ids=["walked", "tested"])
+def test_one_statement_equals_the_hop_by_hop_oracle(catalog, monkeypatch, many_versions):
+    """Both ways of finding the applications (walked to from the affected versions, or,
+    from `MANY_VERSIONS` affected versions on, each latest and deployed one tested) give
+    the oracle's answers."""
     from tests.test_ranges import expected
 
+    monkeypatch.setattr(reports, "MANY_VERSIONS", many_versions)
     def raw(query, **params):
         return catalog.read_tx(lambda tx: tx._tx.run(query, params).data())
 
-    needed, admits = expected(raw)
+    needed, admits, _ = expected(raw)
     needs: dict[tuple[str, str], set] = {}
     for c, v, p, r in needed:
         needs.setdefault((c, v), set()).add((p, r))
@@ -146,3 +152,24 @@ def test_pages_of_consumers_add_up_to_the_whole_answer(catalog):
     old = oracle.blast_radius(catalog, component, None, 6, 40)
     first = reports.blast_radius(catalog, component, None, 6, limit=40)
     assert _answer(first) == _answer(old)
+
+
+def test_pages_of_applications_add_up_to_all_of_them(catalog):
+    component, _ = _cases(catalog)[0]
+    whole = reports.blast_radius(catalog, component, None, 6, limit=1)
+    assert whole["application_count"] == len(whole["applications"]) > 10
+    assert not whole["applications_truncated"]
+    pages, offset = [], 0
+    while True:
+        page = reports.blast_radius(
+            catalog, component, None, 6, limit=1, application_limit=7, application_offset=offset
+        )
+        assert page["application_count"] == whole["application_count"]
+        assert len(page["applications"]) <= 7
+        pages += page["applications"]
+        offset += 7
+        if not page["applications_truncated"]:
+            break
+    assert pages == whole["applications"]
+    # The page of applications leaves the rest of the answer alone.
+    assert page["environments"] == whole["environments"] and page["teams"] == whole["teams"]

@@ -42,6 +42,13 @@ def test_blast_radius_names_consumers_environments_and_whom_to_call(report):
     rows = list(csv.DictReader(io.StringIO(report("blast-radius", "payment", "-o", "csv").stdout)))
     assert {row["component"] for row in rows} == {"checkout", "frontend"}
     assert list(rows[0])[:3] == ["component", "version", "distance"]
+    # The application versions a page at a time, all of them counted.
+    paged = json.loads(
+        report("blast-radius", "payment", "--application-limit", "1", "-o", "json").stdout
+    )
+    assert len(paged["applications"]) == 1 < paged["application_count"]
+    assert paged["applications_truncated"]
+    assert paged["applications"] == as_json["applications"][:1]
 
 
 def test_csv_cells_are_plain_text_and_paths_read_changed_first(report):

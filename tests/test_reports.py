@@ -166,6 +166,18 @@ def test_blast_radius_lists_applications_environments_and_teams(estate):
     assert set(teams) == {"core", "web"}
     assert (teams["core"]["email"], teams["core"]["pager"]) == ("core@example.com", "core-oncall")
     assert set(teams["core"]["owns"]) == {"lib"} and set(teams["web"]["owns"]) == {"api"}
+    assert (report["application_count"], report["applications_truncated"]) == (3, False)
+
+
+def test_blast_radius_lists_its_applications_a_page_at_a_time(estate):
+    whole = _radius(estate, "lib", version="1.0.0")
+    first = _radius(estate, "lib", version="1.0.0", application_limit=2)
+    rest = _radius(estate, "lib", version="1.0.0", application_limit=2, application_offset=2)
+    assert first["application_count"] == rest["application_count"] == 3
+    assert (first["applications_truncated"], rest["applications_truncated"]) == (True, False)
+    assert first["applications"] + rest["applications"] == whole["applications"]
+    # The teams still name the owners of every affected application, not of the page's.
+    assert rest["teams"] == whole["teams"]
 
 
 def test_failed_deployment_does_not_move_the_inventory_now_or_then(estate):
@@ -376,6 +388,9 @@ def test_an_application_diff_is_one_statement_with_its_components_changes(client
         ("/api/v1/components/api/blast-radius?depth=0", 400),
         ("/api/v1/components/api/blast-radius?depth=11", 400),
         ("/api/v1/components/api/blast-radius?limit=0", 400),
+        ("/api/v1/components/api/blast-radius?application_limit=0", 400),
+        ("/api/v1/components/api/blast-radius?application_limit=10001", 400),
+        ("/api/v1/components/api/blast-radius?application_offset=-1", 400),
         ("/api/v1/applications/shop/versions/9/bom", 404),
         ("/api/v1/components/api/versions/9/bom", 404),
         ("/api/v1/applications/shop/versions/1.0.0/diff?to=9", 404),

@@ -9,7 +9,12 @@ from app.graph import Graph, schema
 #: Schema version -> what brings a graph of the version before it up to it.
 #: 5: Range nodes (NEEDS / ADMITS) built from the DEPENDS_ON edges.
 #: 8: RUNS edges as periods, and DEPLOYED_NOW edges, from the deployment history.
-MIGRATIONS: dict[int, schema.Migration] = {5: ranges.rebuild, 8: deployments.migrate_inventory}
+#: 10: FEEDS edges between Ranges, from NEEDS and ADMITS.
+MIGRATIONS: dict[int, schema.Migration] = {
+    5: ranges.rebuild,
+    8: deployments.migrate_inventory,
+    11: ranges.build_feeds,
+}
 
 #: Nodes deleted per transaction when emptying the graph, so memory stays bounded.
 RESET_BATCH = 10_000

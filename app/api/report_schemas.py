@@ -58,6 +58,16 @@ class BlastRadiusArgs(ma.Schema):
         validate=validate.Range(0, paging.MAX_OFFSET),
         metadata={"description": "Consumers skipped before the listed ones (the next page)"},
     )
+    application_limit = Int(
+        load_default=reports.DEFAULT_APPLICATION_LIMIT,
+        validate=validate.Range(1, reports.MAX_APPLICATION_LIMIT),
+        metadata={"description": "Most application versions listed (by name and version)"},
+    )
+    application_offset = Int(
+        load_default=0,
+        validate=validate.Range(0, paging.MAX_OFFSET),
+        metadata={"description": "Application versions skipped before the listed ones"},
+    )
 
 
 class VersionDiffArgs(ma.Schema):
@@ -231,6 +241,13 @@ class BlastRadius(Report, Answer):
         metadata={"description": "More consumers after the listed ones (`offset` + `limit`)"}
     )
     applications = _list(AffectedApplication)
+    application_count = Int(metadata={"description": "Affected application versions, all of them"})
+    applications_truncated = fields.Boolean(
+        metadata={
+            "description": "More application versions after the listed ones "
+            "(`application_offset` + `application_limit`)"
+        }
+    )
     environments = _list(AffectedEnvironment)
     teams = _list(TeamToNotify)
 

@@ -6,7 +6,10 @@ and declared range text (`''` for a dependency without a range), and each Range
 `ADMITS` exactly the provider's versions that satisfy it (all of them for `''`). "Which
 versions are affected if this version changes" is then
 `(changed)<-[:ADMITS]-(:Range)<-[:NEEDS]-(consumer)`, with no range tested during a
-traversal.
+traversal. And `(q:Range)-[:FEEDS {via}]->(r:Range)` whenever a version `r` ADMITS NEEDS
+`q` (`via` names one such version): a change reaching `q` reaches `r` one hop later, so
+the blast radius walks the few thousand Ranges instead of every version, then reads the
+consumers off the Ranges it reached.
 
 Kept exact in the transaction that writes versions or dependencies:
 
@@ -14,7 +17,10 @@ Kept exact in the transaction that writes versions or dependencies:
   until `settle` has locked the provider component and written ADMITS to every existing
   version inside it;
 - a new provider version gets ADMITS from every Range of its component it satisfies (the
-  caller holds the component's lock when it reads them).
+  caller holds the component's lock when it reads them);
+- whoever writes a NEEDS or an ADMITS edge MERGEs the FEEDS edges it implies (with the
+  ADMITS, or NEEDS, the version has already), in the same statement, so whichever of the
+  two is written second completes the pair.
 
 Both sides read the other under the provider component's lock, so a Range created at the
 same moment as a provider version is either seen by that version's transaction or sees
@@ -146,6 +152,18 @@ def rebuild(graph: Graph) -> dict[str, int]:
         names = providers[start : start + MIGRATION_COMPONENTS]
         admitted += graph.write_tx(lambda tx, names=names: _rebuild_providers(tx, names))
     return {"providers": len(providers), "admits": admitted}
+
+
+def build_feeds(graph: Graph) -> dict[str, int]:
+    """The schema migration to FEEDS edges (version 10), for a graph whose Ranges exist:
+    a few provider components' Ranges per transaction; safe to run again. Returns how
+    many providers and FEEDS edges it saw."""
+    providers = [row["component"] for row in graph.read("admin/range_providers")]
+    feeds = 0
+    for start in range(0, len(providers), MIGRATION_COMPONENTS):
+        names = providers[start : start + MIGRATION_COMPONENTS]
+        feeds += graph.write("admin/range_feeds_build", components=names)[0]["feeds"]
+    return {"providers": len(providers), "feeds": feeds}
 
 
 def _rebuild_providers(tx: Tx, names: list[str]) -> int:

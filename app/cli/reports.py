@@ -185,6 +185,25 @@ def bom(state: Context, name: str, version: str, of_component: bool, output: str
     show_default=True,
     help="Most consumers listed.",
 )
+@click.option(
+    "--offset",
+    type=click.IntRange(0, paging.MAX_OFFSET),
+    default=0,
+    help="Consumers skipped before the listed ones (the next page).",
+)
+@click.option(
+    "--application-limit",
+    type=click.IntRange(1, report_rules.MAX_APPLICATION_LIMIT),
+    default=report_rules.DEFAULT_APPLICATION_LIMIT,
+    show_default=True,
+    help="Most application versions listed.",
+)
+@click.option(
+    "--application-offset",
+    type=click.IntRange(0, paging.MAX_OFFSET),
+    default=0,
+    help="Application versions skipped before the listed ones.",
+)
 @output_option
 @pass_context
 def blast_radius(state: Context, component: str, output: str, **params: Any) -> None:

@@ -18,6 +18,14 @@ DEFAULT_DEPTH = 5
 MAX_DEPTH = 10
 DEFAULT_CONSUMER_LIMIT = 1000
 MAX_CONSUMER_LIMIT = 10_000
+DEFAULT_APPLICATION_LIMIT = 1000
+MAX_APPLICATION_LIMIT = 10_000
+#: From this many affected versions on (a hub's), the blast radius finds the applications
+#: by testing the application versions that can count (each latest, each deployed now)
+#: rather than by walking from every affected version. Measured on the large benchmark
+#: catalog's hub (98,912 affected versions): 0.64 s of server CPU walking, 0.35 s testing;
+#: the test costs about the same whatever the number, the walk about 6.5 µs per version.
+MANY_VERSIONS = 50_000
 
 
 def bom_application_version(graph: Graph, application: str, version: str) -> dict[str, Any]:
@@ -52,18 +60,26 @@ def blast_radius(
     depth: int = DEFAULT_DEPTH,
     limit: int = DEFAULT_CONSUMER_LIMIT,
     offset: int = 0,
+    application_limit: int = DEFAULT_APPLICATION_LIMIT,
+    application_offset: int = 0,
 ) -> dict[str, Any]:
     """What breaks or must be re-tested if `component` (at `version`, or any change of it)
     changes: its consumers, transitively up to `depth` hops, each at its shortest distance
     with one path (a page of them: `offset`, `limit`; all of them counted); the application
-    versions, environments and teams they reach. One statement: `reports/blast_radius`."""
+    versions (a page of them too: `application_offset`, `application_limit`; all counted),
+    environments and teams they reach. One statement: `reports/blast_radius`."""
     problems = {}
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
-    if not 1 <= limit <= MAX_CONSUMER_LIMIT:
-        problems["limit"] = [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]
-    if not 0 <= offset <= paging.MAX_OFFSET:
-        problems["offset"] = [f"must be between 0 and {paging.MAX_OFFSET}"]
+    for name, value, most in (
+        ("limit", limit, MAX_CONSUMER_LIMIT),
+        ("application_limit", application_limit, MAX_APPLICATION_LIMIT),
+    ):
+        if not 1 <= value <= most:
+            problems[name] = [f"must be between 1 and {most}"]
+    for name, value in (("offset", offset), ("application_offset", application_offset)):
+        if not 0 <= value <= paging.MAX_OFFSET:
+            problems[name] = [f"must be between 0 and {paging.MAX_OFFSET}"]
     if problems:
         raise Invalid("bad blast radius parameters", problems)
     rows = graph.read(
@@ -73,6 +89,9 @@ def blast_radius(
         depth=depth,
         limit=limit,
         offset=offset,
+        application_limit=application_limit,
+        application_offset=application_offset,
+        many_versions=MANY_VERSIONS,
     )
     if not rows:  # only then ask what is missing, with suggestions
         _require_component(graph, component, version)

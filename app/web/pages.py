@@ -87,12 +87,16 @@ def component_page(name: str):
     )
 
 
+#: Application versions a blast radius page lists (the query counts them all).
+APPLICATIONS_SHOWN = 50
+
+
 @bp.get("/components/<name>/blast-radius")
 def blast_radius_page(name: str):
     version = request.args.get("version") or None
     depth = int_arg("depth", reports.DEFAULT_DEPTH)
     g = graph()
-    radius = reports.blast_radius(g, name, version, depth)
+    radius = reports.blast_radius(g, name, version, depth, application_limit=APPLICATIONS_SHOWN)
     return render_template(
         "blast_radius.html",
         radius=radius,

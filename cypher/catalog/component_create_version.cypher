@@ -4,9 +4,11 @@
 //          declared range (created `pending` if new: catalog/range_admit settles it), and
 //          make it the latest; each of the component's Ranges in $admitted_by (those the
 //          caller found to admit the new version, read under the component's lock by
-//          catalog/component_lock) ADMITS it. A new Range's provider is locked (as its
-//          registrations do, so a version registered at the same moment is either listed
-//          here or sees the Range) and its versions listed, for the caller to settle.
+//          catalog/component_lock) ADMITS it, and each Range it NEEDS FEEDS each of those
+//          (MERGE, `via` this version when the edge is new). A new Range's provider is
+//          locked (as its registrations do, so a version registered at the same moment is
+//          either listed here or sees the Range) and its versions listed, for the caller
+//          to settle.
 // Parameters: $component (string), $props (map: version, version_key, image, digest,
 //             git_*, build_url, chart, chart_version, registered_by, attr.<key>...),
 //             $created_at (ISO 8601 or null = now), $dependencies (list of {component,
@@ -51,5 +53,9 @@ CALL (v) {
   UNWIND $admitted_by AS text
   MATCH (r:Range {component: $component, range: text})
   CREATE (r)-[:ADMITS]->(v)
+  WITH r
+  MATCH (v)-[:NEEDS]->(q:Range)
+  MERGE (q)-[f:FEEDS]->(r)
+    ON CREATE SET f.via = v.version
 }
 RETURN v.version AS version, v.seq AS seq, prev.version AS previous, pending

@@ -5,28 +5,35 @@
 //          component's own versions never count, so cycles end); the application versions
 //          including an affected version (each application's latest, and every version
 //          deployed now), the environments where one runs now, and the teams to call.
-//          Breadth first over (consumer)-[:NEEDS]->(:Range)-[:ADMITS]->(provider version):
-//          a version is new at step k when it NEEDS a Range first reached at step k and none
-//          reached before; a Range is reached at step k + 1 when it ADMITS a version new at
-//          step k. The ten steps are each written once with a literal k and do nothing once
-//          k passes $depth, so one cached plan serves every depth (no shortest-path syntax:
-//          it blows up on this cyclic graph). Consumers are counted whole and returned a
-//          page at a time ($offset, $limit): nearest first, by component, newest first. No
-//          row when the component, or its version $version, does not exist.
+//          Breadth first over Ranges, not versions: the change reaches the Ranges admitting
+//          it (level 0), and a Range reached at level k FEEDS those reached at level k + 1
+//          (a version they admit needs it); a consumer is a version that NEEDS a reached
+//          Range, at distance 1 + the lowest level among them, its path the FEEDS edges'
+//          `via` versions. The nine steps are each written once with a literal level and
+//          do nothing once it reaches $depth, so one cached plan serves every depth (no
+//          shortest-path syntax: it blows up on this cyclic graph). Consumers are counted
+//          whole and returned a page at a time ($offset, $limit): nearest first, by
+//          component, newest first; only the distances the page spans are sorted. The
+//          applications likewise ($application_offset, $application_limit), by name and
+//          version. No row when the component, or its version $version, does not exist.
 // Parameters: $component (string), $version (string or null = any change), $depth
-//             (integer, 1-10), $offset, $limit (integers: the page of consumers)
+//             (integer, 1-10), $offset, $limit (integers: the page of consumers),
+//             $application_offset, $application_limit (integers: the page of applications),
+//             $many_versions (integer: from this many affected versions on, the applications
+//             are found by testing each latest and deployed one, not walked to)
 // Returns: consumer_count, truncated (more consumers after this page),
 //          consumers ([{component, version, distance, latest, path}]),
+//          application_count, applications_truncated (more after this page),
 //          applications ([{application, version, latest, deployed_in}]),
 //          environments ([{environment, stage, affected, running: [{component, version}],
 //          truncated}] — per environment the number of affected versions running there and
 //          the first 50 by component),
 //          teams ([{team, email, chat, pager, owns}])
-// :param {component: 'payment', version: '1.5.0', depth: 5, offset: 0, limit: 1000}
+// :param {component: 'payment', version: '1.5.0', depth: 5, offset: 0, limit: 1000, application_offset: 0, application_limit: 1000, many_versions: 50000}
 MATCH (origin:Component {name: $component})
 OPTIONAL MATCH (changed:ComponentVersion {component: $component, version: $version})
 WITH origin, changed WHERE $version IS NULL OR changed IS NOT NULL
-// Step 0: the Ranges the change reaches — those admitting the changed version, or for any
+// Level 0: the Ranges the change reaches — those admitting the changed version, or for any
 // change every Range of the component (even one admitting none of its versions).
 CALL (changed) {
   CALL (changed) {
@@ -36,279 +43,236 @@ CALL (changed) {
     MATCH (changed)<-[:ADMITS]-(r:Range)
     RETURN r
   }
-  RETURN collect({range: r, path: []}) AS frontier
+  RETURN collect(r) AS start
 }
-WITH origin, changed, frontier, [] AS seen, [] AS reached
-CALL (seen, frontier) { // step 1
-  WITH seen, frontier WHERE 1 <= $depth
+// Each reached Range with its level and path (the versions from the change to it). A Range
+// of the changed component is never reached later: only its own versions, which never
+// count, would lead there.
+WITH origin, changed, start AS seen, [r IN start | {range: r, path: []}] AS frontier,
+     [r IN start | {range: r, path: [], level: 0}] AS reached
+CALL (seen, frontier) { // level 1
+  WITH seen, frontier WHERE 1 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 1}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 2
-  WITH seen, frontier WHERE 2 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 1}] AS reached
+CALL (seen, frontier) { // level 2
+  WITH seen, frontier WHERE 2 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 2}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 3
-  WITH seen, frontier WHERE 3 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 2}] AS reached
+CALL (seen, frontier) { // level 3
+  WITH seen, frontier WHERE 3 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 3}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 4
-  WITH seen, frontier WHERE 4 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 3}] AS reached
+CALL (seen, frontier) { // level 4
+  WITH seen, frontier WHERE 4 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 4}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 5
-  WITH seen, frontier WHERE 5 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 4}] AS reached
+CALL (seen, frontier) { // level 5
+  WITH seen, frontier WHERE 5 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 5}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 6
-  WITH seen, frontier WHERE 6 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 5}] AS reached
+CALL (seen, frontier) { // level 6
+  WITH seen, frontier WHERE 6 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 6}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 7
-  WITH seen, frontier WHERE 7 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 6}] AS reached
+CALL (seen, frontier) { // level 7
+  WITH seen, frontier WHERE 7 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 7}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 8
-  WITH seen, frontier WHERE 8 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 7}] AS reached
+CALL (seen, frontier) { // level 8
+  WITH seen, frontier WHERE 8 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 8}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 9
-  WITH seen, frontier WHERE 9 <= $depth
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 8}] AS reached
+CALL (seen, frontier) { // level 9
+  WITH seen, frontier WHERE 9 < $depth
   UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+  WITH seen, f.range AS q, f.path AS path
+  MATCH (q)-[feeds:FEEDS]->(r:Range)
+  WHERE NOT r IN seen AND r.component <> $component
+  WITH r, head(collect({path: path, feeds: feeds})) AS best
+  RETURN collect({range: r, path: best.path + (r.component + '@' + best.feeds.via)}) AS next
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 9}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-CALL (seen, frontier) { // step 10
-  WITH seen, frontier WHERE 10 <= $depth
-  UNWIND frontier AS f
-  WITH seen, f.range AS r, f.path AS path
-  MATCH (r)<-[:NEEDS]-(c:ComponentVersion)
-  WHERE c.component <> $component
-    AND NOT EXISTS { MATCH (c)-[:NEEDS]->(earlier:Range) WHERE earlier IN seen }
-  WITH c, head(collect(path)) AS path
-  WITH collect({version: c, path: path + c}) AS found
-  CALL (found) {
-    UNWIND found AS x
-    WITH x.version AS c, x.path AS path
-    MATCH (c)<-[:ADMITS]-(next:Range)
-    WITH next, head(collect(path)) AS path
-    RETURN collect({range: next, path: path}) AS next
-  }
-  RETURN found, next
+WITH origin, changed, seen + [n IN next | n.range] AS seen, next AS frontier,
+     reached + [n IN next | {range: n.range, path: n.path, level: 9}] AS reached
+// The consumers: each version needing a reached Range, at the first one it needs (reached
+// is in level order), grouped by distance.
+WITH origin, changed, reached,
+     COLLECT { MATCH (origin)-[:HAS_VERSION]->(v:ComponentVersion) RETURN v } AS own
+CALL (reached, own) {
+  UNWIND range(0, size(reached) - 1) AS i
+  WITH i, reached[i].range AS r
+  MATCH (r)<-[:NEEDS]-(c)
+  WITH c, min(i) AS i
+  WHERE NOT c IN own
+  WITH reached[i].level + 1 AS distance, collect({version: c, i: i}) AS consumers
+  ORDER BY distance
+  RETURN collect({distance: distance, consumers: consumers}) AS levels
 }
-WITH origin, changed, seen + [f IN frontier | f.range] AS seen, next,
-     reached + [x IN found | {version: x.version, path: x.path, distance: 10}] AS reached
-WITH origin, changed, seen, [n IN next WHERE NOT n.range IN seen] AS frontier, reached
-// The page of consumers: sorted once at the top level, collected, then sliced (a sort
-// inside a subquery ran out of transaction memory).
-UNWIND CASE WHEN reached = [] THEN [null] ELSE reached END AS x
-WITH origin, changed, reached, x
-ORDER BY x.distance, x.version.component, coalesce(x.version.version_key, '') DESC,
-         x.version.version
-WITH origin, changed, reached, collect(x) AS ordered
-WITH origin, changed, reached, size(ordered) AS consumer_count,
-     [x IN ordered[$offset..($offset + $limit)] |
+// The page of consumers: only the distances it spans are sorted (a sort with a large list
+// in its rows, or ORDER BY ... LIMIT, runs out of transaction memory).
+WITH origin, changed, reached, levels,
+     [k IN range(0, size(levels) - 1) |
+        reduce(n = 0, l IN levels[..k] | n + size(l.consumers))] AS starts
+WITH origin, changed, reached, levels, starts,
+     [k IN range(0, size(levels) - 1)
+        WHERE starts[k] < $offset + $limit AND starts[k] + size(levels[k].consumers) > $offset]
+       AS window
+CALL (levels, window) {
+  UNWIND window AS k
+  UNWIND levels[k].consumers AS x
+  WITH levels[k].distance AS distance, x
+  ORDER BY distance, x.version.component, coalesce(x.version.version_key, '') DESC,
+           x.version.version
+  RETURN collect({version: x.version, i: x.i, distance: distance}) AS sorted
+}
+WITH origin, changed, levels,
+     reduce(n = 0, l IN levels | n + size(l.consumers)) AS consumer_count,
+     [x IN CASE WHEN window = [] THEN []
+                ELSE sorted[($offset - starts[window[0]])..($offset - starts[window[0]] + $limit)]
+           END |
         {component: x.version.component, version: x.version.version, distance: x.distance,
          latest: x.version.version = COLLECT {
                    MATCH (p:Component {name: x.version.component}) RETURN p.latest_version }[0],
-         path: [$component] + [n IN x.path | n.component + '@' + n.version]}] AS consumers
+         path: [$component] + reached[x.i].path + (x.version.component + '@' + x.version.version)}]
+       AS consumers
 // The impact: every affected version — the changed one (or all of the component's), and
 // the consumers.
 WITH consumer_count, consumers,
      CASE WHEN $version IS NULL
           THEN COLLECT { MATCH (origin)-[:HAS_VERSION]->(v:ComponentVersion) RETURN v }
-          ELSE [v IN [changed] WHERE v IS NOT NULL]
-     END + [x IN reached | x.version] AS versions
-CALL (versions) {
-  OPTIONAL CALL (versions) {
+          ELSE [changed]
+     END + reduce(all = [], l IN levels | all + [x IN l.consumers | x.version]) AS versions
+// Many affected versions (a hub's: tens of thousands): testing the few application versions
+// that can count costs less than walking from each affected one (the same answer).
+WITH consumer_count, consumers, versions, size(versions) >= $many_versions AS many
+// The applications: every affected version of one (the latest, or deployed now somewhere),
+// counted whole and listed a page at a time, each with where it is deployed now.
+CALL (versions, many) {
+  OPTIONAL CALL (versions, many) {
+    // Few affected versions: the application versions including them.
+    WITH versions WHERE NOT many
     UNWIND versions AS cv
     MATCH (cv)<-[:INCLUDES]-(av:ApplicationVersion)
     WITH DISTINCT av
     MATCH (app:Application {name: av.application})
-    // Deployed now: the environments whose latest succeeded deployment of the application
-    // delivered this version (their DEPLOYED_NOW edges).
-    WITH app, av, COLLECT { MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
-                            RETURN e.name ORDER BY e.name } AS deployedIn
-    WHERE av.version = app.latest_version OR size(deployedIn) > 0
-    RETURN {application: app.name, version: av.version,
-            latest: av.version = app.latest_version, deployed_in: deployedIn} AS affected
-    ORDER BY affected.application, affected.version
+    WITH app, av, av.version = app.latest_version AS latest
+    WHERE latest OR EXISTS { (:Environment)-[:DEPLOYED_NOW]->(av) }
+    RETURN app, av, latest
+    UNION ALL
+    // Many (a hub's): only the versions that can count — each application's latest, and
+    // those deployed now — that include one of them.
+    WITH versions WHERE many
+    CALL () {
+      MATCH (app:Application)
+      MATCH (av:ApplicationVersion {application: app.name, version: app.latest_version})
+      RETURN app, av, true AS latest
+      UNION ALL
+      MATCH (:Environment)-[:DEPLOYED_NOW]->(av:ApplicationVersion)
+      WITH DISTINCT av
+      MATCH (app:Application {name: av.application})
+      WITH app, av, av.version = app.latest_version AS latest
+      WHERE NOT latest
+      RETURN app, av, latest
+    }
+    WITH versions, app, av, latest
+    WHERE EXISTS { MATCH (av)-[:INCLUDES]->(cv) WHERE cv IN versions }
+    RETURN app, av, latest
   }
-  RETURN [a IN collect(affected) WHERE a IS NOT NULL] AS applications
+  WITH app.name AS application, av.version AS version, latest, av
+  ORDER BY application, version
+  RETURN [a IN collect({application: application, version: version, latest: latest, node: av})
+          WHERE a.application IS NOT NULL] AS affected
 }
+WITH consumer_count, consumers, versions, affected, size(affected) AS application_count,
+     [a IN affected[$application_offset..($application_offset + $application_limit)] |
+        {application: a.application, version: a.version, latest: a.latest,
+         // Deployed now: the environments whose latest succeeded deployment of the
+         // application delivered this version (their DEPLOYED_NOW edges).
+         deployed_in: COLLECT { WITH a.node AS av
+                                MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
+                                RETURN e.name ORDER BY e.name }}]
+       AS applications
 // Grouped per environment: how many affected versions run there, the first 50 of them
-// by component.
+// by component (an environment runs one version of a component).
 CALL (versions) {
   OPTIONAL CALL (versions) {
     UNWIND versions AS cv
     MATCH (e:Environment)-[:RUNS]->(cv)
-    WITH e, cv ORDER BY cv.component, cv.version
-    WITH e, count(cv) AS affected,
-         collect({component: cv.component, version: cv.version})[..50] AS running
-    RETURN {environment: e.name, stage: e.stage, affected: affected, running: running,
-            truncated: affected > size(running)} AS place
-    ORDER BY place.environment
+    RETURN e, cv
   }
-  RETURN [p IN collect(place) WHERE p IS NOT NULL] AS environments
+  WITH e, cv, cv.component AS component ORDER BY component
+  WITH e, count(cv) AS affected, collect(cv)[..50] AS running
+  ORDER BY e.name
+  RETURN [place IN collect(
+            {environment: e.name, stage: e.stage, affected: affected,
+             running: [v IN running | {component: v.component, version: v.version}],
+             truncated: affected > size(running)}) WHERE place.environment IS NOT NULL]
+           AS environments
 }
+// The teams that own an affected component or application.
 CALL (versions) {
   UNWIND versions AS cv
   WITH DISTINCT cv.component AS name
   MATCH (:Component {name: name})-[:OWNED_BY]->(t:Team)
   RETURN collect({team: t, owned: name}) AS componentOwners
 }
-CALL (applications) {
-  UNWIND applications AS a
+CALL (affected) {
+  UNWIND affected AS a
   WITH DISTINCT a.application AS name
   MATCH (:Application {name: name})-[:OWNED_BY]->(t:Team)
   RETURN collect({team: t, owned: name}) AS applicationOwners
@@ -320,4 +284,6 @@ CALL (componentOwners, applicationOwners) {
            AS teams
 }
 RETURN consumer_count, consumer_count > $offset + size(consumers) AS truncated, consumers,
+       application_count,
+       application_count > $application_offset + size(applications) AS applications_truncated,
        applications, environments, teams
