@@ -15,6 +15,7 @@ from collections import defaultdict
 import neo4j
 from common import log, summary
 
+from app.core import semver
 from app.graph import cypher
 
 #: Where the consumers part of the blast radius statement ends.
@@ -87,7 +88,7 @@ def measure(driver: neo4j.Driver, hubs: list[dict], depth: int = 6, calls: int =
     in_graph, in_memory, counts = [], [], []
     for hub in inputs:
         params = {"component": hub["component"], "version": hub["version"], "depth": depth,
-                  "offset": 0, "limit": 1000}
+                  "version_key": semver.version_key(hub["version"]), "offset": 0, "limit": 1000}
         started = time.perf_counter()
         row = driver.execute_query(statement, params, routing_="r").records[0]
         in_graph.append(time.perf_counter() - started)

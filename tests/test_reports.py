@@ -145,6 +145,30 @@ def estate(client):
     return client
 
 
+def test_a_version_not_registered_yet_is_evaluated_as_if_it_were(estate):
+    """"What if we ship lib 1.9.0, or 2.0.0?": the ranges decide, and the answer says the
+    version is hypothetical."""
+    register(estate, "cli", "1.0.0", dependencies=[{"component": "lib"}])  # any version
+    minor = _radius(estate, "lib", version="1.9.0")
+    assert minor["hypothetical"] is True
+    assert _consumers(minor) == {("api", "1.0.0", 1), ("api", "1.1.0", 1), ("cli", "1.0.0", 1)}
+    assert {(a["application"], a["version"]) for a in minor["applications"]} >= {
+        ("shop", "1.0.1")}  # fmt: skip
+    major = _radius(estate, "lib", version="2.0.0")
+    assert _consumers(major) == {("cli", "1.0.0", 1)}  # ^1.0.0 excludes it
+    assert _radius(estate, "lib", version="2.0.0-rc.1")["consumers"] == [
+        {"component": "cli", "version": "1.0.0", "distance": 1, "latest": True,
+         "path": ["lib", "cli@1.0.0"]}]  # fmt: skip
+    registered = _radius(estate, "lib", version="1.0.0")
+    assert registered["hypothetical"] is False
+    assert _radius(estate, "lib")["hypothetical"] is False  # any change
+    # The same as the registered version would give, once it is.
+    register(estate, "lib", "1.9.0", owner="core")
+    real = _radius(estate, "lib", version="1.9.0")
+    assert real.pop("hypothetical") is False and minor.pop("hypothetical") is True
+    assert real == minor
+
+
 def test_blast_radius_lists_applications_environments_and_teams(estate):
     report = _radius(estate, "lib", version="1.0.0")
     assert _consumers(report) == {("api", "1.0.0", 1), ("api", "1.1.0", 1)}
@@ -384,7 +408,8 @@ def test_an_application_diff_is_one_statement_with_its_components_changes(client
     ("path", "status"),
     [
         ("/api/v1/components/nope/blast-radius", 404),
-        ("/api/v1/components/api/blast-radius?version=9.9.9", 404),
+        ("/api/v1/components/nope/blast-radius?version=9.9.9", 404),
+        ("/api/v1/components/api/blast-radius?version=9%209", 400),
         ("/api/v1/components/api/blast-radius?depth=0", 400),
         ("/api/v1/components/api/blast-radius?depth=11", 400),
         ("/api/v1/components/api/blast-radius?limit=0", 400),

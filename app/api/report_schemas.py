@@ -40,7 +40,8 @@ class BlastRadiusArgs(ma.Schema):
         load_default=None,
         metadata={
             "description": "The changed version; consumers whose range excludes it are not "
-            "affected. Omitted: any change of the component."
+            "affected. One not registered yet is evaluated as if it were (`hypothetical` "
+            "in the answer). Omitted: any change of the component."
         },
     )
     depth = Int(
@@ -234,6 +235,12 @@ class TeamToNotify(Answer):
 class BlastRadius(Report, Answer):
     component = Str()
     version = Str(allow_none=True)
+    hypothetical = fields.Boolean(
+        metadata={
+            "description": "The version is not registered: the consumers' ranges were tested "
+            "against it as if it were"
+        }
+    )
     depth = Int()
     consumers = _list(Consumer)
     consumer_count = Int()

@@ -209,6 +209,12 @@ def bom(state: Context, name: str, version: str, of_component: bool, output: str
 def blast_radius(state: Context, component: str, output: str, **params: Any) -> None:
     """What breaks if COMPONENT changes: consumers, applications, environments, teams."""
     result = state.catalog.report("blast_radius", component=component, **params)
+    if result["hypothetical"]:
+        click.echo(
+            f"{component} {result['version']} is not registered: the consumers' ranges were "
+            "tested against it as if it were (hypothetical)",
+            err=True,
+        )
     if output == "table":
         for consumer in result["consumers"]:
             consumer["path"] = PATH_ARROW.join(consumer["path"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from app.catalog import components, suggest
-from app.core import paging, times
+from app.core import naming, paging, semver, times
 from app.errors import Invalid, NotFound
 from app.graph import Graph
 
@@ -67,7 +67,10 @@ def blast_radius(
     changes: its consumers, transitively up to `depth` hops, each at its shortest distance
     with one path (a page of them: `offset`, `limit`; all of them counted); the application
     versions (a page of them too: `application_offset`, `application_limit`; all counted),
-    environments and teams they reach. One statement: `reports/blast_radius`."""
+    environments and teams they reach. One statement: `reports/blast_radius`.
+
+    A `version` not registered is evaluated as if it were ("what if we ship 3.0.0?"): the
+    consumers' declared ranges are tested against it, and the answer says `hypothetical`."""
     problems = {}
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
@@ -80,12 +83,15 @@ def blast_radius(
     for name, value in (("offset", offset), ("application_offset", application_offset)):
         if not 0 <= value <= paging.MAX_OFFSET:
             problems[name] = [f"must be between 0 and {paging.MAX_OFFSET}"]
+    if version is not None and (problem := naming.version_problem(version)):
+        problems["version"] = [problem]  # even a hypothetical one is a version name
     if problems:
         raise Invalid("bad blast radius parameters", problems)
     rows = graph.read(
         "reports/blast_radius",
         component=component,
         version=version,
+        version_key=None if version is None else semver.version_key(version),
         depth=depth,
         limit=limit,
         offset=offset,
@@ -94,7 +100,7 @@ def blast_radius(
         many_versions=MANY_VERSIONS,
     )
     if not rows:  # only then ask what is missing, with suggestions
-        _require_component(graph, component, version)
+        components.get(graph, component)
     row = rows[0]
     return {"component": component, "version": version, "depth": depth, **impact_sorted(row)}
 

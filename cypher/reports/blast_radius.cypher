@@ -15,8 +15,10 @@
 //          whole and returned a page at a time ($offset, $limit): nearest first, by
 //          component, newest first; only the distances the page spans are sorted. The
 //          applications likewise ($application_offset, $application_limit), by name and
-//          version. No row when the component, or its version $version, does not exist.
-// Parameters: $component (string), $version (string or null = any change), $depth
+//          version. A $version not registered is evaluated as if it were (hypothetical).
+//          No row when the component does not exist.
+// Parameters: $component (string), $version (string or null = any change), $version_key
+//             (its sort key, `semver.version_key`; null when not numeric), $depth
 //             (integer, 1-10), $offset, $limit (integers: the page of consumers),
 //             $application_offset, $application_limit (integers: the page of applications),
 //             $many_versions (integer: from this many affected versions on, the applications
@@ -28,19 +30,35 @@
 //          environments ([{environment, stage, affected, running: [{component, version}],
 //          truncated}] — per environment the number of affected versions running there and
 //          the first 50 by component),
-//          teams ([{team, email, chat, pager, owns}])
-// :param {component: 'payment', version: '1.5.0', depth: 5, offset: 0, limit: 1000, application_offset: 0, application_limit: 1000, many_versions: 50000}
+//          teams ([{team, email, chat, pager, owns}]),
+//          hypothetical ($version is not registered: the ranges were tested against it)
+// :param {component: 'payment', version: '1.5.0', version_key: '0000000001.0000000005.0000000000.0000000000~', depth: 5, offset: 0, limit: 1000, application_offset: 0, application_limit: 1000, many_versions: 50000}
 MATCH (origin:Component {name: $component})
 OPTIONAL MATCH (changed:ComponentVersion {component: $component, version: $version})
-WITH origin, changed WHERE $version IS NULL OR changed IS NOT NULL
 // Level 0: the Ranges the change reaches — those admitting the changed version, or for any
-// change every Range of the component (even one admitting none of its versions).
-CALL (changed) {
-  CALL (changed) {
+// change every Range of the component (even one admitting none of its versions). A version
+// not registered (hypothetical: "what if we ship 3.0.0?") reaches the Ranges whose
+// intervals admit its key ($version_key, null when it is not numeric: then only the
+// unranged), tested as the DEPENDS_ON edges needing each Range hold them.
+CALL (origin, changed) {
+  CALL (origin, changed) {
     MATCH (r:Range {component: $component}) WHERE $version IS NULL
     RETURN r
     UNION
     MATCH (changed)<-[:ADMITS]-(r:Range)
+    RETURN r
+    UNION
+    MATCH (r:Range {component: $component})
+    WHERE $version IS NOT NULL AND changed IS NULL
+      AND (r.range = '' OR $version_key IS NOT NULL AND EXISTS {
+        MATCH (r)<-[:NEEDS]-(:ComponentVersion)-[d:DEPENDS_ON]->(origin)
+        WHERE coalesce(d.range, '') = r.range
+          AND any(i IN range(0, size(d.range_low) - 1) WHERE
+                ($version_key > d.range_low[i]
+                 OR d.range_low_inclusive[i] AND $version_key = d.range_low[i])
+                AND ($version_key < d.range_high[i]
+                     OR d.range_high_inclusive[i] AND $version_key = d.range_high[i])
+                AND (d.range_prerelease[i] OR $version_key ENDS WITH '~')) })
     RETURN r
   }
   RETURN collect(r) AS start
@@ -195,7 +213,7 @@ WITH origin, changed, levels,
 WITH consumer_count, consumers,
      CASE WHEN $version IS NULL
           THEN COLLECT { MATCH (origin)-[:HAS_VERSION]->(v:ComponentVersion) RETURN v }
-          ELSE [changed]
+          ELSE [v IN [changed] WHERE v IS NOT NULL]
      END + reduce(all = [], l IN levels | all + [x IN l.consumers | x.version]) AS versions
 // Many affected versions (a hub's: tens of thousands): testing the few application versions
 // that can count costs less than walking from each affected one (the same answer).
@@ -286,4 +304,7 @@ CALL (componentOwners, applicationOwners) {
 RETURN consumer_count, consumer_count > $offset + size(consumers) AS truncated, consumers,
        application_count,
        application_count > $application_offset + size(applications) AS applications_truncated,
-       applications, environments, teams
+       applications, environments, teams,
+       $version IS NOT NULL
+         AND NOT EXISTS { (:ComponentVersion {component: $component, version: $version}) }
+         AS hypothetical
