@@ -263,7 +263,13 @@ SLOTS = [
     ),
     Slot(
         "application",
-        lambda client, value, n: _deploy(client, n, application=value),
+        # Succeeded, of a component and to an environment of its own: only a deployment
+        # that ran creates an application version (a failed one records its component
+        # versions alone).
+        lambda client, value, n: _deploy(
+            client, n, application=value, status="succeeded", environment="side",
+            components=[{"component": "spare", "version": "1.0.0"}],
+        ),
         lambda client, value, n: _deployment(client, n)["application"]["application"],
     ),
     Slot(
@@ -315,6 +321,9 @@ def _seed(client) -> dict[str, Any]:
         == 201
     )
     assert client.put("/api/v1/environments/prod", json={"stage": "prod"}).status_code == 201
+    assert client.put("/api/v1/environments/side", json={"stage": "test"}).status_code == 201
+    spare = client.post("/api/v1/components/spare/versions", json={"version": "1.0.0"})
+    assert spare.status_code == 201
     assert _deploy(client, 0, status="succeeded").status_code == 201
     return _sentinel(client)
 
@@ -483,6 +492,9 @@ def test_a_name_with_a_slash_in_a_write_path_is_a_400_never_a_redirect(
     """`%2F` is decoded before routing: the path would be redirected (308) to, or routed
     as, another name's, and a client following redirects would write there."""
     assert client.put("/api/v1/environments/prod", json={"stage": "prod"}).status_code == 201
+    assert client.put("/api/v1/environments/side", json={"stage": "test"}).status_code == 201
+    spare = client.post("/api/v1/components/spare/versions", json={"version": "1.0.0"})
+    assert spare.status_code == 201
     before = counts(raw_cypher)
     response = client.open(path, method=method, json=body)
     error = assert_error_shape(response, 400, "invalid")
