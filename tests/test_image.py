@@ -99,6 +99,10 @@ def test_the_entrypoint_serves_with_the_workers_the_environment_asks_for(setting
         # exec: the shell became mercator, so a SIGTERM to it reaches gunicorn.
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
         assert b"serve" in cmdline and not cmdline[0].endswith(b"sh")
+        # Its three web workers (the first may answer before the last has forked).
+        forked = time.monotonic() + 30
+        while len(_children(process.pid)) < 3 and time.monotonic() < forked:
+            time.sleep(0.2)
         assert len(_children(process.pid)) == 3
         labels = {"method": "GET", "route": "/healthz", "status": "200"}
         before = value(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.api.fields import Answer, PageOut, PagingArgs, Time, rule
+from app.api.fields import Answer, PageOut, PagingArgs, Time, Version, rule
 from app.core import paging, records, semver
 from app.reports import maps, reports
 from app.sbom.packages import ALL_VERSIONS, LATEST_OR_DEPLOYED
@@ -36,7 +36,7 @@ class Report(ma.Schema):
 
 # -- parameters -------------------------------------------------------------------------
 class BlastRadiusArgs(ma.Schema):
-    version = Str(
+    version = Version(
         load_default=None,
         metadata={
             "description": "The changed version; consumers whose range excludes it are not "
@@ -422,7 +422,10 @@ class ComponentMapArgs(MapArgs):
 
 
 class BlastRadiusMapArgs(MapArgs):
-    version = Str(load_default=None, metadata={"description": "The changed version"})
+    version = Version(
+        load_default=None,
+        metadata={"description": "The changed version (one not registered: hypothetical)"},
+    )
     depth = Int(load_default=reports.DEFAULT_DEPTH, validate=validate.Range(1, reports.MAX_DEPTH))
 
 

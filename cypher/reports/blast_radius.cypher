@@ -282,10 +282,11 @@ CALL (versions) {
              truncated: affected > size(running)}) WHERE place.environment IS NOT NULL]
            AS environments
 }
-// The teams that own an affected component or application.
+// The teams that own an affected component or application (the changed component's own
+// team even when its version is hypothetical, not registered yet).
 CALL (versions) {
-  UNWIND versions AS cv
-  WITH DISTINCT cv.component AS name
+  UNWIND [$component] + [cv IN versions | cv.component] AS name
+  WITH DISTINCT name
   MATCH (:Component {name: name})-[:OWNED_BY]->(t:Team)
   RETURN collect({team: t, owned: name}) AS componentOwners
 }
