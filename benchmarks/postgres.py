@@ -410,10 +410,17 @@ def bom_component_version(conn: psycopg.Connection, component: str, version: str
 
 
 def blast_radius(
-    conn: psycopg.Connection, component: str, version: str, depth: int, limit: int
+    conn: psycopg.Connection,
+    component: str,
+    version: str,
+    depth: int,
+    limit: int,
+    application_limit: int,
 ) -> dict:
     """Consumers (nearest first, by component, newest first; the first `limit`), and the
-    application versions, environments and teams the affected versions reach."""
+    application versions (by application and version, as Neo4j orders strings; the first
+    `application_limit`, all counted), environments and teams the affected versions
+    reach."""
     with conn.transaction(), conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
         start = cur.execute(
             "SELECT id FROM component_version WHERE component = %s AND version = %s",
@@ -427,6 +434,7 @@ def blast_radius(
         consumers.sort(key=lambda c: (c["distance"], c["component"]))
         ids = [start["id"], *(c["id"] for c in consumers)]
         applications = cur.execute(IMPACT_APPLICATIONS, {"ids": ids}).fetchall()
+        applications.sort(key=lambda a: (a["application"], a["version"]))
         environments = cur.execute(IMPACT_ENVIRONMENTS, {"ids": ids}).fetchall()
         teams = cur.execute(
             IMPACT_TEAMS, {"ids": ids, "applications": [a["application"] for a in applications]}
@@ -434,7 +442,8 @@ def blast_radius(
     return {
         "consumers": consumers[:limit],
         "consumer_count": len(consumers),
-        "applications": applications,
+        "application_count": len(applications),
+        "applications": applications[:application_limit],
         "environments": environments,
         "teams": teams,
     }
@@ -498,6 +507,7 @@ def canonical_bom_component(answer: dict) -> dict:
 def canonical_blast_radius(answer: dict) -> dict:
     return {
         "consumer_count": answer["consumer_count"],
+        "application_count": answer["application_count"],
         "consumers": [
             (c["component"], c["version"], c["distance"], c["latest"])
             for c in answer["consumers"]

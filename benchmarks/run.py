@@ -66,6 +66,10 @@ SBOMS = {"small": (2_000, 50, 500), "medium": (100_000, 200, 10_000),
 
 
 #: The phases of a run, in order; each one's result is kept as it finishes.
+#: The pages a blast radius compared with PostgreSQL asks for: the first 1,000 consumers
+#: and the first 1,000 application versions (both sides count them all).
+PAGES = {"limit": 1000, "application_limit": reports.DEFAULT_APPLICATION_LIMIT}
+
 PHASES = ("floor", "import", "sbom", "postgres", "reports", "traversal", "registration")
 
 
@@ -268,11 +272,11 @@ def compare(graph: Graph, driver: neo4j.Driver, conn, samples: dict, args) -> di
     }
     for depth in (1, 3, 6):
         inputs[f"blast_radius_depth_{depth}"] = [
-            {"component": v["component"], "version": v["version"], "depth": depth, "limit": 1000}
+            {"component": v["component"], "version": v["version"], "depth": depth, **PAGES}
             for v in (rng.choice(versions) for _ in range(args.calls))
         ]
     inputs["blast_radius_hub_depth_6"] = [
-        {"component": h["component"], "version": h["version"], "depth": 6, "limit": 1000}
+        {"component": h["component"], "version": h["version"], "depth": 6, **PAGES}
         for h in (rng.choice(hubs) for _ in range(args.heavy_calls))
     ]
     sides = _sides(graph, driver, conn)
