@@ -3,6 +3,7 @@ size, report depth and result size, and time limits on every Neo4j transaction."
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -66,6 +67,53 @@ def test_a_package_blast_radius_lists_at_most_limit_versions_and_says_so(client)
     cut = client.get(url + "&limit=2").get_json()
     assert [v["version"] for v in cut["component_versions"]] == ["1.0.0", "1.0.1"]
     assert (cut["component_version_count"], cut["truncated"]) == (3, True)
+
+
+def test_a_package_blast_radius_pages_component_versions_and_applications(client, settings):
+    """Both long lists of a package's blast radius come a page at a time, all of them
+    counted, as a component's blast radius's do: the component versions (offset, limit)
+    and the application versions (application_offset, application_limit); the CLI twin
+    pages alike."""
+    sbom = cyclonedx(("pkg:maven/org.example/shared@1.0.0", []))
+    for number in range(3):
+        register(client, "svc", f"1.0.{number}", applications=["shop"])  # shop 1.0.0-1.0.2
+        attach_url = f"/api/v1/components/svc/versions/1.0.{number}/sbom"
+        assert client.put(attach_url, data=sbom, content_type=CDX).status_code == 201
+    url = "/api/v1/packages/blast-radius?purl=pkg:maven/org.example/shared@1.0.0&all_versions=true"
+
+    def page(query: str) -> tuple:
+        body = client.get(url + query).get_json()
+        return (
+            [v["version"] for v in body["component_versions"]],
+            body["component_version_count"],
+            body["truncated"],
+            [a["version"] for a in body["applications"]],
+            body["application_count"],
+            body["applications_truncated"],
+        )
+
+    every = ["1.0.0", "1.0.1", "1.0.2"]
+    assert page("") == (every, 3, False, every, 3, False)
+    assert page("&offset=1&limit=1&application_offset=2&application_limit=1") == (
+        ["1.0.1"], 3, True, ["1.0.2"], 3, False)
+    assert page("&application_limit=2") == (every, 3, False, ["1.0.0", "1.0.1"], 3, True)
+    too_many = client.get(url + f"&application_limit={reports.MAX_APPLICATION_LIMIT + 1}")
+    assert "application_limit" in assert_error_shape(too_many, 400, "invalid")["details"]
+
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    twin = CliRunner().invoke(
+        cli,
+        ["report", "package-blast-radius", "--purl", "pkg:maven/org.example/shared@1.0.0",
+         "--all-versions", "--offset", "1", "--limit", "1", "--application-offset", "2",
+         "--application-limit", "1", "-o", "json"],
+        env=env,
+    )
+    assert twin.exit_code == 0, twin.output
+    assert json.loads(twin.stdout) == client.get(
+        url + "&offset=1&limit=1&application_offset=2&application_limit=1").get_json()
 
 
 @pytest.fixture

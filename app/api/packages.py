@@ -149,6 +149,9 @@ def package_blast_radius(args):
         args["ecosystem"],
         args["limit"],
         args["all_versions"],
+        args["offset"],
+        args["application_limit"],
+        args["application_offset"],
     )
 
 

@@ -35,7 +35,22 @@ class Report(ma.Schema):
 
 
 # -- parameters -------------------------------------------------------------------------
-class BlastRadiusArgs(ma.Schema):
+class ApplicationPageArgs(ma.Schema):
+    """The page of application versions a blast radius lists (all of them are counted)."""
+
+    application_limit = Int(
+        load_default=reports.DEFAULT_APPLICATION_LIMIT,
+        validate=validate.Range(1, reports.MAX_APPLICATION_LIMIT),
+        metadata={"description": "Most application versions listed (by name and version)"},
+    )
+    application_offset = Int(
+        load_default=0,
+        validate=validate.Range(0, paging.MAX_OFFSET),
+        metadata={"description": "Application versions skipped before the listed ones"},
+    )
+
+
+class BlastRadiusArgs(ApplicationPageArgs):
     version = Version(
         load_default=None,
         metadata={
@@ -58,16 +73,6 @@ class BlastRadiusArgs(ma.Schema):
         load_default=0,
         validate=validate.Range(0, paging.MAX_OFFSET),
         metadata={"description": "Consumers skipped before the listed ones (the next page)"},
-    )
-    application_limit = Int(
-        load_default=reports.DEFAULT_APPLICATION_LIMIT,
-        validate=validate.Range(1, reports.MAX_APPLICATION_LIMIT),
-        metadata={"description": "Most application versions listed (by name and version)"},
-    )
-    application_offset = Int(
-        load_default=0,
-        validate=validate.Range(0, paging.MAX_OFFSET),
-        metadata={"description": "Application versions skipped before the listed ones"},
     )
 
 
@@ -232,7 +237,22 @@ class TeamToNotify(Answer):
     owns = fields.List(Str())
 
 
-class BlastRadius(Report, Answer):
+class Impact(ma.Schema):
+    """What the affected versions reach, as every blast radius answers it."""
+
+    applications = _list(AffectedApplication)
+    application_count = Int(metadata={"description": "Affected application versions, all of them"})
+    applications_truncated = fields.Boolean(
+        metadata={
+            "description": "More application versions after the listed ones "
+            "(`application_offset` + `application_limit`)"
+        }
+    )
+    environments = _list(AffectedEnvironment)
+    teams = _list(TeamToNotify)
+
+
+class BlastRadius(Report, Answer, Impact):
     component = Str()
     version = Str(allow_none=True)
     hypothetical = fields.Boolean(
@@ -247,16 +267,6 @@ class BlastRadius(Report, Answer):
     truncated = fields.Boolean(
         metadata={"description": "More consumers after the listed ones (`offset` + `limit`)"}
     )
-    applications = _list(AffectedApplication)
-    application_count = Int(metadata={"description": "Affected application versions, all of them"})
-    applications_truncated = fields.Boolean(
-        metadata={
-            "description": "More application versions after the listed ones "
-            "(`application_offset` + `application_limit`)"
-        }
-    )
-    environments = _list(AffectedEnvironment)
-    teams = _list(TeamToNotify)
 
 
 class Change(ma.Schema):
@@ -476,7 +486,7 @@ class SbomSummary(ma.Schema):
     packages = Int(metadata={"description": "Packages the version contains"})
 
 
-class PackageBlastRadiusArgs(ma.Schema):
+class PackageBlastRadiusArgs(ApplicationPageArgs):
     purl = Str(load_default=None, metadata={"description": "One package, by purl"})
     name = Str(load_default=None, metadata={"description": "Packages by name, e.g. log4j-core"})
     range = Str(
@@ -489,6 +499,11 @@ class PackageBlastRadiusArgs(ma.Schema):
         load_default=reports.DEFAULT_CONSUMER_LIMIT,
         validate=validate.Range(1, reports.MAX_CONSUMER_LIMIT),
         metadata={"description": "Most component versions listed"},
+    )
+    offset = Int(
+        load_default=0,
+        validate=validate.Range(0, paging.MAX_OFFSET),
+        metadata={"description": "Component versions skipped before the listed ones"},
     )
     all_versions = fields.Boolean(
         load_default=False,
@@ -523,7 +538,7 @@ class PackageQuery(ma.Schema):
     all_versions = fields.Boolean(required=True)
 
 
-class PackageBlastRadius(Report):
+class PackageBlastRadius(Report, Impact):
     query = fields.Nested(PackageQuery)
     packages = fields.List(Str(), metadata={"description": "The purls that matched"})
     applications_rule = Str(
@@ -537,10 +552,11 @@ class PackageBlastRadius(Report):
     )
     component_versions = _list(PackageHolder)
     component_version_count = Int(metadata={"description": "All of them, listed or not"})
-    truncated = fields.Boolean(metadata={"description": "More component versions than `limit`"})
-    applications = _list(AffectedApplication)
-    environments = _list(AffectedEnvironment)
-    teams = _list(TeamToNotify)
+    truncated = fields.Boolean(
+        metadata={
+            "description": "More component versions after the listed ones (`offset` + `limit`)"
+        }
+    )
 
 
 # -- the version matrix -----------------------------------------------------------------

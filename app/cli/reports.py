@@ -168,6 +168,47 @@ def bom(state: Context, name: str, version: str, of_component: bool, output: str
     _emit("bom_application", result, output)
 
 
+def impact_pages(listed: str) -> Callable[[Callable], Callable]:
+    """The options paging a blast radius's two long lists, as its endpoint's parameters
+    do: the `listed` rows (--limit, --offset) and the application versions
+    (--application-limit, --application-offset)."""
+    options = (
+        click.option(
+            "--limit",
+            type=click.IntRange(1, report_rules.MAX_CONSUMER_LIMIT),
+            default=report_rules.DEFAULT_CONSUMER_LIMIT,
+            show_default=True,
+            help=f"Most {listed} listed.",
+        ),
+        click.option(
+            "--offset",
+            type=click.IntRange(0, paging.MAX_OFFSET),
+            default=0,
+            help=f"{listed.capitalize()} skipped before the listed ones (the next page).",
+        ),
+        click.option(
+            "--application-limit",
+            type=click.IntRange(1, report_rules.MAX_APPLICATION_LIMIT),
+            default=report_rules.DEFAULT_APPLICATION_LIMIT,
+            show_default=True,
+            help="Most application versions listed.",
+        ),
+        click.option(
+            "--application-offset",
+            type=click.IntRange(0, paging.MAX_OFFSET),
+            default=0,
+            help="Application versions skipped before the listed ones.",
+        ),
+    )
+
+    def decorate(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
 @report.command("blast-radius")
 @click.argument("component")
 @click.option("--version", help="The changed version (default: any change).")
@@ -178,32 +219,7 @@ def bom(state: Context, name: str, version: str, of_component: bool, output: str
     show_default=True,
     help="Dependency hops to follow.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(1, report_rules.MAX_CONSUMER_LIMIT),
-    default=report_rules.DEFAULT_CONSUMER_LIMIT,
-    show_default=True,
-    help="Most consumers listed.",
-)
-@click.option(
-    "--offset",
-    type=click.IntRange(0, paging.MAX_OFFSET),
-    default=0,
-    help="Consumers skipped before the listed ones (the next page).",
-)
-@click.option(
-    "--application-limit",
-    type=click.IntRange(1, report_rules.MAX_APPLICATION_LIMIT),
-    default=report_rules.DEFAULT_APPLICATION_LIMIT,
-    show_default=True,
-    help="Most application versions listed.",
-)
-@click.option(
-    "--application-offset",
-    type=click.IntRange(0, paging.MAX_OFFSET),
-    default=0,
-    help="Application versions skipped before the listed ones.",
-)
+@impact_pages("consumers")
 @output_option
 @pass_context
 def blast_radius(state: Context, component: str, output: str, **params: Any) -> None:
@@ -416,13 +432,7 @@ def _matrix_row(
 @click.option("--name", help="Packages by name (e.g. log4j-core) ...")
 @click.option("--range", "version_range", help="... whose version is in this range (<2.17.1).")
 @click.option("--ecosystem", help="... in this ecosystem (maven, pypi, npm, ...).")
-@click.option(
-    "--limit",
-    type=click.IntRange(1, report_rules.MAX_CONSUMER_LIMIT),
-    default=report_rules.DEFAULT_CONSUMER_LIMIT,
-    show_default=True,
-    help="Most component versions listed.",
-)
+@impact_pages("component versions")
 @click.option(
     "--all-versions",
     is_flag=True,

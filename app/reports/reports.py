@@ -71,18 +71,9 @@ def blast_radius(
 
     A `version` not registered is evaluated as if it were ("what if we ship 3.0.0?"): the
     consumers' declared ranges are tested against it, and the answer says `hypothetical`."""
-    problems = {}
+    problems = impact_page_problems(limit, offset, application_limit, application_offset)
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
-    for name, value, most in (
-        ("limit", limit, MAX_CONSUMER_LIMIT),
-        ("application_limit", application_limit, MAX_APPLICATION_LIMIT),
-    ):
-        if not 1 <= value <= most:
-            problems[name] = [f"must be between 1 and {most}"]
-    for name, value in (("offset", offset), ("application_offset", application_offset)):
-        if not 0 <= value <= paging.MAX_OFFSET:
-            problems[name] = [f"must be between 0 and {paging.MAX_OFFSET}"]
     if version is not None and (problem := naming.version_problem(version)):
         problems["version"] = [problem]  # even a hypothetical one is a version name
     if problems:
@@ -103,6 +94,25 @@ def blast_radius(
         components.get(graph, component)
     row = rows[0]
     return {"component": component, "version": version, "depth": depth, **impact_sorted(row)}
+
+
+def impact_page_problems(
+    limit: int, offset: int, application_limit: int, application_offset: int
+) -> dict[str, list[str]]:
+    """What is wrong with the pages a blast radius is asked for: its affected versions
+    (`limit`, `offset`) and its application versions (`application_limit`,
+    `application_offset`). Shared with the package blast radius."""
+    problems = {}
+    for name, value, most in (
+        ("limit", limit, MAX_CONSUMER_LIMIT),
+        ("application_limit", application_limit, MAX_APPLICATION_LIMIT),
+    ):
+        if not 1 <= value <= most:
+            problems[name] = [f"must be between 1 and {most}"]
+    for name, value in (("offset", offset), ("application_offset", application_offset)):
+        if not 0 <= value <= paging.MAX_OFFSET:
+            problems[name] = [f"must be between 0 and {paging.MAX_OFFSET}"]
+    return problems
 
 
 def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:

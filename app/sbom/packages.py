@@ -16,7 +16,12 @@ from app.access.scopes import Actor
 from app.core import paging, semver
 from app.errors import Conflict, Invalid, NotFound
 from app.graph import Graph, Tx
-from app.reports.reports import DEFAULT_CONSUMER_LIMIT, MAX_CONSUMER_LIMIT, impact_sorted
+from app.reports.reports import (
+    DEFAULT_APPLICATION_LIMIT,
+    DEFAULT_CONSUMER_LIMIT,
+    impact_page_problems,
+    impact_sorted,
+)
 from app.sbom import document, parsing
 from app.vulns import matching
 
@@ -105,21 +110,23 @@ def blast_radius(
     ecosystem: str | None = None,
     limit: int = DEFAULT_CONSUMER_LIMIT,
     all_versions: bool = False,
+    offset: int = 0,
+    application_limit: int = DEFAULT_APPLICATION_LIMIT,
+    application_offset: int = 0,
 ) -> dict[str, Any]:
     """Where a package runs: by purl, or by name (and optionally a version range, e.g.
     `log4j-core` `<2.17.1`). The component versions containing it, then — as for a
     component's blast radius — the applications, environments and teams they reach.
-    At most `limit` component versions are listed (all of them count for the impact).
+    Both lists come a page at a time, all counted: the component versions (`offset`,
+    `limit`) and the application versions (`application_offset`, `application_limit`);
+    every affected version counts for the impact.
 
     The application versions are each application's latest and those deployed now
     ("what must we patch?"); with `all_versions`, every version that includes one (the
     audit's "which of our releases ever shipped it?"). The answer names the rule applied
     (`applications_rule`), since the two lists look alike."""
-    if not 1 <= limit <= MAX_CONSUMER_LIMIT:
-        raise Invalid(
-            f"limit must be between 1 and {MAX_CONSUMER_LIMIT}",
-            {"limit": [f"must be between 1 and {MAX_CONSUMER_LIMIT}"]},
-        )
+    if problems := impact_page_problems(limit, offset, application_limit, application_offset):
+        raise Invalid("bad package blast radius parameters", problems)
     if (purl is None) == (name is None):
         raise Invalid(
             "give a purl, or a package name (with an optional range)",
@@ -145,8 +152,10 @@ def blast_radius(
         graph.read(
             "reports/package_blast_radius",
             purls=purls,
-            offset=0,
+            offset=offset,
             limit=limit,
+            application_offset=application_offset,
+            application_limit=application_limit,
             all_versions=all_versions,
         )[0]
     )

@@ -4,19 +4,23 @@
 //          the nearest) and its scope, a page at a time ($offset, $limit; all counted); then,
 //          as for a component's blast radius, the application versions including one of
 //          them (each application's latest, and every version deployed now; with
-//          $all_versions every version that ever included one), the environments where one
-//          runs now, and the teams to call.
+//          $all_versions every version that ever included one), counted whole and listed a
+//          page at a time ($application_offset, $application_limit) by name and version, the
+//          environments where one runs now, and the teams to call.
 // Parameters: $purls (list of purls; the service picks them by name and range), $offset,
-//             $limit (integers: the page of component versions), $all_versions (boolean:
-//             every application version, not only the latest and those deployed now)
+//             $limit (integers: the page of component versions), $application_offset,
+//             $application_limit (integers: the page of application versions),
+//             $all_versions (boolean: every application version, not only the latest and
+//             those deployed now)
 // Returns: component_version_count, truncated (more after this page),
 //          component_versions ([{package, component, version, via, scope, hops}]),
+//          application_count, applications_truncated (more after this page),
 //          applications ([{application, version, latest, deployed_in}]),
 //          environments ([{environment, stage, affected, running: [{component, version}],
 //          truncated}] — per environment the number of affected versions running there and
 //          the first 50 by component),
 //          teams ([{team, email, chat, pager, owns}])
-// :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000, all_versions: false}
+// :param {purls: ['pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1'], offset: 0, limit: 1000, application_offset: 0, application_limit: 1000, all_versions: false}
 OPTIONAL CALL () {
   UNWIND $purls AS purl
   MATCH (target:Package {purl: purl})
@@ -43,23 +47,32 @@ CALL (holders) {
   WITH DISTINCT h.cv AS cv
   RETURN collect(cv) AS versions
 }
+// The application versions including an affected one, counted whole and listed a page at
+// a time, each with where it is deployed now (only the page's are looked up).
 CALL (versions) {
   OPTIONAL CALL (versions) {
     UNWIND versions AS cv
     MATCH (cv)<-[:INCLUDES]-(av:ApplicationVersion)
     WITH DISTINCT av
     MATCH (app:Application {name: av.application})
-    // Deployed now: the environments whose latest succeeded deployment of the application
-    // delivered this version (their DEPLOYED_NOW edges).
-    WITH app, av, COLLECT { MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
-                            RETURN e.name ORDER BY e.name } AS deployedIn
-    WHERE $all_versions OR av.version = app.latest_version OR size(deployedIn) > 0
-    RETURN {application: app.name, version: av.version,
-            latest: av.version = app.latest_version, deployed_in: deployedIn} AS affected
-    ORDER BY affected.application, affected.version
+    WITH app, av, av.version = app.latest_version AS latest
+    WHERE $all_versions OR latest OR EXISTS { (:Environment)-[:DEPLOYED_NOW]->(av) }
+    RETURN app, av, latest
   }
-  RETURN [a IN collect(affected) WHERE a IS NOT NULL] AS applications
+  WITH app.name AS application, av.version AS version, latest, av
+  ORDER BY application, version
+  RETURN [a IN collect({application: application, version: version, latest: latest, node: av})
+          WHERE a.application IS NOT NULL] AS affected
 }
+WITH holder_count, component_versions, versions, affected, size(affected) AS application_count,
+     [a IN affected[$application_offset..($application_offset + $application_limit)] |
+        {application: a.application, version: a.version, latest: a.latest,
+         // Deployed now: the environments whose latest succeeded deployment of the
+         // application delivered this version (their DEPLOYED_NOW edges).
+         deployed_in: COLLECT { WITH a.node AS av
+                                MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
+                                RETURN e.name ORDER BY e.name }}]
+       AS applications
 // Grouped per environment: how many affected versions run there, the first 50 of them
 // by component.
 CALL (versions) {
@@ -81,8 +94,8 @@ CALL (versions) {
   MATCH (:Component {name: name})-[:OWNED_BY]->(t:Team)
   RETURN collect({team: t, owned: name}) AS componentOwners
 }
-CALL (applications) {
-  UNWIND applications AS a
+CALL (affected) {
+  UNWIND affected AS a
   WITH DISTINCT a.application AS name
   MATCH (:Application {name: name})-[:OWNED_BY]->(t:Team)
   RETURN collect({team: t, owned: name}) AS applicationOwners
@@ -95,4 +108,6 @@ CALL (componentOwners, applicationOwners) {
 }
 RETURN holder_count AS component_version_count,
        holder_count > $offset + size(component_versions) AS truncated, component_versions,
+       application_count,
+       application_count > $application_offset + size(applications) AS applications_truncated,
        applications, environments, teams
