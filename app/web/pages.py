@@ -91,7 +91,7 @@ def component_page(name: str):
 #: at a time (the query counts them all); the map draws the consumers listed. A hub's
 #: blast radius runs to tens of thousands of consumer versions: listing them all would
 #: make a page of megabytes and a map nobody can read.
-CONSUMERS_SHOWN = 100
+CONSUMERS_SHOWN = 200
 APPLICATIONS_SHOWN = 50
 
 
