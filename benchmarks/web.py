@@ -116,7 +116,7 @@ RECORDS = 500
 def largest_environment(graph: Graph) -> str:
     """The environment running the most component versions now."""
     found = environments.list_environments(graph, limit=100)["items"]
-    return max(found, key=lambda e: e["running"])["name"]
+    return max(found, key=lambda e: e["running_count"])["name"]
 
 
 def add_packages(graph: Graph, environment: str) -> None:
