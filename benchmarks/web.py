@@ -1,18 +1,26 @@
-"""Page load time of the web catalog's largest map, on a generated catalog.
+"""Server time of every kind of web page, and load time of the largest maps, on a
+generated catalog.
 
 Starts its own Neo4j (`.mercator/web-bench-neo4j`, ports 19887/19674), loads a generated
-catalog into it unless it already holds one of that size (`generate.py`, default 100,000
-component versions; `--reload` to redo), serves the app on loopback, and times:
+catalog into it unless it already holds one of that size (`generate.py`, default the large
+size: 100,000 component versions, 30 environments, 300,000 deployments; `--reload` to
+redo), adds what the generated catalog lacks for the package and vulnerability pages
+(SBOMs on 300 component versions running in the largest environment, 500 OSV records
+about their packages), serves the app on loopback, and times:
 
-- the server: the HTML of each measured page (median and p95 of `--calls` requests);
+- the server: the HTML of every kind of page (p50 and p95 of `--calls` requests), from
+  the home page to the busiest hub's blast radius and its SVG map;
 - the browser: headless Chromium (Debian's `chromium`, driven by Playwright) from
   navigation until the page is loaded and until the interactive map is drawn (Cytoscape's
-  layout done, `#map[data-ready]`), median of `--loads` loads.
+  layout done, `#map[data-ready]`), median of `--loads` loads, on the pages with a map;
+- the machine: its 1-minute load average every 5 s during the measurements (the server
+  shares 2 cores with whatever else runs).
 
 The largest map is the blast radius of the busiest hub (the component most others depend
 on) at the default depth: the most nodes a page draws.
 
-    .venv/bin/python benchmarks/web.py [--size large] [--calls 10] [--loads 5] > web.json
+    .venv/bin/python benchmarks/web.py [--size large] [--calls 10] [--loads 3] \
+        [--markdown web.md] > web.json
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import random
 import statistics
 import sys
 import threading
@@ -31,15 +41,20 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import requests  # noqa: E402
+import vulns as generated_vulns  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app, transfer  # noqa: E402
 from app.admin import database  # noqa: E402
-from app.catalog import components  # noqa: E402
+from app.catalog import components, environments  # noqa: E402
+from app.cli.catalogs import LocalCatalog  # noqa: E402
 from app.config import LocalServerSettings, Settings  # noqa: E402
 from app.graph import Graph  # noqa: E402
 from app.graph.local_neo4j import LocalServer  # noqa: E402
+from app.reports import reports  # noqa: E402
+from app.sbom import packages  # noqa: E402
+from app.vulns import vulnerabilities  # noqa: E402
 
 SETTINGS = Settings(
     neo4j_uri="bolt://127.0.0.1:19887",
@@ -68,8 +83,10 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_catalog(graph: Graph, size_name: str, deployments: int, reload: bool) -> dict:
-    size = dataclasses.replace(SIZES[size_name], deployments=deployments)
+def load_catalog(graph: Graph, size_name: str, deployments: int | None, reload: bool) -> dict:
+    size = SIZES[size_name]
+    if deployments is not None:
+        size = dataclasses.replace(size, deployments=deployments)
     held = graph.read("catalog/search_by_name", text="svc-", limit=1)
     versions = sum(c["version_count"] for c in _all_components(graph)) if held else 0
     if versions == size.component_versions and not reload:
@@ -81,7 +98,45 @@ def load_catalog(graph: Graph, size_name: str, deployments: int, reload: bool) -
     transfer.import_catalog(graph, document)
     seconds = time.perf_counter() - started
     log(f"imported {size.component_versions} component versions in {seconds:.0f} s")
-    return {"component_versions": size.component_versions, "import_seconds": round(seconds, 1)}
+    return {
+        "component_versions": size.component_versions,
+        "deployments": size.deployments,
+        "import_seconds": round(seconds, 1),
+    }
+
+
+#: What `add_packages` adds: SBOMs on this many component versions, each of this many
+#: packages drawn (skewed, as `vulns.py` does) from a pool, and OSV records about them.
+SBOM_VERSIONS = 300
+SBOM_PACKAGES = 200
+PACKAGE_POOL = 2_000
+RECORDS = 500
+
+
+def largest_environment(graph: Graph) -> str:
+    """The environment running the most component versions now."""
+    found = environments.list_environments(graph, limit=100)["items"]
+    return max(found, key=lambda e: e["running_count"])["name"]
+
+
+def add_packages(graph: Graph, environment: str) -> None:
+    """SBOMs and vulnerability records, which the generated catalog has none of, so the
+    package and vulnerability pages (and the exposure on the environment page) have
+    something to show: on component versions running in `environment`. Once per catalog."""
+    if packages.list_packages(graph, limit=1)["items"]:
+        return
+    rng = random.Random(7)
+    weights = [1 / (1 + n) ** 0.6 for n in range(PACKAGE_POOL)]
+    catalog = LocalCatalog(graph)
+    started = time.perf_counter()
+    for run in reports.inventory(graph, environment)["running"][:SBOM_VERSIONS]:
+        chosen = sorted(set(rng.choices(range(PACKAGE_POOL), weights, k=SBOM_PACKAGES)))
+        document = generated_vulns.sbom(chosen)
+        catalog.attach_sbom(run["component"], run["version"], document, None, False)
+    records = [generated_vulns.record(i, PACKAGE_POOL, rng) for i in range(RECORDS)]
+    vulnerabilities.import_records(graph, records)
+    seconds = time.perf_counter() - started
+    log(f"attached {SBOM_VERSIONS} SBOMs and {RECORDS} records in {seconds:.0f} s")
 
 
 def _all_components(graph: Graph) -> list[dict]:
@@ -153,13 +208,123 @@ def _summary(values: list[float]) -> dict:
     }
 
 
+class LoadAverage:
+    """The machine's 1-minute load average, sampled every `every` seconds in a thread."""
+
+    def __init__(self, every: float = 5.0):
+        self.every, self.samples = every, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> LoadAverage:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict:
+        ordered = sorted(self.samples)
+        return {
+            "cores": os.cpu_count(),
+            "min": round(ordered[0], 2),
+            "median": round(statistics.median(ordered), 2),
+            "max": round(ordered[-1], 2),
+            "samples": len(ordered),
+        }
+
+
+def page_paths(base: str, hub: str, environment: str) -> dict[str, str]:
+    """One page of each kind the catalog serves, the heaviest of its kind where that is
+    known: the busiest hub, the largest environment, the full matrix, the most contained
+    package."""
+    component = requests.get(f"{base}/api/v1/components/{hub}", timeout=60).json()
+    older = requests.get(
+        f"{base}/api/v1/components/{hub}/versions", params={"limit": 1, "offset": 5}, timeout=60
+    ).json()["items"][0]["version"]
+    application = requests.get(f"{base}/api/v1/applications/app-0000", timeout=60).json()
+    deployment = requests.get(f"{base}/api/v1/deployments", params={"limit": 1}, timeout=60)
+    package = generated_vulns.purl(0)  # the pool's first package is in the most SBOMs
+    return {
+        "home": "/",
+        "search": "/search?q=svc-0000",
+        "components": "/components",
+        "components_by_prefix_page_2": "/components?prefix=svc-01&offset=50",
+        "component_of_the_busiest_hub": f"/components/{hub}",
+        "component_version_of_the_busiest_hub": f"/components/{hub}?version={older}",
+        "applications": "/applications",
+        "application": "/applications/app-0000",
+        "application_version": f"/applications/app-0000/versions/{application['latest_version']}",
+        "environments": "/environments",
+        "largest_environment": f"/environments/{environment}",
+        "largest_environment_at_a_past_time": f"/environments/{environment}?at=2026-01-01T00:00",
+        "team": f"/teams/{component['owner']}",
+        "matrix": "/matrix",
+        "matrix_last_page": "/matrix?offset=4950",
+        "matrix_of_an_application": "/applications/app-0000/matrix",
+        "deployments": "/deployments",
+        "deployments_of_the_largest_environment": f"/deployments?environment={environment}",
+        "deployment": f"/deployments/{deployment.json()['items'][0]['id']}",
+        "packages": "/packages",
+        "package": f"/packages/{package}",
+        "vulnerability": "/vulnerabilities/GHSA-bench-000000",
+        "blast_radius_of_the_busiest_hub_depth_5": f"/components/{hub}/blast-radius",
+        "blast_radius_of_the_busiest_hub_depth_2": f"/components/{hub}/blast-radius?depth=2",
+        "blast_radius_map_svg_of_the_busiest_hub": f"/components/{hub}/blast-radius.svg",
+    }
+
+
+#: Pages whose interactive map the browser also times.
+WITH_MAP = (
+    "component_of_the_busiest_hub",
+    "application_version",
+    "blast_radius_of_the_busiest_hub_depth_5",
+    "blast_radius_of_the_busiest_hub_depth_2",
+)
+
+
+def markdown(result: dict) -> str:
+    """The page-time table of a result, for benchmarks/results/*.md."""
+    catalog, load = result["catalog"], result["load_average"]
+    lines = [
+        f"# Web page times, {catalog['size']} catalog",
+        "",
+        f"Catalog: {catalog['component_versions']:,} component versions"
+        + (f", {catalog['deployments']:,} deployments" if catalog.get("deployments") else "")
+        + f"; busiest hub {result['hub']}, largest environment {result['environment']}.",
+        f"Load average (1 min) during the run: median {load['median']}, "
+        f"min {load['min']}, max {load['max']} on {load['cores']} cores.",
+        "",
+        "| page | path | p50 ms | p95 ms | HTML KiB | map drawn p50 ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, page in result["pages"].items():
+        server, browser = page["server"], page.get("browser")
+        drawn = f"{browser['map_drawn_ms']['median']:,.0f}" if browser else ""
+        lines.append(
+            f"| {name} | `{page['path']}` | {server['median']:,.0f} | {server['p95']:,.0f} "
+            f"| {server['html_bytes'] / 1024:,.0f} | {drawn} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
-    parser.add_argument("--deployments", type=int, default=20_000)
+    parser.add_argument(
+        "--deployments", type=int, default=None, help="instead of the size's own count"
+    )
     parser.add_argument("--calls", type=int, default=10)
-    parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--loads", type=int, default=3)
     parser.add_argument("--reload", action="store_true", help="import the catalog again")
+    parser.add_argument("--only", nargs="*", help="measure only these pages (by name)")
+    parser.add_argument("--markdown", type=Path, help="also write the page-time table here")
     parser.add_argument("--screenshots", type=Path, default=REPO / "test-artifacts" / "bench")
     args = parser.parse_args()
 
@@ -168,6 +333,8 @@ def main() -> None:
     graph = Graph.from_settings(SETTINGS)
     database.init_schema(graph)
     catalog = load_catalog(graph, args.size, args.deployments, args.reload)
+    environment = largest_environment(graph)
+    add_packages(graph, environment)
     graph.close()
 
     app = create_app(SETTINGS)
@@ -177,38 +344,33 @@ def main() -> None:
     args.screenshots.mkdir(parents=True, exist_ok=True)
     try:
         hub = busiest_hub(base)
-        log(f"busiest hub: {hub}")
-        latest = requests.get(f"{base}/api/v1/applications/app-0000", timeout=60).json()
-        pages = {
-            "blast_radius_of_the_busiest_hub_depth_5": f"/components/{hub}/blast-radius",
-            "blast_radius_of_the_busiest_hub_depth_2": f"/components/{hub}/blast-radius?depth=2",
-            "component_page_of_the_busiest_hub": f"/components/{hub}",
-            "application_version_page": (
-                f"/applications/app-0000/versions/{latest['latest_version']}"
-            ),
-            "search": "/search?q=svc-0000",
-            "home": "/",
-            "matrix": "/matrix",
-            "matrix_of_an_application": "/applications/app-0000/matrix",
-            "deployments": "/deployments",
-            "packages": "/packages",
-        }
+        log(f"busiest hub: {hub}, largest environment: {environment}")
+        pages = page_paths(base, hub, environment)
         results = {}
-        for name, path in pages.items():
-            log(f"measuring {name}: {path}")
-            results[name] = {"path": path, "server": server_times(base + path, args.calls)}
-            if "blast_radius" in name or "component_page" in name or "application" in name:
-                results[name]["browser"] = browser_times(
-                    base + path, args.loads, args.screenshots / f"{name}.png"
-                )
+        with LoadAverage() as load:
+            for name, path in pages.items():
+                if args.only and name not in args.only:
+                    continue
+                log(f"measuring {name}: {path}")
+                results[name] = {"path": path, "server": server_times(base + path, args.calls)}
+                log(f"  {results[name]['server']}")
+                if name in WITH_MAP:
+                    results[name]["browser"] = browser_times(
+                        base + path, args.loads, args.screenshots / f"{name}.png"
+                    )
     finally:
         http.shutdown()
-    json.dump(
-        {"catalog": {"size": args.size, **catalog}, "hub": hub, "pages": results},
-        sys.stdout,
-        indent=2,
-    )
+    result = {
+        "catalog": {"size": args.size, **catalog},
+        "hub": hub,
+        "environment": environment,
+        "load_average": load.summary(),
+        "pages": results,
+    }
+    json.dump(result, sys.stdout, indent=2)
     print()
+    if args.markdown:
+        args.markdown.write_text(markdown(result))
 
 
 if __name__ == "__main__":

@@ -167,6 +167,47 @@ def test_blast_radius_of_a_version_honours_ranges_and_depth(shop):
     assert "checkout@" in consumers
 
 
+def test_a_blast_radius_lists_its_consumers_a_page_at_a_time_and_maps_the_page(client, monkeypatch):
+    """A hub's consumers run to tens of thousands: the page lists and draws a page of
+    them, nearest first, with links to the next; a later page's map still reaches the
+    change through the nearer consumers of earlier pages."""
+    import app.web.pages
+    from tests.catalog import register
+
+    monkeypatch.setattr(app.web.pages, "CONSUMERS_SHOWN", 2)
+    register(client, "core", "1.0.0", kind="library")
+    chain = ["core"]
+    for index in range(1, 6):  # c1 uses core, c2 uses c1, ...: c<n> is n hops away
+        uses = [{"component": chain[-1]}]
+        register(client, f"c{index}", "1.0.0", kind="service", dependencies=uses)
+        chain.append(f"c{index}")
+
+    first = page(client, "/components/core/blast-radius")
+    consumers = first[first.index('id="consumers-title"') :]
+    assert "Consumers 1–2 of 5" in consumers
+    assert 'href="/components/c1"' in consumers and 'href="/components/c3"' not in consumers
+    assert 'href="/components/core/blast-radius?offset=2" rel="next"' in consumers
+    assert {n["id"] for n in map_data(first)["nodes"]} == {"core", "c1", "c2"}
+
+    second = page(client, "/components/core/blast-radius?depth=5&offset=2")
+    consumers = second[second.index('id="consumers-title"') :]
+    assert "Consumers 3–4 of 5" in consumers
+    assert 'href="/components/c3"' in consumers and 'href="/components/c4"' in consumers
+    assert 'href="/components/c2"' not in consumers
+    assert 'offset=0" rel="prev"' in consumers and 'offset=4" rel="next"' in consumers
+    graph_map = map_data(second)
+    nodes = {n["id"]: n for n in graph_map["nodes"]}
+    assert set(nodes) == {"core", "c1", "c2", "c3", "c4"}  # c1 and c2: the path to core
+    assert nodes["c1"]["kind"] == "service" and nodes["c1"]["url"] == "/components/c1"
+    assert all(e["source"] in nodes and e["target"] in nodes for e in graph_map["edges"])
+
+    last = page(client, "/components/core/blast-radius?depth=5&offset=4")
+    assert "Consumers 5–5 of 5" in last and 'rel="next"' not in last
+    beyond = page(client, "/components/core/blast-radius?depth=5&offset=10")
+    assert "No consumers past the 5 listed" in beyond
+    assert page(client, "/components/core/blast-radius?offset=-1", 400)
+
+
 def test_application_version_page_has_bom_map_predecessor_diff_and_compare(shop):
     html = page(shop, "/applications/shop/versions/1.0.8")
     assert "Bill of materials" in html and "(13 components)" in html
@@ -405,7 +446,9 @@ def test_deployments_list_filters_and_links_each_deployment(shop):
     # times from the page's date-time fields, read as UTC: demo-5 and demo-6 started then
     window = page(shop, "/deployments?since=2026-10-13T00:00&until=2026-10-16T00:00")
     assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', window) == [
-        "demo-6", "demo-5"]
+        "demo-6",
+        "demo-5",
+    ]
     assert 'value="2026-10-13T00:00"' in window
     page(shop, "/deployments?since=someday", 400)
     environment = page(shop, "/environments/prod")

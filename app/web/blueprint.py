@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 
 from app.errors import Forbidden
 from app.http.context import settings
@@ -56,3 +56,9 @@ def args_without(*names: str) -> dict[str, str]:
     one filter or the page offset changed (the pager, the "now" link)."""
     kept = {key: value for key, value in request.args.items() if key not in names and value}
     return {**(request.view_args or {}), **kept}
+
+
+@bp.app_template_global()
+def url_here(**changes: object) -> str:
+    """This page with some query arguments changed (a pager among several on one page)."""
+    return url_for(request.endpoint, **{**args_without(*changes), **changes})

@@ -87,7 +87,11 @@ def component_page(name: str):
     )
 
 
-#: Application versions a blast radius page lists (the query counts them all).
+#: Consumers (nearest first) and application versions a blast radius page lists, a page
+#: at a time (the query counts them all); the map draws the consumers listed. A hub's
+#: blast radius runs to tens of thousands of consumer versions: listing them all would
+#: make a page of megabytes and a map nobody can read.
+CONSUMERS_SHOWN = 200
 APPLICATIONS_SHOWN = 50
 
 
@@ -96,13 +100,61 @@ def blast_radius_page(name: str):
     version = request.args.get("version") or None
     depth = int_arg("depth", reports.DEFAULT_DEPTH)
     g = graph()
-    radius = reports.blast_radius(g, name, version, depth, application_limit=APPLICATIONS_SHOWN)
+    offset, application_offset = int_arg("offset", 0), int_arg("application_offset", 0)
+    radius = reports.blast_radius(
+        g,
+        name,
+        version,
+        depth,
+        limit=CONSUMERS_SHOWN,
+        offset=offset,
+        application_limit=APPLICATIONS_SHOWN,
+        application_offset=application_offset,
+    )
     return render_template(
         "blast_radius.html",
         radius=radius,
-        graph_map=_linked(maps.map_of_blast_radius(g, radius)),
+        graph_map=_linked(_with_path_ends(g, maps.map_of_blast_radius(g, radius))),
         depths=range(1, reports.MAX_DEPTH + 1),
+        consumers_page=_page(offset, CONSUMERS_SHOWN, radius["consumer_count"]),
+        applications_page=_page(
+            application_offset, APPLICATIONS_SHOWN, radius["application_count"]
+        ),
     )
+
+
+def _page(offset: int, limit: int, count: int) -> dict:
+    """The pager's view of a slice of `count` things: where it starts, and the next one."""
+    return {
+        "offset": offset,
+        "limit": limit,
+        "next_offset": offset + limit if offset + limit < count else None,
+    }
+
+
+def _with_path_ends(g: Graph, graph_map: maps.Map) -> maps.Map:
+    """On a later page of consumers, their paths start at nearer ones listed on earlier
+    pages: those are drawn too (plain, with their kind), so that every path reaches the
+    change and no edge hangs loose."""
+    known = {n["id"] for n in graph_map["nodes"]}
+    missing = sorted(
+        {end for e in graph_map["edges"] for end in (e["source"], e["target"])} - known
+    )
+    kinds = components.kinds(g, missing) if missing else {}
+    graph_map["nodes"] += [
+        {
+            "id": name,
+            "label": name,
+            "kind": kinds.get(name),
+            "owner": None,
+            "member": False,
+            "highlight": False,
+            "distance": None,
+            "environments": [],
+        }
+        for name in missing
+    ]
+    return graph_map
 
 
 @bp.get("/applications")

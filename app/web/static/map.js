@@ -109,6 +109,145 @@
     nodeDimensionsIncludeLabels: true,
   };
 
+  //: Space kept between an edge running through a layer and the nodes beside it (px).
+  var CHANNEL_MARGIN = 6;
+  //: Share of a node's width over which the edges leaving (or entering) one side spread.
+  var SPREAD = 0.6;
+
+  // Edges that never cross a node. dagre puts the nodes in layers (bands of equal y) but
+  // Cytoscape would draw each edge straight or curved from centre to centre, through any
+  // node in the way. So each edge is routed here as straight segments: it leaves its
+  // source vertically, inside the source's own column, to the edge of the source's band;
+  // crosses each gap between bands (where there are no nodes) in a straight line; runs
+  // vertically through every band it passes, in the free channel between two nodes (or
+  // beside all of them) nearest its straight course; and enters its target vertically from
+  // the edge of the target's band. Its label sits in the middle of one of its gap crossings.
+  function route(cy) {
+    var bands = {};
+    cy.nodes().forEach(function (n) {
+      var key = Math.round(n.position("y"));
+      var box = n.boundingBox();
+      var band = bands[key] || (bands[key] = { y: key, top: Infinity, bottom: -Infinity, spans: [] });
+      band.top = Math.min(band.top, box.y1);
+      band.bottom = Math.max(band.bottom, box.y2);
+      band.spans.push([box.x1, box.x2]);
+    });
+    var order = Object.keys(bands).map(function (k) { return bands[k]; })
+      .sort(function (a, b) { return a.y - b.y; });
+    order.forEach(function (band, index) {
+      band.index = index;
+      band.spans.sort(function (a, b) { return a[0] - b[0]; });
+    });
+    function bandOf(node) { return bands[Math.round(node.position("y"))]; }
+
+    // The x nearest `ideal` where a vertical line through `band` touches no node.
+    function channel(band, ideal) {
+      var best = null;
+      var left = -Infinity;
+      band.spans.concat([[Infinity, Infinity]]).forEach(function (span) {
+        var lo = left + CHANNEL_MARGIN, hi = span[0] - CHANNEL_MARGIN;
+        if (hi < lo) { lo = hi = (left + span[0]) / 2; }
+        if (span[0] > left) {
+          var x = Math.min(Math.max(ideal, lo), hi);
+          if (best === null || Math.abs(x - ideal) < Math.abs(best - ideal)) best = x;
+        }
+        left = Math.max(left, span[1]);
+      });
+      return best;
+    }
+
+    var routes = [];
+    cy.edges().forEach(function (edge) {
+      var s = edge.source(), t = edge.target();
+      var from = bandOf(s), to = bandOf(t);
+      if (from === to || s === t) {  // dagre never layers an edge so; drawn plainly if it did
+        edge.style("curve-style", "bezier");
+        return;
+      }
+      var down = to.index > from.index;
+      var sp = s.position(), tp = t.position();
+      var passes = [];
+      for (var i = from.index + (down ? 1 : -1); i !== to.index; i += down ? 1 : -1) {
+        var band = order[i];
+        var share = (band.y - sp.y) / (tp.y - sp.y);
+        var x = channel(band, sp.x + share * (tp.x - sp.x));
+        passes.push({ x: x, enter: down ? band.top : band.bottom, leave: down ? band.bottom : band.top });
+      }
+      routes.push({
+        edge: edge, passes: passes,
+        leave: down ? from.bottom : from.top, enter: down ? to.top : to.bottom,
+        sourceSide: s.id() + (down ? ":bottom" : ":top"),
+        targetSide: t.id() + (down ? ":top" : ":bottom"),
+        sourceToward: passes.length ? passes[0].x : tp.x,
+        targetFrom: passes.length ? passes[passes.length - 1].x : sp.x,
+      });
+    });
+
+    // The edges meeting one side of a node spread along it, in the order of where they go.
+    var offsets = {};
+    function spread(side, node, toward, route) {
+      (offsets[side] || (offsets[side] = { node: node, list: [] })).list.push([toward, route]);
+    }
+    routes.forEach(function (r) {
+      spread(r.sourceSide, r.edge.source(), r.sourceToward, r);
+      spread(r.targetSide, r.edge.target(), r.targetFrom, r);
+    });
+    Object.keys(offsets).forEach(function (side) {
+      var entry = offsets[side];
+      var width = entry.node.width() * SPREAD;
+      var list = entry.list.sort(function (a, b) { return a[0] - b[0]; });
+      list.forEach(function (item, i) {
+        var dx = list.length === 1 ? 0 : width * (i / (list.length - 1) - 0.5);
+        item[1][side === item[1].sourceSide ? "sourceX" : "targetX"] = entry.node.position("x") + dx;
+      });
+    });
+
+    cy.batch(function () {
+      routes.forEach(function (r) {
+        var points = [{ x: r.sourceX, y: r.leave }];
+        r.passes.forEach(function (p) {
+          points.push({ x: p.x, y: p.enter }, { x: p.x, y: p.leave });
+        });
+        points.push({ x: r.targetX, y: r.enter });
+        points = labelledInTheMiddle(points);
+        var sp = r.edge.source().position(), tp = r.edge.target().position();
+        var dx = tp.x - sp.x, dy = tp.y - sp.y, length2 = dx * dx + dy * dy;
+        var length = Math.sqrt(length2);
+        // Cytoscape places segment points by a weight along the centre-to-centre line and
+        // a distance off it, along (-dy, dx) normalised.
+        var weights = [], distances = [];
+        points.forEach(function (p) {
+          var px = p.x - sp.x, py = p.y - sp.y;
+          weights.push(((px * dx + py * dy) / length2).toFixed(5));
+          distances.push(((px * -dy + py * dx) / length).toFixed(2));
+        });
+        r.edge.style({
+          "segment-weights": weights.join(" "),
+          "segment-distances": distances.join(" "),
+        });
+      });
+    });
+  }
+
+  // Cytoscape puts a segments edge's label on its middle point (odd count) or halfway
+  // between its two middle points (even count). Points alternate gap crossings and band
+  // passes; this adds the midpoint of the middle gap crossing, and repeats points along
+  // a straight stretch so that midpoint is the middle one: the label lands in a gap.
+  function labelledInTheMiddle(points) {
+    var crossings = points.length / 2;  // point 2k to 2k+1 crosses gap k
+    var gap = Math.floor((crossings - 1) / 2);
+    var a = points[2 * gap], b = points[2 * gap + 1];
+    var middle = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    var before = points.slice(0, 2 * gap + 1), after = points.slice(2 * gap + 1);
+    var extra = after.length - before.length;  // 0 or 2: never negative
+    var last = before[before.length - 1];
+    for (var i = 1; i <= extra; i++) {
+      var f = i / (extra + 1);
+      before.push({ x: last.x + f * (middle.x - last.x), y: last.y + f * (middle.y - last.y) });
+    }
+    return before.concat([middle], after);
+  }
+
   var cy = cytoscape({
     container: container,
     elements: elements,
@@ -128,13 +267,15 @@
       { selector: "node.focused", style: { "border-width": 3, "border-color": "#f59e0b" } },
       { selector: "edge", style: {
         width: 1.5, "line-color": "#9ca3af", "target-arrow-color": "#9ca3af",
-        "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)",
+        "target-arrow-shape": "triangle", "curve-style": "segments",
+        "edge-distances": "node-position", label: "data(label)",
         "font-size": 11, color: "#374151", "text-background-color": "#ffffff",
         "text-background-opacity": 1, "text-background-padding": 2 } },
       { selector: "edge.path", style: {
         width: 3, "line-color": HIGHLIGHT, "target-arrow-color": HIGHLIGHT } },
     ],
   });
+  route(cy);
   // Never smaller than 100 % on a map that fits at it, so labels stay readable.
   if (cy.zoom() > 1) { cy.zoom(1); cy.center(); }
 
