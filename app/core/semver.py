@@ -16,6 +16,7 @@ refused rather than read as `*`.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from functools import total_ordering
@@ -182,8 +183,10 @@ class Range:
         }
 
 
+@functools.lru_cache(maxsize=4096)
 def range_problem(text: str) -> str | None:
-    """Why `text` is not a valid range, or None."""
+    """Why `text` is not a valid range, or None. Cached: an import checks the same few
+    hundred range texts tens of thousands of times."""
     try:
         Range.parse(text)
     except RangeError as exc:

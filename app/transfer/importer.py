@@ -51,9 +51,11 @@ from app.transfer.format import (
     fields_of,
 )
 
-#: Records written per transaction: large enough that 100,000 component versions import in
-#: about a hundred transactions, small enough to keep each transaction's memory modest.
-DEFAULT_BATCH_SIZE = 1000
+#: Records written per transaction: the hand-batched floor's size (benchmarks/unwind_floor.py),
+#: where a transaction's fixed cost (its commit, the batch's lock and Range reads) is small
+#: against its rows; 100,000 component versions import in twenty transactions, each well
+#: inside the default heap.
+DEFAULT_BATCH_SIZE = 5000
 
 #: `progress(kind, done, total)`: called before the first and after every batch of a kind.
 Progress = Callable[[str, int, int], None]
