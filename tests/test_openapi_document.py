@@ -60,6 +60,7 @@ READS = {
     "get_vulnerability": f"/api/v1/vulnerabilities/{LOG4SHELL}",
     "get_vulnerability_windows": f"/api/v1/vulnerabilities/{LOG4SHELL}/windows",
     "get_environment_vulnerabilities": "/api/v1/environments/prod/vulnerabilities",
+    "team_exposure": "/api/v1/teams/growth/vulnerabilities",
     "application_exposure": "/api/v1/applications/shop/versions/1.0.3/vulnerabilities",
     "component_exposure": "/api/v1/components/ads/versions/1.1.0/vulnerabilities",
     "plan_exposure": (

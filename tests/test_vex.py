@@ -62,7 +62,9 @@ def test_not_affected_for_ads_hides_log4shell_in_prod_and_all_shows_it_with_why(
     (shown,) = rows(vulnerabilities.exposure(shop, "prod", all=True))
     assert shown["vex"] == {
         "vulnerability": "CVE-2021-44228",
+        "component": "ads",
         "version": "1.1.0",
+        "package": None,
         "environment": None,
         "status": "not_affected",
         "justification": "code_not_reachable",

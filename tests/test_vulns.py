@@ -99,6 +99,85 @@ def test_prod_exposure_is_worst_first_and_only_what_runs_there(shop):
     assert worst["exposure_count"] == 5 and worst["truncated"] is True
 
 
+def test_a_teams_exposure_lists_every_environment_worst_first_then_longest_running(shop):
+    report = vulnerabilities.team_exposure(shop, "growth")
+    # ads 1.1.0 (growth's) is in every shop version: it runs in all three environments
+    # since each one's first deployment; recommendation has no SBOM.
+    since = {
+        "dev": "2026-10-01T09:10:00Z",
+        "staging": "2026-10-02T09:10:00Z",
+        "prod": "2026-10-05T09:10:00Z",
+    }
+    assert [
+        (r["vulnerability"], r["environment"], r["component"], r["version"], r["since"])
+        for r in report["exposures"]
+    ] == [
+        (vulnerability, environment, "ads", "1.1.0", since[environment])
+        for vulnerability in (
+            LOG4SHELL,  # 10.0
+            "GHSA-7rjr-3q55-vv33",  # 9.0
+            "GHSA-57j2-w4cx-62h2",  # 7.5
+            "GHSA-8489-44mv-ggj8",  # 6.6
+        )
+        for environment in ("dev", "staging", "prod")
+    ]
+    assert {(r["team"], r["pager"]) for r in report["exposures"]} == {("growth", "growth-oncall")}
+    assert (report["exposure_count"], report["hidden_count"], report["truncated"]) == (12, 0, False)
+    # The rows of one environment are that environment's exposure, team filtered.
+    prod = vulnerabilities.exposure(shop, "prod", team="growth")["exposures"]
+    assert [r for r in report["exposures"] if r["environment"] == "prod"] == [
+        {**r, "environment": "prod"} for r in prod
+    ]
+
+
+def test_a_teams_exposure_applies_statements_made_for_one_environment_there_only(shop):
+    from app.access.scopes import Actor
+    from app.vulns import vex
+
+    rows = vulnerabilities.team_exposure(shop, "payments")["exposures"]
+    # payment 1.5.0 (requests 2.31.0) runs in staging since shop 1.0.3 and in prod since
+    # the second try of 1.0.3; dev runs payment 1.5.1 (requests 2.32.3, fixed).
+    assert [(r["vulnerability"], r["environment"], r["version"], r["since"]) for r in rows] == [
+        ("GHSA-9wx4-h78v-vm56", "staging", "1.5.0", "2026-10-13T09:10:00Z"),
+        ("GHSA-9wx4-h78v-vm56", "prod", "1.5.0", "2026-10-16T09:10:00Z"),
+    ]
+    statement = {
+        "vulnerability": "CVE-2024-35195",
+        "component": "payment",
+        "environment": "staging",
+        "status": "not_affected",
+        "justification": "requires_configuration",
+        "at": "2026-11-01T00:00:00Z",
+    }
+    vex.set_statements(shop, [statement], Actor("tests"))
+    report = vulnerabilities.team_exposure(shop, "payments")
+    assert [r["environment"] for r in report["exposures"]] == ["prod"]
+    assert report["hidden_count"] == 1
+    everything = vulnerabilities.team_exposure(shop, "payments", all=True)["exposures"]
+    assert [(r["environment"], (r["vex"] or {}).get("justification")) for r in everything] == [
+        ("staging", "requires_configuration"),
+        ("prod", None),
+    ]
+
+
+def test_a_teams_exposure_over_the_api_and_the_cli(client, shop, mercator):
+    response = client.get("/api/v1/teams/growth/vulnerabilities?limit=2")
+    assert response.status_code == 200
+    assert response.get_json() == vulnerabilities.team_exposure(shop, "growth", limit=2)
+    assert response.get_json()["truncated"] is True
+    assert client.get("/api/v1/teams/nobody/vulnerabilities").status_code == 404
+    with pytest.raises(NotFound):
+        vulnerabilities.team_exposure(shop, "nobody")
+    mercator("vuln", "import", "app/vulns/samples")
+    lines = mercator("vuln", "exposure", "--team", "payments").stdout.splitlines()
+    header, *rows = lines[lines.index("exposures:") + 1 :]
+    assert header.split()[:5] == ["VULNERABILITY", "SCORE", "PACKAGE", "FIXED", "ENVIRONMENT"]
+    assert [row.split()[4] for row in rows] == ["staging", "prod"]
+    listed = json.loads(mercator("vuln", "exposure", "--team", "payments", "-o", "json").stdout)
+    assert [r["environment"] for r in listed["exposures"]] == ["staging", "prod"]
+    mercator("vuln", "exposure", expect=2)
+
+
 def test_an_unknown_environment_is_not_found(shop):
     with pytest.raises(NotFound):
         vulnerabilities.exposure(shop, "mars")
@@ -449,3 +528,12 @@ def test_cli_imports_an_archive_skipping_bad_records_and_lists_prod_exposure(mer
     shown = mercator("vuln", "show", "CVE-2021-44228").stdout
     assert "ECOSYSTEM introduced 2.13.0 fixed 2.15.0" in shown and ADS_LOG4J in shown
     mercator("vuln", "show", "CVE-1999-0001", expect=3)
+
+
+def test_the_team_page_lists_its_open_vulnerabilities_in_every_environment(client, shop):
+    html = client.get("/teams/payments").get_data(as_text=True)
+    section = html[html.index('id="exposure-title"') :]
+    assert "GHSA-9wx4-h78v-vm56" in section
+    assert section.index("/environments/staging") < section.index("/environments/prod")
+    assert "/environments/dev" not in section
+    assert client.get("/teams/nobody").status_code == 404

@@ -92,11 +92,24 @@ class StatementIn(ma.Schema):
         validate=validate.Length(min=1),
         metadata={"description": "OSV id or alias (CVE, GHSA)"},
     )
-    component = Str(required=True, validate=validate.Length(min=1))
+    aliases = fields.List(Str(), metadata={"description": "Other names it goes by"})
+    component = Str(
+        allow_none=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Omitted: only `package` says what it is about"},
+    )
     version = Str(
         allow_none=True,
         validate=validate.Length(min=1),
         metadata={"description": "Omitted: every version of the component"},
+    )
+    package = Str(
+        allow_none=True,
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "A package purl: the statement holds where it is contained "
+            "(in `component` only, when given)"
+        },
     )
     environment = Str(allow_none=True, metadata={"description": "Omitted: every environment"})
     status = Str(required=True, validate=validate.OneOf(vex.STATUSES))
@@ -126,14 +139,15 @@ class StatementSummary(ma.Schema):
 
 class Statement(ma.Schema):
     vulnerability = Str(metadata={"description": "The name the statement used"})
-    component = Str()
+    component = Str(allow_none=True, metadata={"description": "null: wherever `package` is"})
     version = Str(allow_none=True, metadata={"description": "null: every version"})
+    package = Str(allow_none=True, metadata={"description": "purl; null: every package"})
     environment = Str(allow_none=True, metadata={"description": "null: every environment"})
     status = Str()
     justification = Str(allow_none=True)
     detail = Str(allow_none=True)
     at = Time()
-    source = Str(metadata={"description": "api or cyclonedx"})
+    source = Str(metadata={"description": "api, cyclonedx or openvex"})
     actor = Str()
     recorded_at = Time()
     current = fields.Boolean(metadata={"description": "The latest for its subject"})
@@ -187,7 +201,9 @@ class PlanArgs(AllArgs):
 
 class AppliedStatement(ma.Schema):
     vulnerability = Str(metadata={"description": "The name the statement used"})
+    component = Str(allow_none=True, metadata={"description": "null: wherever `package` is"})
     version = Str(allow_none=True, metadata={"description": "null: every version"})
+    package = Str(allow_none=True, metadata={"description": "purl; null: every package"})
     environment = Str(allow_none=True, metadata={"description": "null: every environment"})
     status = Str()
     justification = Str(allow_none=True)
@@ -205,6 +221,7 @@ class Exposure(ma.Schema):
     package = Str(metadata={"description": "purl"})
     range = Str()
     fixed = Str(allow_none=True)
+    environment = Str(metadata={"description": "Where it runs (a team's exposure)"})
     component = Str()
     version = Str()
     since = Time(
@@ -236,6 +253,10 @@ class Counted(ma.Schema):
 class ExposureReport(Counted):
     environment = Str()
     team = Str(allow_none=True)
+
+
+class TeamExposureReport(Counted):
+    team = Str()
 
 
 class ApplicationExposureReport(Counted):
@@ -378,6 +399,16 @@ def environment_exposure(args, environment):
     return vulnerabilities.exposure(graph(), environment, args["team"], args["limit"], args["all"])
 
 
+@blp.route("/teams/<team>/vulnerabilities")
+@blp.arguments(LimitArgs, location="query")
+@blp.response(200, TeamExposureReport)
+@blp.alt_response(404, schema="Error")
+def team_exposure(args, team):
+    """Exposure now of the team's components in every environment, worst first, each row
+    naming its environment (not_affected rows only with `all`)."""
+    return vulnerabilities.team_exposure(graph(), team, args["limit"], args["all"])
+
+
 @blp.route("/applications/<application>/versions/<version>/vulnerabilities")
 @blp.arguments(ApplicationExposureArgs, location="query")
 @blp.response(200, ApplicationExposureReport)
@@ -461,10 +492,24 @@ def set_statements(body):
 @blp.doc(
     requestBody={
         "required": True,
-        "description": "A CycloneDX 1.4-1.6 JSON document with `vulnerabilities[].analysis`",
+        "description": "A CycloneDX 1.4-1.6 JSON document with `vulnerabilities[].analysis`, "
+        "or an OpenVEX (v0.2.0) JSON document (told apart by its `@context`)",
         "content": {
-            media: {"schema": {"$ref": "#/components/schemas/CycloneDxBom"}}
-            for media in ("application/vnd.cyclonedx+json", "application/json")
+            "application/vnd.cyclonedx+json": {
+                "schema": {"$ref": "#/components/schemas/CycloneDxBom"}
+            },
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/CycloneDxBom"},
+                        {
+                            "type": "object",
+                            "description": "OpenVEX, https://github.com/openvex/spec",
+                            "required": ["@context", "statements"],
+                        },
+                    ]
+                }
+            },
         },
     }
 )
@@ -473,10 +518,12 @@ def set_statements(body):
 @blp.alt_response(404, schema="Error")
 @blp.alt_response(409, schema="Error")
 def import_vex(args):
-    """Record the analyses of a CycloneDX VEX document as statements about the component
-    versions its `affects` refs name, all or none."""
+    """Record the statements of a VEX document, all or none: a CycloneDX document's
+    analyses about the component versions its `affects` refs name, or an OpenVEX
+    document's statements about the packages and component versions its product purls
+    name. A statement, product or field at fault is a 400 naming it."""
     document = request.get_json(force=True, silent=True)
-    return cyclonedx_vex.import_cyclonedx(graph(), document, args["environment"], actor())
+    return cyclonedx_vex.import_document(graph(), document, args["environment"], actor())
 
 
 @blp.route("/vulnerabilities/<vulnerability>/statements")

@@ -79,6 +79,7 @@ REPORTS: dict[str, tuple[Any, str, dict[str, str]]] = {
     ),
     "vulnerability": (vulnerabilities.show, "/vulnerabilities/{vulnerability}", {}),
     "exposure": (vulnerabilities.exposure, "/environments/{environment}/vulnerabilities", {}),
+    "team_exposure": (vulnerabilities.team_exposure, "/teams/{team}/vulnerabilities", {}),
     "windows": (vulnerabilities.windows, "/vulnerabilities/{vulnerability}/windows", {}),
     "application_exposure": (
         vulnerabilities.application_exposure,
@@ -224,7 +225,7 @@ class LocalCatalog:
         return vex.set_statements(self.graph, statements, self.actor)
 
     def import_vex(self, document: Any, environment: str | None) -> dict[str, int]:
-        return sbom_vex.import_cyclonedx(self.graph, document, environment, self.actor)
+        return sbom_vex.import_document(self.graph, document, environment, self.actor)
 
     def search(self, text: str, limit: int) -> dict[str, Any]:
         return search.by_name(self.graph, text, limit)

@@ -40,6 +40,7 @@ COLUMNS = {
         "vulnerability",
         "component",
         "version",
+        "package",
         "environment",
         "status",
         "justification",
@@ -52,6 +53,10 @@ COLUMNS = {
     "environments": ["environment", "stage", "exposed_now", "exposed_days", "windows"],
     "records": ["id", "aliases", "score", "rating", "summary", "modified", "withdrawn"],
 }
+
+
+#: A team's exposure spans environments: each row says which.
+TEAM_COLUMNS = [*COLUMNS["exposures"][:4], "environment", *COLUMNS["exposures"][4:]]
 
 
 @cli.group()
@@ -146,7 +151,11 @@ all_option = click.option(
 @click.option("--application", "-a", help="An application version's exposure instead ...")
 @click.option("--component", "-c", help="A component version's exposure instead ...")
 @click.option("--version", "-v", "app_version", help="... at this version (with either).")
-@click.option("--team", help="Only the components this team owns (with --environment alone).")
+@click.option(
+    "--team",
+    help="Only the components this team owns: in --environment, or without it in every "
+    "environment (each row says which).",
+)
 @click.option(
     "--limit",
     type=click.IntRange(1, vulnerabilities.MAX_LIMIT),
@@ -171,11 +180,14 @@ def vuln_exposure(
     """The vulnerabilities in what --environment runs now, worst first (by CVSS score,
     then the longest running), with the package, component version, since when, the fixed
     version, the team's pager and the VEX status that applies; not_affected rows only with
-    --all. With --application and --version: what that application version carries (and,
-    with --environment too, would bring there). With --component and --version: what that
-    component version carries, with the statements made for every environment."""
+    --all. With --team alone: that team's components in every environment, each row
+    saying which. With --application and --version: what that application version
+    carries (and, with --environment too, would bring there). With --component and
+    --version: what that component version carries, with the statements made for every
+    environment."""
     if application is not None and component is not None:
         raise click.UsageError("give --application or --component, not both")
+    columns = COLUMNS
     if (application is None and component is None) != (app_version is None):
         raise click.UsageError("--version goes with --application or --component")
     if component is not None:
@@ -185,15 +197,20 @@ def vuln_exposure(
             "component_exposure", component=component, version=app_version, limit=limit,
             all=everything,
         )
+    elif application is None and environment is None:
+        if team is None:
+            raise click.UsageError(
+                "give --environment, --team, or --application (or --component) and --version"
+            )
+        result = state.catalog.report("team_exposure", team=team, limit=limit, all=everything)
+        columns = {**COLUMNS, "exposures": TEAM_COLUMNS}
     elif application is None:
-        if environment is None:
-            raise click.UsageError("give --environment, or --application and --version")
         result = state.catalog.report(
             "exposure", environment=environment, team=team, limit=limit, all=everything
         )
     else:
         if team is not None:
-            raise click.UsageError("--team goes with --environment alone")
+            raise click.UsageError("--team goes with --environment, or alone")
         result = state.catalog.report(
             "application_exposure",
             application=application,
@@ -205,7 +222,7 @@ def vuln_exposure(
     if output == "table":
         for row in result["exposures"]:
             row["vex"] = _status(row["vex"])
-    emit_record(result, output, COLUMNS)
+    emit_record(result, output, columns)
 
 
 @vuln.command("plan")
@@ -264,13 +281,19 @@ def vuln_windows(state: Context, vulnerability: str, at: str | None, output: str
 
 @vuln.group("vex")
 def vuln_vex() -> None:
-    """VEX statements: what was found about a vulnerability in a component."""
+    """VEX statements: what was found about a vulnerability in a component or package."""
 
 
 @vuln_vex.command("set")
 @click.argument("vulnerability")
-@click.option("--component", "-c", required=True)
+@click.option("--component", "-c", help="The component (or give --package alone).")
 @click.option("--version", "-v", "version", help="Omitted: every version of the component.")
+@click.option(
+    "--package",
+    "-p",
+    help="A package purl: the statement holds where it is contained (in --component only, "
+    "when given).",
+)
 @click.option("--environment", "-e", help="Omitted: every environment.")
 @click.option("--status", required=True, type=click.Choice(vex.STATUSES))
 @click.option("--justification", type=click.Choice(vex.JUSTIFICATIONS))
@@ -280,8 +303,8 @@ def vuln_vex() -> None:
 @pass_context
 def vex_set(state: Context, vulnerability: str, output: str, **fields: Any) -> None:
     """Record a statement about VULNERABILITY (OSV id or alias) in a component or one of
-    its versions; a later statement about the same subject takes over, the earlier stays
-    in the history."""
+    its versions, a package wherever it is contained, or a package in a component; a
+    later statement about the same subject takes over, the earlier stays in the history."""
     statement = {"vulnerability": vulnerability}
     statement.update({k: v for k, v in fields.items() if v is not None})
     emit_record(state.catalog.set_vex_statements([statement]), output)
@@ -293,8 +316,10 @@ def vex_set(state: Context, vulnerability: str, output: str, **fields: Any) -> N
 @output_option
 @pass_context
 def vex_import(state: Context, path, environment: str | None, output: str) -> None:
-    """Record the analyses of the CycloneDX VEX document at PATH (- for stdin) as
-    statements about the component versions its `affects` refs name; all or nothing."""
+    """Record the statements of the VEX document at PATH (- for stdin), CycloneDX or
+    OpenVEX: a CycloneDX document's analyses about the component versions its `affects`
+    refs name, an OpenVEX document's statements about the packages and component
+    versions its product purls name; all or nothing."""
     try:
         document = json.loads(path.read())
     except (ValueError, UnicodeDecodeError) as exc:

@@ -1,12 +1,14 @@
-"""CycloneDX VEX in and out: analysis states about the component versions of a document.
+"""VEX documents in (CycloneDX or OpenVEX, told apart by their own markers), CycloneDX
+VEX out.
 
-In: a CycloneDX 1.4–1.6 document (checked against the official schema of its
-specVersion, like an SBOM) whose `vulnerabilities` carry an `analysis` (entries without
-one are listed, not analysed, and skipped, so an export imports back). Each entry's
-`affects` refs name bom-refs of the document's components; a component with a version is
-that registered component version, one without is every version of the component, and a
-ref to something nested inside a component (a package) counts for the component that
-holds it. Its analysis state becomes the statement's status (`exploitable` → affected,
+In: an OpenVEX document (its `@context`) is read by `app.vulns.openvex`. A CycloneDX
+1.4–1.6 document (checked against the official schema of its specVersion, like an SBOM)
+whose `vulnerabilities` carry an `analysis` (entries without one are listed, not
+analysed, and skipped, so an export imports back). Each entry's `affects` refs name bom-
+refs of the document's components; a component with a version is that registered
+component version, one without is every version of the component, and a ref to something
+nested inside a component (a package) counts for the component that holds it. Its
+analysis state becomes the statement's status (`exploitable` → affected,
 `resolved`/`resolved_with_pedigree` → fixed, `in_triage` → under_investigation,
 `false_positive` → not_affected, its detail saying so), its time is the analysis's
 `lastUpdated` or `firstIssued`, else the entry's `updated` or `published`, else the
@@ -28,7 +30,7 @@ from app.graph import Graph, Tx
 from app.reports import reports
 from app.sbom import cyclonedx
 from app.sbom.export import TYPE_OF_KIND, document_of
-from app.vulns import vex, vulnerabilities
+from app.vulns import openvex, vex, vulnerabilities
 
 #: CycloneDX analysis state → statement status.
 STATUS_OF_STATE = {
@@ -58,6 +60,16 @@ CYCLONEDX_JUSTIFICATION = {
 METHOD_OF_VECTOR = {"CVSS:4.0/": "CVSSv4", "CVSS:3.1/": "CVSSv31", "CVSS:3.0/": "CVSSv3"}
 
 
+def import_document(
+    graph: Graph, document: Any, environment: str | None, actor: Actor
+) -> dict[str, int]:
+    """Record the statements of a VEX document, OpenVEX or CycloneDX, optionally for one
+    environment only; all or nothing."""
+    if openvex.is_openvex(document):
+        return openvex.import_openvex(graph, document, environment, actor)
+    return import_cyclonedx(graph, document, environment, actor)
+
+
 def import_cyclonedx(
     graph: Graph, document: Any, environment: str | None, actor: Actor
 ) -> dict[str, int]:
@@ -75,7 +87,8 @@ def statements_of(document: Any, environment: str | None) -> list[vex.Statement]
     """The checked statements a CycloneDX VEX document makes, or `Invalid` naming the place."""
     if not isinstance(document, dict) or document.get("bomFormat") != "CycloneDX":
         raise Invalid(
-            "a VEX document must be a CycloneDX JSON object", {"document": ["bomFormat CycloneDX"]}
+            "a VEX document must be a CycloneDX (bomFormat) or OpenVEX (@context) JSON object",
+            {"document": ["bomFormat CycloneDX, or an OpenVEX @context"]},
         )
     spec_version = document.get("specVersion")
     if spec_version not in cyclonedx.CYCLONEDX_VERSIONS:

@@ -1,18 +1,22 @@
-"""VEX statements: what someone who looked says about one vulnerability in one component.
+"""VEX statements: what someone who looked says about one vulnerability in one component
+or package.
 
 A statement is about a vulnerability (by any name its records go by: the OSV id, a CVE or
 GHSA id, so a statement about the CVE counts for every record carrying that alias, even
-one imported later), and a subject: a component version, or every version of a component,
-optionally in one environment only. Its status is one of OpenVEX's (CycloneDX's analysis
-states map onto them, see `app.sbom.vex`): `not_affected` (with a justification or a
-detail saying why), `affected`, `fixed`, `under_investigation`.
+one imported later; a statement may name aliases of its own, as OpenVEX's do), and a
+subject: a component version, or every version of a component, or a package (a purl: it
+holds in every component version containing that package), or one package inside a
+component (version) — optionally in one environment only. Its status is one of OpenVEX's
+(CycloneDX's analysis states map onto them, see `app.sbom.vex`): `not_affected` (with a
+justification or a detail saying why), `affected`, `fixed`, `under_investigation`.
 
 Statements are never overwritten: each is kept under its key (vulnerability, subject,
 environment, time), so the history stays. The exposure reports apply, to each row, the
 most specific statement that covers it — one for this environment before one for every
-environment, one for this version before one for every version — and among equally
-specific ones the latest. Recording the same statement again changes nothing (pipelines
-retry); a different one under the same key is a conflict.
+environment, then one naming the component before one naming only the package, one for
+this version before one for every version, one naming the package before one that does
+not — and among equally specific ones the latest. Recording the same statement again
+changes nothing (pipelines retry); a different one under the same key is a conflict.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 from app.access.scopes import Actor
 from app.core import times
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.graph import Graph, Tx
 
 STATUSES = ("not_affected", "affected", "fixed", "under_investigation")
@@ -55,7 +59,7 @@ MAX_PROBLEMS = 50
 @dataclass(frozen=True)
 class Statement:
     vulnerability: str
-    component: str
+    component: str | None
     version: str | None
     environment: str | None
     status: str
@@ -63,14 +67,28 @@ class Statement:
     detail: str | None
     at: str
     source: str
+    #: A package purl: the statement holds where that package is contained.
+    package: str | None = None
+    #: Other names of the vulnerability the statement gives (OpenVEX `aliases`).
+    aliases: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
         parts = (self.vulnerability, self.component, self.version, self.environment, self.at)
+        if self.package is not None:  # keys of statements about components stay as they were
+            parts += (self.package,)
         return "\x1f".join(part or "" for part in parts)
 
+    @property
+    def subject(self) -> str:
+        """The subject in words, for messages."""
+        named = self.component if self.version is None else f"{self.component}@{self.version}"
+        if self.package is None:
+            return named
+        return self.package if self.component is None else f"{self.package} in {named}"
+
     def row(self) -> dict[str, Any]:
-        return {"key": self.key, **self.__dict__}
+        return {"key": self.key, **self.__dict__, "aliases": list(self.aliases)}
 
     def says(self) -> dict[str, Any]:
         return {"status": self.status, "justification": self.justification, "detail": self.detail}
@@ -82,8 +100,10 @@ def parse(raw: Any, where: str, source: str, default_at: str | None = None) -> S
         raise Invalid(f"{where} must be an object", {where: ["must be an object"]})
     known = {
         "vulnerability",
+        "aliases",
         "component",
         "version",
+        "package",
         "environment",
         "status",
         "justification",
@@ -105,7 +125,24 @@ def parse(raw: Any, where: str, source: str, default_at: str | None = None) -> S
         return value.strip()
 
     vulnerability = text("vulnerability", required=True)
-    component = text("component", required=True)
+    component = text("component")
+    version = text("version")
+    package = text("package", limit=2_000)
+    if component is None and package is None:
+        problem = "a statement names a component or a package (purl)"
+        raise Invalid(f"{where}: {problem}", {f"{where}.component": [problem]})
+    if version is not None and component is None:
+        problem = "a version is a component's: name the component"
+        raise Invalid(f"{where}.version: {problem}", {f"{where}.version": [problem]})
+    if package is not None and not package.startswith("pkg:"):
+        problem = "must be a purl (pkg:type/namespace/name@version)"
+        raise Invalid(f"{where}.package {problem}", {f"{where}.package": [problem]})
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and 0 < len(a.strip()) <= 500 for a in aliases
+    ):
+        problem = "must be a list of vulnerability names"
+        raise Invalid(f"{where}.aliases {problem}", {f"{where}.aliases": [problem]})
     status = text("status", required=True)
     if status not in STATUSES:
         problem = f"must be one of {', '.join(STATUSES)}"
@@ -133,13 +170,15 @@ def parse(raw: Any, where: str, source: str, default_at: str | None = None) -> S
     return Statement(
         vulnerability=vulnerability,
         component=component,
-        version=text("version"),
+        version=version,
         environment=text("environment"),
         status=status,
         justification=justification,
         detail=detail,
         at=times.parsed_text(parsed.astimezone(UTC)),
         source=source,
+        package=package,
+        aliases=tuple(sorted({a.strip() for a in aliases} - {vulnerability})),
     )
 
 
@@ -190,16 +229,26 @@ def record_in(tx: Tx, statements: list[Statement], actor: Actor) -> dict[str, in
             missing.setdefault("component", []).append(s.component)
         elif not row["version"]:
             missing.setdefault("version", []).append(f"{s.component}@{s.version}")
+        if not row["package"]:
+            missing.setdefault("package", []).append(s.package)
         if not row["environment"]:
             missing.setdefault("environment", []).append(s.environment)
         held = row["held"]
         if held is not None and held != s.says():
             raise Conflict(
-                f"a different statement about {s.vulnerability} in {s.component} at {s.at} "
+                f"a different statement about {s.vulnerability} in {s.subject} at {s.at} "
                 f"is already recorded: {held['status']}",
                 {"held": held, "statement": s.says()},
             )
     if actor.limited:
+        everywhere = sorted({s.package for s in unique if s.component is None})
+        if everywhere:
+            raise Forbidden(
+                "this token may speak only for its components, not for a package wherever "
+                f"it is contained ({', '.join(everywhere)}): it is limited to "
+                + actor.describe_limits(),
+                {"packages": everywhere, "limits": actor.limits()},
+            )
         actor.check_components({s.component: found[s.key]["owner"] for s in unique})
     if missing:
         named = "; ".join(f"{kind} {', '.join(sorted(set(v)))}" for kind, v in missing.items())
@@ -225,7 +274,7 @@ def history(graph: Graph, vulnerability: str, component: str | None = None) -> d
     rows = graph.read("vulns/vex_statements", id=vulnerability, component=component)
     seen = set()
     for row in rows:
-        subject = (row["component"], row["version"], row["environment"])
+        subject = (row["component"], row["version"], row["package"], row["environment"])
         row["current"] = subject not in seen
         seen.add(subject)
     return {"vulnerability": vulnerability, "component": component, "statements": rows}

@@ -4,7 +4,8 @@
 a record already held with the same (or a later) `modified` time is left alone, a newer
 one replaces what the older said, and the batch's matches are written with it. The
 reports read stored AFFECTS edges: `exposure` (what runs in an environment now, worst
-first, and whom to call) and `windows` (for one vulnerability, from when to when each
+first, and whom to call), `team_exposure` (what a team's components expose in every
+environment) and `windows` (for one vulnerability, from when to when each
 environment ran an affected version, and whether it did at a time T).
 """
 
@@ -120,6 +121,19 @@ def exposure(
     if not rows:
         raise NotFound(f"no environment {environment!r}", {"environment": environment})
     return {"environment": environment, "team": team, "all": all, **_counted(rows[0])}
+
+
+def team_exposure(
+    graph: Graph, team: str, limit: int = DEFAULT_LIMIT, all: bool = False
+) -> dict[str, Any]:
+    """Which vulnerabilities run now in `team`'s components, in every environment (each
+    row says which), worst first, with what `exposure` gives for one environment: the
+    pager to ring is the team's own; not_affected rows only counted unless `all`."""
+    _check_limit(limit)
+    rows = graph.read("vulns/exposure_team", team=team, limit=limit, all=all)
+    if not rows:
+        raise NotFound(f"no team {team!r}", {"team": team})
+    return {"team": team, "all": all, **_counted(rows[0])}
 
 
 def application_exposure(

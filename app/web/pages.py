@@ -264,7 +264,16 @@ def team_list():
 
 @bp.get("/teams/<name>")
 def team_page(name: str):
-    return render_template("team.html", team=teams.get(graph(), name))
+    """A team: its contacts, what it owns, and the open vulnerabilities its components run
+    in every environment (whom the pager calls is this team)."""
+    g = graph()
+    return render_template(
+        "team.html",
+        team=teams.get(g, name),
+        exposure=vulnerabilities.team_exposure(
+            g, name, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
+        ),
+    )
 
 
 @bp.get("/packages")

@@ -14,11 +14,14 @@ CALL (c, cv, t) {
   MATCH (cv)-[:CONTAINS]->(p:Package)<-[a:AFFECTS]-(v:Vulnerability)
   WITH p, a, v, head(COLLECT {
       MATCH (v)-[:KNOWN_AS]->(:VulnerabilityAlias)<-[:ABOUT]-(s:VexStatement)
-      WHERE s.component = c.name AND (s.version IS NULL OR s.version = cv.version)
+      WHERE (s.component IS NULL OR s.component = c.name)
+        AND (s.version IS NULL OR s.version = cv.version)
+        AND (s.package IS NULL OR s.package = p.purl)
         AND s.environment IS NULL
-      RETURN s {.vulnerability, .version, .environment, .status, .justification, .detail,
-                .at} AS statement
-      ORDER BY s.version IS NULL, s.at DESC, s.recorded_at DESC
+      RETURN s {.vulnerability, .component, .version, .package, .environment, .status,
+                .justification, .detail, .at} AS statement
+      ORDER BY s.component IS NULL, s.version IS NULL, s.package IS NULL, s.at DESC,
+               s.recorded_at DESC
       LIMIT 1
     }) AS vex
   ORDER BY coalesce(v.score, -1.0) DESC, v.id, p.purl

@@ -2,8 +2,9 @@
 //          first (by CVSS score, then the longest running), each with the package, the
 //          component version carrying it, since when it runs there, the fixed version,
 //          the owning team to call and the VEX statement that applies (the most specific:
-//          this environment before every environment, this version before every version
-//          of the component; then the latest). Rows whose statement says not_affected are
+//          this environment before every environment, one naming the component before
+//          one naming only the package, this version before every version, one naming
+//          the package before one that does not; then the latest). Rows whose statement says not_affected are
 //          counted apart and left out unless $all. Optionally only $team's components.
 //          No row when the environment does not exist. At most $limit rows (the worst).
 //          Made to read little (see docs/vulns.md, Measured): the running component
@@ -13,8 +14,8 @@
 //             $limit (integer)
 // Returns: environment, exposure_count, hidden_count, exposures ([{vulnerability,
 //          aliases, summary, score, rating, severity, package, range, fixed, component,
-//          version, since, team, email, chat, pager, vex: {vulnerability, version,
-//          environment, status, justification, detail, at} or null}])
+//          version, since, team, email, chat, pager, vex: {vulnerability, component,
+//          version, package, environment, status, justification, detail, at} or null}])
 // :param {environment: 'prod', team: null, all: false, limit: 1000}
 MATCH (e:Environment {name: $environment})
 CALL (e) {
@@ -25,16 +26,20 @@ CALL (e) {
   RETURN collect({cv: cv, t: t, since: r.since, component: c.name, version: cv.version})
          AS running
 }
-// The statements that may apply here: few, so each row looks them up in this list.
+// The statements that may apply here (about a component running here, or a package):
+// few, so each row looks them up in this list.
 WITH e, running, COLLECT {
     MATCH (s:VexStatement)
-    WHERE s.component IN [x IN running | x.component]
+    WHERE (s.component IN [x IN running | x.component]
+           OR (s.component IS NULL AND s.package IS NOT NULL))
       AND (s.environment IS NULL OR s.environment = e.name)
     MATCH (s)-[:ABOUT]->(:VulnerabilityAlias)<-[:KNOWN_AS]-(v:Vulnerability)
-    RETURN {v: v, component: s.component, version: s.version,
-            statement: s {.vulnerability, .version, .environment, .status, .justification,
-                          .detail, .at}} AS stated
-    ORDER BY s.environment IS NULL, s.version IS NULL, s.at DESC, s.recorded_at DESC
+    WITH DISTINCT s, v
+    RETURN {v: v, component: s.component, version: s.version, package: s.package,
+            statement: s {.vulnerability, .component, .version, .package, .environment,
+                          .status, .justification, .detail, .at}} AS stated
+    ORDER BY s.environment IS NULL, s.component IS NULL, s.version IS NULL,
+             s.package IS NULL, s.at DESC, s.recorded_at DESC
   } AS statements
 // How many rows, and how many a statement hides: from each package's AFFECTS degree,
 // walking AFFECTS edges only when there is a statement to look at.
@@ -48,8 +53,10 @@ CALL (running, statements) {
          sum(COUNT {
            MATCH (p)<-[:AFFECTS]-(v)
            WHERE statements <> []
-             AND head([s IN statements WHERE s.v = v AND s.component = x.component
+             AND head([s IN statements WHERE s.v = v
+                       AND (s.component IS NULL OR s.component = x.component)
                        AND (s.version IS NULL OR s.version = x.version)
+                       AND (s.package IS NULL OR s.package = p.purl)
                        | s.statement.status]) = 'not_affected'
          }) AS hidden
 }
@@ -62,8 +69,10 @@ CALL (running, statements) {
   WITH statements, x, p
   MATCH (p)<-[a:AFFECTS]-(v)
   WITH x, p, a, v, CASE WHEN statements = [] THEN null
-       ELSE head([s IN statements WHERE s.v = v AND s.component = x.component
-                  AND (s.version IS NULL OR s.version = x.version) | s.statement]) END AS vex
+       ELSE head([s IN statements WHERE s.v = v
+                  AND (s.component IS NULL OR s.component = x.component)
+                  AND (s.version IS NULL OR s.version = x.version)
+                  AND (s.package IS NULL OR s.package = p.purl) | s.statement]) END AS vex
   WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
   WITH x, p, a, v, vex
   ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.component, p.purl

@@ -39,11 +39,15 @@ CALL (av, e) {
   OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
   WITH e, c, planned, running, v, change, carrier, t, head(COLLECT {
       MATCH (v)-[:KNOWN_AS]->(:VulnerabilityAlias)<-[:ABOUT]-(s:VexStatement)
-      WHERE s.component = c.name AND (s.version IS NULL OR s.version = carrier.version)
+      WHERE (s.component IS NULL OR s.component = c.name)
+        AND (s.version IS NULL OR s.version = carrier.version)
+        AND (s.package IS NULL
+             OR EXISTS { (carrier)-[:CONTAINS]->(:Package {purl: s.package})<-[:AFFECTS]-(v) })
         AND (s.environment IS NULL OR s.environment = e.name)
-      RETURN s {.vulnerability, .version, .environment, .status, .justification, .detail,
-                .at} AS statement
-      ORDER BY s.environment IS NULL, s.version IS NULL, s.at DESC, s.recorded_at DESC
+      RETURN s {.vulnerability, .component, .version, .package, .environment, .status,
+                .justification, .detail, .at} AS statement
+      ORDER BY s.environment IS NULL, s.component IS NULL, s.version IS NULL,
+               s.package IS NULL, s.at DESC, s.recorded_at DESC
       LIMIT 1
     }) AS vex
   ORDER BY CASE change WHEN 'introduced' THEN 0 WHEN 'fixed' THEN 1 ELSE 2 END,

@@ -1,0 +1,89 @@
+// Purpose: exposure now for team $team: the vulnerabilities in its components' versions
+//          running in any environment, worst first (by CVSS score, then the longest
+//          running), each row saying the environment, with the package, the component
+//          version carrying it, since when it runs there, the fixed version, the team's
+//          contacts and the VEX statement that applies there (the most specific: one for
+//          that environment before one for every environment, one naming the component
+//          before one naming only the package, this version before every version, one
+//          naming the package before one that does not; then the latest). Rows whose
+//          statement says not_affected are counted apart and left out unless $all. No row
+//          when the team does not exist. At most $limit rows (the worst); read as
+//          exposure_now.cypher reads one environment.
+// Parameters: $team (string), $all (boolean), $limit (integer)
+// Returns: team, exposure_count, hidden_count, exposures ([{vulnerability, aliases,
+//          summary, score, rating, severity, package, range, fixed, environment,
+//          component, version, since, team, email, chat, pager, vex: {vulnerability,
+//          component, version, package, environment, status, justification, detail, at}
+//          or null}])
+// :param {team: 'growth', all: false, limit: 1000}
+MATCH (t:Team {name: $team})
+CALL (t) {
+  MATCH (t)<-[:OWNED_BY]-(c:Component)-[:HAS_VERSION]->(cv:ComponentVersion)
+        <-[r:RUNS]-(e:Environment)
+  RETURN collect({cv: cv, environment: e.name, since: r.since, component: c.name,
+                  version: cv.version}) AS running
+}
+// The statements that may apply (about a component of the team, or a package): few, so
+// each row looks them up in this list.
+WITH t, running, COLLECT {
+    MATCH (s:VexStatement)
+    WHERE s.component IN [x IN running | x.component]
+       OR (s.component IS NULL AND s.package IS NOT NULL)
+    MATCH (s)-[:ABOUT]->(:VulnerabilityAlias)<-[:KNOWN_AS]-(v:Vulnerability)
+    WITH DISTINCT s, v
+    RETURN {v: v, component: s.component, version: s.version, package: s.package,
+            environment: s.environment,
+            statement: s {.vulnerability, .component, .version, .package, .environment,
+                          .status, .justification, .detail, .at}} AS stated
+    ORDER BY s.environment IS NULL, s.component IS NULL, s.version IS NULL,
+             s.package IS NULL, s.at DESC, s.recorded_at DESC
+  } AS statements
+// How many rows, and how many a statement hides: from each package's AFFECTS degree,
+// walking AFFECTS edges only when there is a statement to look at.
+CALL (running, statements) {
+  UNWIND running AS x
+  WITH statements, x, x.cv AS cv
+  MATCH (cv)-[:CONTAINS]->(p)
+  WITH statements, x, p, COUNT { (p)<-[:AFFECTS]-() } AS affecting
+  WHERE affecting > 0
+  RETURN sum(affecting) AS total,
+         sum(COUNT {
+           MATCH (p)<-[:AFFECTS]-(v)
+           WHERE statements <> []
+             AND head([s IN statements WHERE s.v = v
+                       AND (s.environment IS NULL OR s.environment = x.environment)
+                       AND (s.component IS NULL OR s.component = x.component)
+                       AND (s.version IS NULL OR s.version = x.version)
+                       AND (s.package IS NULL OR s.package = p.purl)
+                       | s.statement.status]) = 'not_affected'
+         }) AS hidden
+}
+// The $limit worst rows; only packages with an AFFECTS edge are walked.
+CALL (running, statements) {
+  UNWIND running AS x
+  WITH statements, x, x.cv AS cv
+  MATCH (cv)-[:CONTAINS]->(p)
+  WHERE COUNT { (p)<-[:AFFECTS]-() } > 0
+  WITH statements, x, p
+  MATCH (p)<-[a:AFFECTS]-(v)
+  WITH x, p, a, v, CASE WHEN statements = [] THEN null
+       ELSE head([s IN statements WHERE s.v = v
+                  AND (s.environment IS NULL OR s.environment = x.environment)
+                  AND (s.component IS NULL OR s.component = x.component)
+                  AND (s.version IS NULL OR s.version = x.version)
+                  AND (s.package IS NULL OR s.package = p.purl) | s.statement]) END AS vex
+  WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
+  WITH x, p, a, v, vex
+  ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.environment, x.component,
+           p.purl
+  LIMIT $limit
+  RETURN collect({vulnerability: v.id, aliases: v.aliases, summary: v.summary,
+          score: v.score, rating: v.rating, severity: v.severity_vector,
+          package: p.purl, range: a.range, fixed: a.fixed, environment: x.environment,
+          component: x.component, version: x.version, since: x.since,
+          vex: vex}) AS exposures
+}
+RETURN t.name AS team, CASE WHEN $all THEN total ELSE total - hidden END AS exposure_count,
+       CASE WHEN $all THEN 0 ELSE hidden END AS hidden_count,
+       [row IN exposures | row {.*, team: t.name, email: t.email, chat: t.chat,
+                                pager: t.pager}] AS exposures
