@@ -58,8 +58,8 @@ CALL (running, statements) {
                        | s.statement.status]) = 'not_affected'
          }) AS hidden
 }
-// The $limit worst rows; only packages with an AFFECTS edge are walked.
-CALL (running, statements) {
+// Every row not hidden; only packages with an AFFECTS edge are walked.
+OPTIONAL CALL (running, statements) {
   UNWIND running AS x
   WITH statements, x, x.cv AS cv
   MATCH (cv)-[:CONTAINS]->(p)
@@ -73,17 +73,21 @@ CALL (running, statements) {
                   AND (s.version IS NULL OR s.version = x.version)
                   AND (s.package IS NULL OR s.package = p.purl) | s.statement]) END AS vex
   WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
-  WITH x, p, a, v, vex
-  ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.environment, x.component,
-           p.purl
-  LIMIT $limit
-  RETURN collect({vulnerability: v.id, aliases: v.aliases, summary: v.summary,
-          score: v.score, rating: v.rating, severity: v.severity_vector,
-          package: p.purl, range: a.range, fixed: a.fixed, environment: x.environment,
-          component: x.component, version: x.version, since: x.since,
-          vex: vex}) AS exposures
+  RETURN x, p, a, v, vex
 }
+// The $limit worst, sorted out here where the rows hold only themselves: sorted inside the
+// subquery, each row would also carry what it imports (every running version), and a
+// large environment's sort ran out of transaction memory.
+WITH t, total, hidden, x, p, a, v, vex
+ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.environment, x.component, p.purl
+LIMIT $limit
+WITH t, total, hidden,
+     collect(CASE WHEN v IS NOT NULL THEN
+       {vulnerability: v.id, aliases: v.aliases, summary: v.summary,
+        score: v.score, rating: v.rating, severity: v.severity_vector,
+        package: p.purl, range: a.range, fixed: a.fixed, environment: x.environment,
+        component: x.component, version: x.version, since: x.since,
+        team: t.name, email: t.email, chat: t.chat, pager: t.pager,
+        vex: vex} END) AS exposures
 RETURN t.name AS team, CASE WHEN $all THEN total ELSE total - hidden END AS exposure_count,
-       CASE WHEN $all THEN 0 ELSE hidden END AS hidden_count,
-       [row IN exposures | row {.*, team: t.name, email: t.email, chat: t.chat,
-                                pager: t.pager}] AS exposures
+       CASE WHEN $all THEN 0 ELSE hidden END AS hidden_count, exposures
