@@ -569,7 +569,7 @@ def shop_state(client) -> tuple[str, list[tuple[str, str | None]]]:
     )
 
 
-SHOP_BEFORE = ("1.0.2", [("1.0.1", None), ("1.0.2", "1.0.1")])
+SHOP_BEFORE = ("1.0.2", [("1.0.0", None), ("1.0.1", "1.0.0"), ("1.0.2", "1.0.1")])
 
 
 @pytest.mark.parametrize(
