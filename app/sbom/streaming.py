@@ -106,10 +106,8 @@ class Json:
             for _ in events:  # anything after the object is an error the parser reports
                 pass
             return document
-        except ijson.JSONError as exc:
+        except ijson.JSONError as exc:  # an empty body too ("premature EOF")
             raise self._syntax_error(exc) from None
-        except StopIteration:  # no value at all
-            raise self._syntax_error(ijson.JSONError("no JSON value")) from None
 
     def items(self, key: str) -> Iterator[Any]:
         """The items of the top-level array `key` (a `Streamed` of the outline), in order."""
