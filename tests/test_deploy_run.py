@@ -11,7 +11,7 @@ import pytest
 
 from app.deploy import deployments, engines
 from app.deploy.worker import Worker, WorkerPool, WorkerSettings
-from tests.catalog import counts, put_environment, register
+from tests.catalog import app_versions, counts, members, put_environment, register
 from tests.test_http_basics import assert_error_shape
 
 SCRIPTS = Path(__file__).parent / "engine_scripts"
@@ -535,3 +535,141 @@ def test_a_worker_backs_off_while_neo4j_keeps_failing(graph):
     waits = [worker._backoff(failures) for failures in range(1, 10)]
     assert waits[:4] == [1.0, 2.0, 4.0, 8.0]
     assert waits[-1] == 60.0 and max(waits) == 60.0
+
+
+# --- a set of component versions queued for an application -------------------------------------
+
+#: A set no version of shop holds: payment 1.2.0 (registered without deriving) + cart 3.1.0.
+NEW_SET = {"payment": "1.2.0", "cart": "3.1.0"}
+
+
+def register_new_payment(client) -> None:
+    """payment 1.2.0, in no version of shop (again: a no-op)."""
+    register(client, "payment", "1.2.0", None, image="reg/payment", chart="pay", derive=False)
+
+
+def queue_new_set(client, **body) -> dict:
+    """Queue NEW_SET for shop; shop's latest version is 1.0.2 and stays so meanwhile."""
+    register_new_payment(client)
+    components = [{"component": c, "version": v} for c, v in sorted(NEW_SET.items())]
+    response = client.post(
+        "/api/v1/deployments",
+        json={"environment": "staging", "application": "shop", "components": components,
+              "execute": True, **body},
+    )  # fmt: skip
+    assert response.status_code in (200, 202), response.get_json()
+    return response.get_json()
+
+
+def shop_state(client) -> tuple[str, list[tuple[str, str | None]]]:
+    """shop's latest version and its version list: what a deployment must not move unless
+    it succeeded."""
+    return client.get("/api/v1/applications/shop").get_json()["latest_version"], app_versions(
+        client, "shop"
+    )
+
+
+SHOP_BEFORE = ("1.0.2", [("1.0.0", None), ("1.0.1", "1.0.0"), ("1.0.2", "1.0.1")])
+
+
+@pytest.mark.parametrize(
+    "script, config, status",
+    [
+        ("deploy-fail.sh", {}, "failed"),
+        ("deploy-hang.sh", {"timeout": 1.5}, "timed_out"),
+    ],
+)
+def test_a_queued_set_that_fails_or_times_out_never_moves_the_applications_latest_version(
+    shop, graph, script, config, status
+):
+    script_engine(shop, script, **config)
+    queued = queue_new_set(shop)
+    assert shop_state(shop) == SHOP_BEFORE  # queued: nothing derived yet
+    assert queued["application"] is None and queued["pending_application"] == "shop"
+
+    Worker(graph, FAST).run_next()
+    body = shop.get(queued["status_url"]).get_json()
+    assert body["status"] == status
+    assert body["application"] is None and body["pending_application"] == "shop"
+    assert shop_state(shop) == SHOP_BEFORE
+    assert running(shop) == {}
+    # The next registration derives from what ran, not from the set that failed.
+    register(shop, "cart", "3.2.0", image="reg/cart")
+    assert members(shop, "shop", "1.0.3") == {"payment": "1.1.0", "cart": "3.2.0"}
+
+
+def test_a_cancelled_queued_set_never_moves_the_applications_latest_version(shop, graph):
+    script_engine(shop, "deploy-hang.sh", timeout=120)
+    queued = queue_new_set(shop)
+    worker = threading.Thread(target=Worker(graph, FAST).run_next)
+    worker.start()
+    wait_for(lambda: "waiting for rollout" in full_log(shop, queued["id"]))
+    assert shop.post(f"/api/v1/deployments/{queued['id']}/cancel").status_code == 202
+    worker.join(timeout=20)
+    assert shop.get(queued["status_url"]).get_json()["status"] == "cancelled"
+    assert shop_state(shop) == SHOP_BEFORE
+
+    before_start = queue_new_set(shop, id="cancelled-while-queued")
+    assert shop.post(f"/api/v1/deployments/{before_start['id']}/cancel").status_code == 200
+    assert shop_state(shop) == SHOP_BEFORE
+
+
+def test_a_queued_set_derives_the_applications_version_when_its_engine_succeeds(shop, graph):
+    script_engine(shop, "deploy-ok.sh")
+    queued = queue_new_set(shop)
+    assert shop_state(shop) == SHOP_BEFORE
+
+    assert Worker(graph, FAST).run_next() == queued["id"]
+    body = shop.get(queued["status_url"]).get_json()
+    assert body["status"] == "succeeded"
+    assert body["application"] == {"application": "shop", "version": "1.0.3"}
+    assert body["pending_application"] is None
+    assert shop_state(shop) == ("1.0.3", [*SHOP_BEFORE[1], ("1.0.3", "1.0.2")])
+    assert members(shop, "shop", "1.0.3") == NEW_SET
+    assert running(shop) == NEW_SET
+    # It is that version's deployment now: staging runs shop 1.0.3, promotable from there.
+    put_environment(shop, "prod", stage="prod")
+    script_engine(shop, "deploy-ok.sh", environment="prod")
+    promoted = shop.post("/api/v1/promotions", json={"application": "shop", "from": "staging",
+                                                     "to": "prod"})  # fmt: skip
+    assert promoted.status_code == 202, promoted.get_json()
+    assert promoted.get_json()["application"] == {"application": "shop", "version": "1.0.3"}
+
+
+def test_two_queued_runs_of_one_new_set_derive_one_version(shop, graph):
+    script_engine(shop, "deploy-ok.sh")
+    first = queue_new_set(shop, id="first-run")
+    second = queue_new_set(shop, id="second-run")
+    worker = Worker(graph, FAST)
+    assert worker.run_next() == first["id"] and worker.run_next() == second["id"]
+    for queued in (first, second):
+        body = shop.get(queued["status_url"]).get_json()
+        assert body["application"] == {"application": "shop", "version": "1.0.3"}
+    assert shop_state(shop) == ("1.0.3", [*SHOP_BEFORE[1], ("1.0.3", "1.0.2")])
+
+
+def test_a_queued_set_some_version_holds_is_that_versions_deployment_at_once(shop, graph):
+    script_engine(shop, "deploy-fail.sh")
+    response = shop.post(
+        "/api/v1/deployments",
+        json={"environment": "staging", "application": "shop", "execute": True,
+              "components": [{"component": "payment", "version": "1.0.0"},
+                             {"component": "cart", "version": "3.1.0"}]},
+    )  # fmt: skip
+    assert response.status_code == 202, response.get_json()
+    queued = response.get_json()
+    assert queued["application"] == {"application": "shop", "version": "1.0.1"}
+    assert queued["pending_application"] is None
+    Worker(graph, FAST).run_next()
+    assert shop_state(shop) == SHOP_BEFORE
+
+
+def test_a_dry_run_of_a_new_set_derives_nothing_and_names_the_application(shop, raw_cypher):
+    script_engine(shop, "deploy-ok.sh")
+    register_new_payment(shop)
+    before = counts(raw_cypher)
+    plan = queue_new_set(shop, dry_run=True)
+    assert counts(raw_cypher) == before
+    assert plan["deployment"]["application"] == "shop"
+    assert plan["deployment"]["version"] is None
+    assert shop_state(shop) == SHOP_BEFORE

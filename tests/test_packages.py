@@ -212,6 +212,31 @@ def test_an_sbom_over_50_mb_is_413(svc, raw_cypher):
     assert counts(raw_cypher) == before
 
 
+def test_an_sbom_at_the_package_limit_is_attached_whole(svc, raw_cypher):
+    """The largest SBOM taken, MAX_PACKAGES packages (about 40 MB, read a component at a
+    time): every package and every dependency edge is attached."""
+    from app.sbom.document import MAX_PACKAGES
+    from tests.test_sbom_parsing import generated
+
+    response = attach(svc, "svc", "1.0.0", generated(MAX_PACKAGES))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["packages"] == MAX_PACKAGES
+    assert raw_cypher(
+        "MATCH (:ComponentVersion {component: 'svc'})-[:CONTAINS]->(p:Package) "
+        "RETURN count(p) AS n"
+    ) == [{"n": MAX_PACKAGES}]
+    # generated(): r{i} depends on r{i+1} and r{7i} (mod the count); self-edges dropped.
+    edges = {
+        (i, j)
+        for i in range(MAX_PACKAGES)
+        for j in ((i + 1) % MAX_PACKAGES, (i * 7) % MAX_PACKAGES)
+        if i != j
+    }
+    assert raw_cypher("MATCH (:Package)-[d:DEPENDS_ON]->(:Package) RETURN count(d) AS n") == [
+        {"n": len(edges)}
+    ]
+
+
 def test_unknown_version_is_404(svc):
     assert_error_shape(attach(svc, "svc", "9.9.9", cyclonedx((LOG4J_OLD, []))), 404, "not_found")
 

@@ -283,6 +283,14 @@ def test_bad_purl_is_named():
         (lambda d: d["components"][1].update(colour="blue"), "components[1]"),
         (lambda d: d["components"][1].pop("name"), "components[1]"),
         (lambda d: d.update(components={"a": 1}), "components"),
+        # Components and dependencies are checked one at a time, as they are read: each is
+        # named at its own place, a nested one too, and the arrays' uniqueItems still holds.
+        (lambda d: d["components"][0]["components"][0].update(scope="never"),
+         "components[0].components[0].scope"),
+        (lambda d: d["dependencies"][2].update(dependsOn="b"), "dependencies[2].dependsOn"),
+        (lambda d: d["components"].append(copy.deepcopy(d["components"][1])), "components"),
+        (lambda d: d["dependencies"].append(dict(d["dependencies"][0])), "dependencies"),
+        (lambda d: d["metadata"].update(colour="blue"), "metadata"),
     ],
 )  # fmt: skip
 def test_schema_violations_are_named(change, place):
@@ -454,6 +462,56 @@ def test_malformed_json_says_where():
     assert "not valid JSON" in error.message and "line 2 column" in error.message
 
 
+def test_malformed_json_late_in_a_large_array_says_where():
+    text = as_bytes(cyclonedx()).decode()
+    broken = text.replace('"name": "left-pad"', '"name": "left-pad",,', 1)
+    error = invalid(("\n" * 3 + broken).encode())
+    column = broken.index(",,") + 2
+    assert f"at line 4 column {column}" in error.message and error.details["sbom"]
+
+
+def test_truncated_json_is_refused_saying_so():
+    error = invalid(as_bytes(cyclonedx())[:-40])
+    assert "not valid JSON" in error.message and "at its end" in error.message
+
+
+def test_a_large_array_given_twice_is_refused():
+    text = as_bytes(cyclonedx()).decode()
+    twice = text[:-1] + ', "components": []}'
+    error = invalid(twice.encode())
+    assert list(error.details) == ["components"]
+
+
+def test_the_order_of_the_documents_keys_does_not_matter():
+    """The components are read in a pass of their own: dependencies, services and the
+    described component may come before or after them."""
+    document = cyclonedx()
+    reordered = {key: document[key] for key in reversed(list(document))}
+    assert list(reordered)[0] == "dependencies"
+    assert parse(as_bytes(reordered)) == parse(as_bytes(document))
+
+
+def test_the_digest_is_the_sha256_of_the_canonical_content():
+    """The digest is hashed a piece at a time; the bytes must be those of the one
+    canonical JSON text, so SBOMs attached before keep their digest."""
+    import hashlib
+
+    result = parse(as_bytes(cyclonedx()))
+    canonical = {
+        "format": result.format,
+        "packages": [[p.purl, p.name, p.version, p.ecosystem, list(p.licenses),
+                      [list(h) for h in p.hashes], p.scope] for p in result.packages],
+        "dependencies": [list(edge) for edge in result.dependencies],
+    }  # fmt: skip
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert result.digest == "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    assert result.digest == PINNED_DIGEST
+
+
+#: The digest of `cyclonedx()` as the parser gave it before it streamed.
+PINNED_DIGEST = "sha256:b200b8b30de98260cff49ad23f8f1cda225b8269ec54032eed72b9e386809753"
+
+
 def test_non_utf8_is_refused():
     error = invalid('{"name": "caf\u00e9"}'.encode("latin-1"))
     assert "UTF-8" in error.message
@@ -470,7 +528,7 @@ def test_payload_over_the_limit_is_refused_before_parsing(monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("an oversized payload was parsed")
 
-    monkeypatch.setattr(parsing.json, "loads", no_parsing)
+    monkeypatch.setattr(parsing, "Json", no_parsing)
     error = invalid(b"{" + b" " * MAX_BYTES + b"}")
     assert str(MAX_BYTES) in error.message
 

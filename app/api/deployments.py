@@ -110,6 +110,15 @@ class ComponentRef(ma.Schema):
 
 class DeploymentDetail(Deployment):
     components = fields.List(fields.Nested(ComponentRef))
+    pending_application = Str(
+        allow_none=True,
+        metadata={
+            "description": "A set of component versions run by an engine for an application "
+            "none of whose versions holds that set: the application whose version it matches "
+            "or derives once it succeeds (then `application` names that version). A "
+            "deployment that fails, is cancelled or times out derives nothing."
+        },
+    )
     queued_at = Time(allow_none=True)
     worker = Str(allow_none=True, metadata={"description": "The worker that ran it"})
     heartbeat_at = Time(allow_none=True, metadata={"description": "Its worker's last heartbeat"})

@@ -4,6 +4,13 @@ A deployment is of an application version, or of a set of component versions (wh
 it names an application, is matched to that application's version with exactly that set,
 or derives a new one). Every deployment stays in the history; a succeeded one moves the
 environment's `RUNS` edges to the deployed versions, a failed one moves nothing.
+
+Only a succeeded deployment derives an application version (and so moves the
+application's latest version): a set recorded as failed, cancelled or timed out derives
+nothing, and a set queued for an engine is matched to an existing version when one holds
+exactly it, else it waits with `pending_application` and is matched or derived in the
+transaction that records its success (`settle_application`). Until then the application's
+latest version stays where it was, whatever the engine does.
 """
 
 from __future__ import annotations
@@ -28,8 +35,8 @@ ALL_STATUSES = ("queued", "running", *STATUSES)
 #: The statuses of a deployment that may derive an application version from the set of
 #: component versions it deploys: a failed, cancelled or timed-out one never moves an
 #: application's latest version (the next registration would derive from a set that
-#: never ran).
-DERIVING = ("succeeded", "queued")
+#: never ran), nor does a queued one, which may still end so (it derives when it succeeds).
+DERIVING = ("succeeded",)
 #: Deployment ids are chosen by the caller (an idempotency key, e.g. the pipeline run) or
 #: generated; they appear in URLs, so they follow the name rules.
 ID_RULES = naming.name_problem
@@ -160,9 +167,11 @@ def _target(
         applications.check_members_exist(tx, members)
         _check_limits(tx, actor, members)
         if application is not None:
-            version = _matching_or_derived_version(
-                tx, application, members, actor, derive=request.get("status", "queued") in DERIVING
-            )
+            derive = request.get("status", "queued") in DERIVING
+            version = _matching_or_derived_version(tx, application, members, actor, derive)
+            if version is None and request.get("status") is None:  # queued for an engine
+                _check_derivable(tx, application, members, actor)
+                request["pending_application"] = application
             if version is None:
                 application = None  # recorded as the set of component versions it was
     return application, version, members
@@ -189,6 +198,7 @@ def _create(
         recorded_by=None if actor is None else actor.name,
         application=application,
         application_version=version,
+        pending_application=request.get("pending_application"),
         components=[{"component": c, "version": v} for c, v in sorted(members.items())],
     )
 
@@ -333,6 +343,31 @@ def _check_limits(tx: Tx, actor: Actor | None, members: dict[str, str]) -> None:
     actor.check_components({row["name"]: row["owner"] for row in rows})
 
 
+def _check_derivable(
+    tx: Tx, application: str, members: dict[str, str], actor: Actor | None
+) -> None:
+    """Forbidden unless `actor` could derive `application`'s version of `members` now (a
+    queued set derives only when it succeeds, with no token to check then). The lock it
+    takes (and an application node it would create) lasts only as long as the
+    transaction: a limited token may not start an application, so the queueing fails."""
+    if actor is None or not actor.limited:
+        return
+    locked = applications.lock(tx, [application])
+    applications.check_within_limits(
+        tx, actor, locked, [applications.NewVersion(application, members, "")]
+    )
+
+
+def settle_application(
+    tx: Tx, deployment_id: str, application: str, members: dict[str, str]
+) -> None:
+    """A succeeded deployment of a set queued for `application`: match or derive the
+    application's version of `members` now (moving its latest version if derived) and
+    make the deployment that version's, in the transaction that records its success."""
+    version = _matching_or_derived_version(tx, application, members, None, derive=True)
+    tx.run("deploy/settle_application", id=deployment_id, application=application, version=version)
+
+
 def _matching_or_derived_version(
     tx: Tx, application: str, members: dict[str, str], actor: Actor | None, derive: bool
 ) -> str | None:
@@ -390,10 +425,13 @@ def _refuse_different(
         )
 
 
-#: What a deployment run by an engine adds: when it was queued, the worker that claimed it
-#: and its last heartbeat, the engine's exit code, and why it ended as it did; for a gitops
-#: engine the commit it pushed, and who saw the cluster run it, when.
+#: What a deployment run by an engine adds: the application a set of component versions
+#: is for until it succeeds (`settle_application`; kept on one that did not), when it was
+#: queued, the worker that claimed it and its last heartbeat, the engine's exit code, and
+#: why it ended as it did; for a gitops engine the commit it pushed, and who saw the
+#: cluster run it, when.
 RUN_FIELDS = (
+    "pending_application",
     "queued_at",
     "worker",
     "heartbeat_at",

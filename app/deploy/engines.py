@@ -66,7 +66,9 @@ def document(row: dict[str, Any]) -> dict[str, Any]:
     """The deployment as an engine sees it (MERCATOR_DEPLOYMENT_FILE holds it as JSON),
     from a `deploy/work` row."""
     props, environment = row["props"], row["environment"]
-    application = row["application"] or {}
+    # A set queued for an application whose version is derived only once it succeeds:
+    # the application is known, its version not yet.
+    application = row["application"] or {"application": props.get("pending_application")}
     return {
         "id": props["id"],
         "application": application.get("application"),

@@ -13,7 +13,9 @@ beside the web server; the web server's own processes never run engines) and of
 - a deployment whose heartbeat is older than `stale_after` seconds belonged to a worker
   that died: any worker's sweep (at start and every poll) marks it failed, "abandoned";
 - when the engine ends, one transaction sets the outcome and — for a succeeded one only —
-  moves the inventory by the same rule as a recorded deployment;
+  matches or derives the application version of a set queued for an application (only
+  then does the application's latest version move) and moves the inventory by the same
+  rule as a recorded deployment;
 - a worker asked to stop (`WorkerPool.stop`, SIGTERM to `mercator worker`) claims nothing
   more and lets a running deployment go on for `stop_grace` seconds; one still running
   then has its engine's process group killed and ends failed, "abandoned", with its log.
@@ -187,6 +189,10 @@ class Worker:
             return
         if outcome.status == "succeeded":
             members = {m["component"]: m["version"] for m in row["components"]}
+            if row["pending_application"] is not None:
+                deployments.settle_application(
+                    tx, deployment_id, row["pending_application"], members
+                )
             changes = deployments.move_inventory(
                 tx, row["environment"], deployment_id, row["finished_at"], members
             )

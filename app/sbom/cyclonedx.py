@@ -1,10 +1,12 @@
 """CycloneDX 1.4–1.6 JSON: checked against the official schema of its specVersion (the
 files cyclonedx-python-lib ships, compiled by fastjsonschema), then its components read
-(see `app.sbom.parsing` for why)."""
+(see `app.sbom.parsing` for why); the components and dependencies one at a time, as
+`app.sbom.streaming` reads them."""
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -20,11 +22,15 @@ from app.sbom.document import (
     name_problem,
     too_many,
 )
+from app.sbom.streaming import Json, Streamed
 
 CYCLONEDX_VERSIONS = ("1.4", "1.5", "1.6")
 
 
-def read(document: dict[str, Any], version_param: str | None) -> Sbom:
+def read(source: Json, document: dict[str, Any], version_param: str | None) -> Sbom:
+    """The SBOM of the CycloneDX `document` (the outline of `source`, see
+    `app.sbom.streaming`): its components and dependencies are read item by item, each
+    checked against the schema as it comes, so only what is kept of them is held."""
     spec_version = document.get("specVersion")
     if spec_version not in CYCLONEDX_VERSIONS:
         supported = ", ".join(CYCLONEDX_VERSIONS)
@@ -38,7 +44,8 @@ def read(document: dict[str, Any], version_param: str | None) -> Sbom:
             f"{spec_version}",
             {"content_type": [f"version {version_param} differs from specVersion"]},
         )
-    too_many(sum(1 for _ in _components(document.get("components"), "components")))
+    components = document.get("components")
+    too_many(components.components if isinstance(components, Streamed) else 0)
     validate_schema(document, spec_version)
 
     problems = Problems()
@@ -61,42 +68,43 @@ def read(document: dict[str, Any], version_param: str | None) -> Sbom:
 
     metadata = document.get("metadata") or {}
     if isinstance(metadata.get("component"), dict):
-        for path, item in _components([metadata["component"]], "metadata.component"):
-            declare(
-                item.get("bom-ref"), path.replace("metadata.component[0]", "metadata.component")
-            )
+        for path, item in _tree("metadata.component", metadata["component"]):
+            declare(item.get("bom-ref"), path)
     for path, item in _services(document.get("services"), "services"):
         declare(item.get("bom-ref"), path)
 
-    for path, item in _components(document.get("components"), "components"):
-        name = item.get("name")
-        text = item.get("purl")
-        declared = declare(item.get("bom-ref"), path)
-        if not text:
-            problems.add(f"{path}.purl", "missing", f"component {path} ({name!r}) has no purl")
-            continue
-        try:
-            purl = canonical_purl(text)
-        except ValueError as exc:
-            problems.add(
-                f"{path}.purl", f"not a purl: {exc}", f"component {path} ({name!r}): {exc}"
+    for index, top in _checked_items(source, document, "components", spec_version):
+        for path, item in _tree(f"components[{index}]", top):
+            name = item.get("name")
+            text = item.get("purl")
+            declared = declare(item.get("bom-ref"), path)
+            if not text:
+                problems.add(f"{path}.purl", "missing", f"component {path} ({name!r}) has no purl")
+                continue
+            try:
+                purl = canonical_purl(text)
+            except ValueError as exc:
+                problems.add(
+                    f"{path}.purl", f"not a purl: {exc}", f"component {path} ({name!r}): {exc}"
+                )
+                continue
+            if name_problem(name):
+                problems.add(
+                    f"{path}.name", name_problem(name), f"{path}.name: {name_problem(name)}"
+                )
+                continue
+            key = collected.add(
+                purl,
+                name,
+                item.get("version") or None,
+                _cyclonedx_licenses(item.get("licenses")),
+                {(h["alg"], h["content"].lower()) for h in item.get("hashes") or ()},
+                item.get("scope"),
             )
-            continue
-        if name_problem(name):
-            problems.add(f"{path}.name", name_problem(name), f"{path}.name: {name_problem(name)}")
-            continue
-        key = collected.add(
-            purl,
-            name,
-            item.get("version") or None,
-            set(_cyclonedx_licenses(item.get("licenses"))),
-            {(h["alg"], h["content"].lower()) for h in item.get("hashes") or ()},
-            item.get("scope"),
-        )
-        if declared:
-            package_of_ref[item["bom-ref"]] = key
+            if declared:
+                package_of_ref[item["bom-ref"]] = key
 
-    for index, entry in enumerate(document.get("dependencies") or ()):
+    for index, entry in _checked_items(source, document, "dependencies", spec_version):
         ref = entry["ref"]
         if ref not in refs:
             problems.add(
@@ -117,21 +125,48 @@ def read(document: dict[str, Any], version_param: str | None) -> Sbom:
     return collected.sbom(CYCLONEDX, spec_version)
 
 
-def _components(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every component, nested ones too, in document order, with its path; defensive about
-    shapes (the schema check names those). A stack, not recursion: nesting may be deep."""
-    stack: list[tuple[str, Any]] = []
+def _checked_items(
+    source: Json, document: dict[str, Any], key: str, spec_version: str
+) -> Iterator[tuple[int, Any]]:
+    """(index, item) of the top-level array `key`, read from `source` one at a time, each
+    checked against the schema as the array's only item, and the array's `uniqueItems`
+    by a digest of each item's canonical JSON (the schema validator would build a frozen
+    copy of the whole array for it)."""
+    if not isinstance(document.get(key), Streamed):
+        return
+    seen: set[bytes] = set()
+    for index, item in enumerate(source.items(key)):
+        validate_schema(
+            {"bomFormat": CYCLONEDX, "specVersion": spec_version, key: [item]},
+            spec_version,
+            (f"{key}[0]", f"{key}[{index}]"),
+        )
+        canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        fingerprint = hashlib.blake2b(canonical.encode("utf-8"), digest_size=16).digest()
+        if fingerprint in seen:
+            raise Invalid(
+                f"not a valid CycloneDX {spec_version} document: {key} must contain unique "
+                f"items ({key}[{index}] repeats an earlier one)",
+                {key: ["must contain unique items"]},
+            )
+        seen.add(fingerprint)
+        yield index, item
 
-    def push(where: str, level: Any) -> None:
-        if isinstance(level, list):
-            stack.extend((f"{where}[{i}]", level[i]) for i in range(len(level) - 1, -1, -1))
 
-    push(path, items)
+def _tree(path: str, item: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """A component and its nested ones, in document order, with their paths; defensive
+    about shapes (the schema check names those). A stack, not recursion: nesting may be
+    deep."""
+    stack: list[tuple[str, Any]] = [(path, item)]
     while stack:
         where, item = stack.pop()
         if isinstance(item, dict):
             yield where, item
-            push(f"{where}.components", item.get("components"))
+            nested = item.get("components")
+            if isinstance(nested, list):
+                stack.extend(
+                    (f"{where}.components[{i}]", nested[i]) for i in range(len(nested) - 1, -1, -1)
+                )
 
 
 def _services(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -142,16 +177,21 @@ def _services(items: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield from _services(item.get("services"), f"{path}[{index}].services")
 
 
-def _cyclonedx_licenses(choices: Any) -> Iterator[str]:
-    for choice in choices or ():
-        if "expression" in choice:
-            yield choice["expression"]
-        else:
-            license = choice["license"]
-            yield license.get("id") or license["name"]
+def _cyclonedx_licenses(choices: Any) -> set[str]:
+    return {
+        choice["expression"]
+        if "expression" in choice
+        else choice["license"].get("id") or choice["license"]["name"]
+        for choice in choices or ()
+    }
 
 
-def validate_schema(document: dict[str, Any], spec_version: str) -> None:
+def validate_schema(
+    document: dict[str, Any], spec_version: str, renamed: tuple[str, str] | None = None
+) -> None:
+    """`Invalid` naming the first place where `document` breaks the schema; `renamed`:
+    (prefix, actual) when `document` wraps an item checked alone (`components[0]` is
+    `components[12]`)."""
     import fastjsonschema
 
     try:
@@ -159,6 +199,8 @@ def validate_schema(document: dict[str, Any], spec_version: str) -> None:
     except fastjsonschema.JsonSchemaValueException as exc:
         place = exc.name.removeprefix("data").removeprefix(".") or "document"
         problem = exc.message.removeprefix(exc.name).strip()
+        if renamed is not None and (place == renamed[0] or place.startswith(renamed[0] + ".")):
+            place = renamed[1] + place.removeprefix(renamed[0])
         raise Invalid(
             f"not a valid CycloneDX {spec_version} document: {place} {problem}", {place: [problem]}
         ) from None

@@ -33,7 +33,7 @@ MAX_PROBLEMS = 100  # problems named in one Invalid's details
 SCOPE_RANK = {None: 0, "excluded": 1, "optional": 2, "required": 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: 100,000 of them without a __dict__ each
 class Package:
     purl: str  # canonical purl, the key
     name: str
@@ -97,15 +97,13 @@ def too_many(count: int) -> None:
 
 
 class Collected:
-    """Packages by purl, merged, and the dependency edges between them."""
+    """Packages by purl, merged, and the dependency edges between them. One small list
+    per purl ([name, version, ecosystem, licenses, hashes, scope], the smallest name and
+    version so far, licences and hashes as sorted tuples): a set per field and purl cost
+    about 1 KB a package, more than the SBOM's own text."""
 
     def __init__(self) -> None:
-        self.names: dict[str, set[str]] = {}
-        self.versions: dict[str, set[str]] = {}
-        self.ecosystems: dict[str, str] = {}
-        self.licenses: dict[str, set[str]] = {}
-        self.hashes: dict[str, set[tuple[str, str]]] = {}
-        self.scopes: dict[str, str | None] = {}
+        self.packages: dict[str, list[Any]] = {}
         self.edges: set[tuple[str, str]] = set()
 
     def add(
@@ -118,21 +116,27 @@ class Collected:
         scope: str | None,
     ) -> str:
         key = purl.to_string()
-        if key not in self.names:
-            self.names[key] = set()
-            self.versions[key] = set()
-            self.ecosystems[key] = purl.type
-            self.licenses[key] = set()
-            self.hashes[key] = set()
-            self.scopes[key] = None
-        self.names[key].add(name)
-        chosen = purl.version or version
-        if chosen:
-            self.versions[key].add(chosen)
-        self.licenses[key] |= licenses
-        self.hashes[key] |= hashes
-        if SCOPE_RANK[scope] > SCOPE_RANK[self.scopes[key]]:
-            self.scopes[key] = scope
+        chosen = purl.version or version or None
+        held = self.packages.get(key)
+        if held is None:
+            self.packages[key] = [
+                name,
+                chosen,
+                purl.type,
+                tuple(sorted(licenses)),
+                tuple(sorted(hashes)),
+                scope,
+            ]
+            return key
+        held[0] = min(held[0], name)
+        if chosen is not None:
+            held[1] = chosen if held[1] is None else min(held[1], chosen)
+        if not licenses <= set(held[3]):
+            held[3] = tuple(sorted(licenses.union(held[3])))
+        if not hashes <= set(held[4]):
+            held[4] = tuple(sorted(hashes.union(held[4])))
+        if SCOPE_RANK[scope] > SCOPE_RANK[held[5]]:
+            held[5] = scope
         return key
 
     def edge(self, source: str, target: str) -> None:
@@ -140,43 +144,57 @@ class Collected:
             self.edges.add((source, target))
 
     def sbom(self, format: str, spec_version: str) -> Sbom:
-        packages = tuple(
-            Package(
-                purl=key,
-                name=min(self.names[key]),
-                version=min(self.versions[key]) if self.versions[key] else None,
-                ecosystem=self.ecosystems[key],
-                licenses=tuple(sorted(self.licenses[key])),
-                hashes=tuple(sorted(self.hashes[key])),
-                scope=self.scopes[key],
-            )
-            for key in sorted(self.names)
-        )
+        """The Sbom; what was collected is handed over as it is read (not held twice)."""
+        packages = []
+        for key in sorted(self.packages):
+            name, version, ecosystem, licenses, hashes, scope = self.packages.pop(key)
+            packages.append(Package(key, name, version, ecosystem, licenses, hashes, scope))
         dependencies = tuple(sorted(self.edges))
+        self.edges = set()
+        frozen = tuple(packages)
+        del packages
         return Sbom(
-            format, spec_version, packages, dependencies, digest(format, packages, dependencies)
+            format, spec_version, frozen, dependencies, digest(format, frozen, dependencies)
         )
 
 
 def digest(
     format: str, packages: tuple[Package, ...], dependencies: tuple[tuple[str, str], ...]
 ) -> str:
-    """sha256 of the canonical JSON of the content: same packages and edges, same digest."""
-    canonical = {
-        "format": format,
-        "packages": [
-            [
-                p.purl,
-                p.name,
-                p.version,
-                p.ecosystem,
-                list(p.licenses),
-                [list(h) for h in p.hashes],
-                p.scope,
-            ]
-            for p in packages
-        ],
-        "dependencies": [list(edge) for edge in dependencies],
-    }
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """sha256 of the canonical JSON of the content: same packages and edges, same digest.
+    The canonical JSON is `json.dumps({"dependencies": [[from, to], ...], "format": ...,
+    "packages": [[purl, name, version, ecosystem, [licences], [[alg, hash]], scope], ...]},
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False)`; it is hashed a piece at a
+    time, the same bytes, rather than built whole (for 100,000 packages that text and its
+    lists cost more than the SBOM)."""
+    sha = hashlib.sha256()
+
+    def array(items) -> None:
+        sha.update(b"[")
+        for index, item in enumerate(items):
+            if index:
+                sha.update(b",")
+            sha.update(_canonical(item).encode("utf-8"))
+        sha.update(b"]")
+
+    sha.update(b'{"dependencies":')
+    array(list(edge) for edge in dependencies)
+    sha.update(b',"format":' + _canonical(format).encode("utf-8") + b',"packages":')
+    array(
+        [
+            p.purl,
+            p.name,
+            p.version,
+            p.ecosystem,
+            list(p.licenses),
+            [list(h) for h in p.hashes],
+            p.scope,
+        ]
+        for p in packages
+    )
+    sha.update(b"}")
+    return "sha256:" + sha.hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -59,18 +59,23 @@ def attach(
                 {"registered": held["digest"], "given": document.digest},
             )
         tx.run("sbom/detach", component=component, version=version)
-        rows = [_row(package) for package in document.packages]
-        for start in range(0, len(rows), CHUNK):
+        # The query parameters are built a chunk at a time: a dict per package for all of
+        # them at once cost about as much as the SBOM's own text.
+        for start in range(0, len(document.packages), CHUNK):
             tx.run(
                 "sbom/contain",
                 component=component,
                 version=version,
-                packages=rows[start : start + CHUNK],
+                packages=[_row(p) for p in document.packages[start : start + CHUNK]],
             )
-        matching.match_packages(tx, [row["purl"] for row in rows])
-        edges = [{"from": a, "to": b} for a, b in document.dependencies]
-        for start in range(0, len(edges), CHUNK):
-            tx.run("sbom/link", dependencies=edges[start : start + CHUNK])
+        matching.match_packages(tx, [package.purl for package in document.packages])
+        for start in range(0, len(document.dependencies), CHUNK):
+            tx.run(
+                "sbom/link",
+                dependencies=[
+                    {"from": a, "to": b} for a, b in document.dependencies[start : start + CHUNK]
+                ],
+            )
         tx.run(
             "sbom/record_sbom",
             component=component,

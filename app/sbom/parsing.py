@@ -24,6 +24,11 @@ Choices, and why:
   0.9 s for 10,000 packages and 9.6 s for 100,000. The components are then walked here
   (the library's object model would cost more than it brings: only purl, name, version,
   licences, hashes and scope are kept).
+- **Memory**: the document is never held as one tree of Python objects. It is read in
+  passes over its raw bytes by `ijson` (`app.sbom.streaming`): first its outline (every
+  top-level value but the large arrays, and the whole syntax checked), then each large
+  array item by item, each component checked against the schema alone as it comes
+  (`uniqueItems` by a digest per item). Only what is kept of each package is held.
 - **SPDX** is read by the small strict reader below rather than `spdx-tools`: the library's
   document validation took 22 s for 10,000 packages (its parser alone is lenient about what
   it does not model), and it brings `rdflib` and friends for formats not accepted here. The
@@ -40,12 +45,10 @@ name and version are kept, and the scope is the strongest one given (`required` 
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from app.errors import Invalid
 from app.sbom import cyclonedx, spdx
 from app.sbom.document import CYCLONEDX, SPDX, Sbom
+from app.sbom.streaming import Json
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -79,7 +82,8 @@ def parse(data: bytes, content_type: str | None = None) -> Sbom:
 def _parse(
     data: bytes, content_type: str | None, announced: str | None, version_param: str | None
 ) -> Sbom:
-    document = _load_json(data)
+    source = Json(data)
+    document = source.outline()
     if not isinstance(document, dict):
         raise Invalid(NOT_AN_SBOM, {"sbom": ["not a JSON object"]})
     if document.get("bomFormat") == CYCLONEDX:
@@ -94,8 +98,8 @@ def _parse(
             {"content_type": [f"expected a {found} media type"]},
         )
     if found == CYCLONEDX:
-        return cyclonedx.read(document, version_param)
-    return spdx.read(document)
+        return cyclonedx.read(source, document, version_param)
+    return spdx.read(source, document)
 
 
 def _content_type(content_type: str | None) -> tuple[str | None, str | None]:
@@ -115,26 +119,3 @@ def _content_type(content_type: str | None) -> tuple[str | None, str | None]:
         if key.strip().lower() == "version":
             version = value.strip().strip('"')
     return CONTENT_TYPES[media], version
-
-
-def _load_json(data: bytes) -> Any:
-    try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise Invalid(
-            f"the SBOM is not UTF-8 text: byte {exc.start} cannot be decoded",
-            {"sbom": [f"invalid UTF-8 at byte {exc.start}"]},
-        ) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno} column {exc.colno} (character {exc.pos})"
-        raise Invalid(
-            f"the SBOM is not valid JSON: {exc.msg} at {where}", {"sbom": [f"{exc.msg} at {where}"]}
-        ) from None
-    except (RecursionError, ValueError) as exc:
-        raise Invalid(f"the SBOM is not valid JSON: {exc}", {"sbom": [str(exc)]}) from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON value")

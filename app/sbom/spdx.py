@@ -3,6 +3,7 @@ type of every field it reads are checked (see `app.sbom.parsing` for why not spd
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from packageurl import PackageURL
@@ -17,6 +18,7 @@ from app.sbom.document import (
     name_problem,
     too_many,
 )
+from app.sbom.streaming import Json, Streamed
 
 SPDX_VERSIONS = ("SPDX-2.3",)
 
@@ -53,7 +55,9 @@ _SPDX_NO_LICENSE = ("NOASSERTION", "NONE")
 _SPDX_DOCUMENT_FIELDS = ("SPDXID", "name", "dataLicense", "documentNamespace")
 
 
-def read(document: dict[str, Any]) -> Sbom:
+def read(source: Json, document: dict[str, Any]) -> Sbom:
+    """The SBOM of the SPDX `document` (the outline of `source`, see `app.sbom.streaming`):
+    its packages, relationships, files and snippets are read item by item."""
     version = document.get("spdxVersion")
     if version not in SPDX_VERSIONS:
         raise Invalid(
@@ -77,22 +81,24 @@ def read(document: dict[str, Any]) -> Sbom:
     if expect(document.get("creationInfo"), dict, "creationInfo"):
         expect(document["creationInfo"].get("created"), str, "creationInfo.created")
     packages = document.get("packages")
-    if not expect(packages, list, "packages", required=False):
-        packages = []
-    too_many(len(packages))
+    if expect(packages, list, "packages", required=False):
+        too_many(packages.count)
     problems.raise_any()
+
+    def items(key: str) -> Iterator[Any]:
+        """The items of a top-level array (checked to be one by `expect` before)."""
+        return source.items(key) if isinstance(document.get(key), Streamed) else iter(())
 
     elements = {document["SPDXID"]: "document"}
     for kind in ("files", "snippets"):
-        items = document.get(kind)
-        if expect(items, list, kind, required=False):
-            for index, item in enumerate(items):
+        if expect(document.get(kind), list, kind, required=False):
+            for index, item in enumerate(items(kind)):
                 if isinstance(item, dict) and isinstance(item.get("SPDXID"), str):
                     elements[item["SPDXID"]] = f"{kind}[{index}]"
 
     collected = Collected()
     package_of_id: dict[str, str] = {}
-    for index, item in enumerate(packages):
+    for index, item in enumerate(items("packages")):
         path = f"packages[{index}]"
         if not expect(item, dict, path):
             continue
@@ -126,10 +132,8 @@ def read(document: dict[str, Any]) -> Sbom:
             None,
         )
 
-    relationships = document.get("relationships")
-    if not expect(relationships, list, "relationships", required=False):
-        relationships = []
-    for index, item in enumerate(relationships):
+    expect(document.get("relationships"), list, "relationships", required=False)
+    for index, item in enumerate(items("relationships")):
         path = f"relationships[{index}]"
         if not expect(item, dict, path):
             continue

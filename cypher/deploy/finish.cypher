@@ -4,8 +4,10 @@
 //          succeeded one (deploy/move_runs).
 // Parameters: $id, $worker, $status (strings), $exit_code (integer or null), $reason,
 //             $commit (strings or null)
-// Returns: environment, finished_at, components ([{component, version}] deployed) — no row
-//          when the deployment is no longer this worker's (e.g. swept as abandoned)
+// Returns: environment, finished_at, components ([{component, version}] deployed),
+//          pending_application (the application a set of component versions is for, or
+//          null) — no row when the deployment is no longer this worker's (e.g. swept as
+//          abandoned)
 // :param {id: 'demo-10', worker: 'host-1234-0', status: 'succeeded', exit_code: 0, reason: null, commit: null}
 MATCH (d:Deployment {id: $id})-[:TO]->(e:Environment)
 SET e._lock = true, d._lock = true
@@ -20,4 +22,5 @@ RETURN e.name AS environment, d.finished_at AS finished_at,
          MATCH (target)-[:INCLUDES*0..1]->(cv:ComponentVersion)
          RETURN DISTINCT {component: cv.component, version: cv.version} AS member
          ORDER BY member.component
-       } AS components
+       } AS components,
+       d.pending_application AS pending_application
