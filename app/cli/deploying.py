@@ -81,7 +81,11 @@ def deploy_run(
 @deploy.command("components")
 @click.argument("members", nargs=-1, required=True, metavar="COMPONENT@VERSION...")
 @click.option("--to", "environment_name", required=True, metavar="ENVIRONMENT")
-@click.option("--app", "application", help="Application whose version the set is (or derives, once it succeeds).")
+@click.option(
+    "--app",
+    "application",
+    help="Application whose version the set is (or derives, once it succeeds).",
+)
 @click.option("--wait", is_flag=True, help="Follow it to its end (see `deploy run`).")
 @click.option("--dry-run", is_flag=True, help="Print the engine's commands; run and write nothing.")
 @click.option("--id", "deployment_id", help="Idempotency key, e.g. the pipeline run id.")
