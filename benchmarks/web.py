@@ -131,9 +131,9 @@ def add_packages(graph: Graph, environment: str) -> None:
     started = time.perf_counter()
     for run in reports.inventory(graph, environment)["running"][:SBOM_VERSIONS]:
         chosen = sorted(set(rng.choices(range(PACKAGE_POOL), weights, k=SBOM_PACKAGES)))
-        document = generated_vulns.sbom(chosen)
+        document = generated_vulns.sbom([generated_vulns.purl(n) for n in chosen])
         catalog.attach_sbom(run["component"], run["version"], document, None, False)
-    records = [generated_vulns.record(i, PACKAGE_POOL, rng) for i in range(RECORDS)]
+    records = [generated_vulns.record(i, rng) for i in range(RECORDS)]
     vulnerabilities.import_records(graph, records)
     seconds = time.perf_counter() - started
     log(f"attached {SBOM_VERSIONS} SBOMs and {RECORDS} records in {seconds:.0f} s")
