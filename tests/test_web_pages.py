@@ -235,6 +235,31 @@ def test_environment_page_now_at_a_past_time_and_compared(shop):
     assert "<td>1.5.0</td><td>1.5.1</td>" in result
 
 
+def test_an_environment_page_lists_its_inventory_a_page_at_a_time(shop, monkeypatch):
+    """A large environment runs thousands of components: its page lists them a page at a
+    time, by name, with a pager that keeps the other arguments (here: a past time)."""
+    from app.web import pages
+
+    monkeypatch.setattr(pages, "INVENTORY_SHOWN", 2)
+    inventory = shop.get("/api/v1/environments/prod/inventory").get_json()
+    running = sorted(r["component"] for r in inventory["running"])
+    assert len(running) > 4
+
+    def listed(html: str) -> list[str]:
+        table = html[html.index('id="inventory-title"') : html.index("</table>")]
+        return re.findall(r'<th scope="row"><a href="/components/([^"?]+)"', table)
+
+    first = page(shop, "/environments/prod")
+    assert listed(first) == running[:2]
+    assert f"Components 1–2 of {len(running)}, by name." in first
+    assert 'href="/environments/prod?offset=2" rel="next"' in first
+    second = page(shop, "/environments/prod?offset=2")
+    assert listed(second) == running[2:4]
+    assert 'href="/environments/prod?offset=0" rel="prev"' in second
+    past = page(shop, "/environments/prod?at=2026-10-10T00:00&offset=2")
+    assert 'href="/environments/prod?at=2026-10-10T00:00&amp;offset=0" rel="prev"' in past
+
+
 def test_team_page_lists_contacts_and_what_it_owns(shop):
     html = page(shop, "/teams/payments")
     assert "payments@shop.example" in html and "#payments" in html
