@@ -19,10 +19,11 @@ ORDER = ("small", "medium", "large", "xlarge")
 
 
 def newest(results: Path) -> dict[str, dict]:
-    """The newest complete run of each size (its file names start with the date)."""
+    """The newest complete run of each size: `<date>-<size>.json`, not the other
+    benchmarks' results beside them (`<date>-web-small.json`, `<date>-vulns-large.json`)."""
     runs: dict[str, dict] = {}
     for size in ORDER:
-        files = sorted(results.glob(f"*-{size}.json"))
+        files = sorted(results.glob(f"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]-{size}.json"))
         if files:
             runs[size] = json.loads(files[-1].read_text()) | {"file": files[-1].name}
     return runs
