@@ -97,6 +97,10 @@ def test_a_package_blast_radius_pages_component_versions_and_applications(client
     assert page("&offset=1&limit=1&application_offset=2&application_limit=1") == (
         ["1.0.1"], 3, True, ["1.0.2"], 3, False)
     assert page("&application_limit=2") == (every, 3, False, ["1.0.0", "1.0.1"], 3, True)
+    far = page(f"&offset={paging.MAX_OFFSET}&application_offset=14768229877")  # past 2**31
+    assert far == ([], 3, False, [], 3, False)
+    radius = client.get("/api/v1/components/svc/blast-radius?application_offset=14768229877")
+    assert radius.status_code == 200 and radius.get_json()["applications"] == []
     too_many = client.get(url + f"&application_limit={reports.MAX_APPLICATION_LIMIT + 1}")
     assert "application_limit" in assert_error_shape(too_many, 400, "invalid")["details"]
 

@@ -85,9 +85,9 @@ def blast_radius(
         version_key=None if version is None else semver.version_key(version),
         depth=depth,
         limit=limit,
-        offset=offset,
+        offset=list_offset(offset),
         application_limit=application_limit,
-        application_offset=application_offset,
+        application_offset=list_offset(application_offset),
         many_versions=MANY_VERSIONS,
     )
     if not rows:  # only then ask what is missing, with suggestions
@@ -113,6 +113,16 @@ def impact_page_problems(
         if not 0 <= value <= paging.MAX_OFFSET:
             problems[name] = [f"must be between 0 and {paging.MAX_OFFSET}"]
     return problems
+
+
+#: The largest offset a statement is handed: Cypher slices lists with 32-bit integers, and
+#: an offset past any list's length gives the same empty page.
+LIST_OFFSET_MAX = 2**31 - 1 - MAX_CONSUMER_LIMIT - MAX_APPLICATION_LIMIT
+
+
+def list_offset(offset: int) -> int:
+    """`offset` as a statement slices with it: the same page, within Cypher's integers."""
+    return min(offset, LIST_OFFSET_MAX)
 
 
 def impact_sorted(impact: dict[str, Any]) -> dict[str, Any]:

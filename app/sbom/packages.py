@@ -21,6 +21,7 @@ from app.reports.reports import (
     DEFAULT_CONSUMER_LIMIT,
     impact_page_problems,
     impact_sorted,
+    list_offset,
 )
 from app.sbom import document, parsing
 from app.vulns import matching
@@ -157,9 +158,9 @@ def blast_radius(
         graph.read(
             "reports/package_blast_radius",
             purls=purls,
-            offset=offset,
+            offset=list_offset(offset),
             limit=limit,
-            application_offset=application_offset,
+            application_offset=list_offset(application_offset),
             application_limit=application_limit,
             all_versions=all_versions,
         )[0]
