@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import memory  # noqa: E402
 import requests  # noqa: E402
 import vulns as generated_vulns  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
@@ -208,38 +209,6 @@ def _summary(values: list[float]) -> dict:
     }
 
 
-class LoadAverage:
-    """The machine's 1-minute load average, sampled every `every` seconds in a thread."""
-
-    def __init__(self, every: float = 5.0):
-        self.every, self.samples = every, []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            self.samples.append(os.getloadavg()[0])
-            self._stop.wait(self.every)
-
-    def __enter__(self) -> LoadAverage:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def summary(self) -> dict:
-        ordered = sorted(self.samples)
-        return {
-            "cores": os.cpu_count(),
-            "min": round(ordered[0], 2),
-            "median": round(statistics.median(ordered), 2),
-            "max": round(ordered[-1], 2),
-            "samples": len(ordered),
-        }
-
-
 def page_paths(base: str, hub: str, environment: str) -> dict[str, str]:
     """One page of each kind the catalog serves, the heaviest of its kind where that is
     known: the busiest hub, the largest environment, the full matrix, the most contained
@@ -298,7 +267,7 @@ def markdown(result: dict) -> str:
         f"Catalog: {catalog['component_versions']:,} component versions"
         + (f", {catalog['deployments']:,} deployments" if catalog.get("deployments") else "")
         + f"; busiest hub {result['hub']}, largest environment {result['environment']}.",
-        f"Load average (1 min) during the run: median {load['median']}, "
+        f"Load average (1 min) during the run: mean {load['mean']}, "
         f"min {load['min']}, max {load['max']} on {load['cores']} cores.",
         "",
         "| page | path | p50 ms | p95 ms | HTML KiB | map drawn p50 ms |",
@@ -347,7 +316,7 @@ def main() -> None:
         log(f"busiest hub: {hub}, largest environment: {environment}")
         pages = page_paths(base, hub, environment)
         results = {}
-        with LoadAverage() as load:
+        with memory.Sampler({}) as sampler:  # the load average, every ~5 s
             for name, path in pages.items():
                 if args.only and name not in args.only:
                     continue
@@ -364,7 +333,7 @@ def main() -> None:
         "catalog": {"size": args.size, **catalog},
         "hub": hub,
         "environment": environment,
-        "load_average": load.summary(),
+        "load_average": {"cores": os.cpu_count(), **memory.load_summary(sampler.loads)},
         "pages": results,
     }
     json.dump(result, sys.stdout, indent=2)
