@@ -45,6 +45,22 @@ BENCH_SETTINGS = Settings(
 )
 
 
+def bench_settings(bolt_port: int, http_port: int, home: str | Path, **local: str) -> Settings:
+    """BENCH_SETTINGS for a Neo4j of a benchmark's own: its ports and home, and any other
+    local server settings (`heap`, `pagecache`, ...) changed."""
+    return dataclasses.replace(
+        BENCH_SETTINGS,
+        neo4j_uri=f"bolt://127.0.0.1:{bolt_port}",
+        local=dataclasses.replace(
+            BENCH_SETTINGS.local,
+            home=Path(home).resolve(),
+            bolt_port=bolt_port,
+            http_port=http_port,
+            **local,
+        ),
+    )
+
+
 def import_document(graph: Graph, driver: neo4j.Driver, document: dict, batch_size: int) -> dict:
     """Mercator's import of `document` into the (empty) graph: seconds and records/s per
     kind, component versions/s and relationships (edges)/s overall, then the export."""

@@ -48,7 +48,7 @@ import sbom  # noqa: E402
 import traversal  # noqa: E402
 from common import Api, log, summary, timed  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
-from import_catalog import BENCH_SETTINGS, import_document  # noqa: E402
+from import_catalog import BENCH_SETTINGS, bench_settings, import_document  # noqa: E402
 from tables import render  # noqa: E402
 from unwind_floor import write_floor  # noqa: E402
 
@@ -89,16 +89,7 @@ def main() -> None:
     log(f"generating the {args.size} catalog")
     document = generate(size)
 
-    settings = dataclasses.replace(
-        BENCH_SETTINGS,
-        neo4j_uri=f"bolt://127.0.0.1:{args.bolt_port}",
-        local=dataclasses.replace(
-            BENCH_SETTINGS.local,
-            home=Path(args.neo4j_home).resolve(),
-            bolt_port=args.bolt_port,
-            http_port=args.http_port,
-        ),
-    )
+    settings = bench_settings(args.bolt_port, args.http_port, args.neo4j_home)
     server = None
     if args.neo4j_uri:
         settings = Settings(

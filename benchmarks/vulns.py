@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from common import percentile  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
-from import_catalog import BENCH_SETTINGS  # noqa: E402
+from import_catalog import bench_settings  # noqa: E402
 from memory import Sampler, load_summary  # noqa: E402
 
 from app import transfer  # noqa: E402
@@ -163,18 +163,13 @@ def main() -> None:
     )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    settings = dataclasses.replace(
-        BENCH_SETTINGS,
-        neo4j_uri=f"bolt://127.0.0.1:{args.bolt_port}",
-        local=dataclasses.replace(
-            BENCH_SETTINGS.local,
-            home=Path(args.neo4j_home).resolve(),
-            bolt_port=args.bolt_port,
-            http_port=args.http_port,
-            heap=args.heap,
-            pagecache=args.pagecache,
-            transaction_timeout="900s",
-        ),
+    settings = bench_settings(
+        args.bolt_port,
+        args.http_port,
+        args.neo4j_home,
+        heap=args.heap,
+        pagecache=args.pagecache,
+        transaction_timeout="900s",
     )
     out = Path(args.out)
     size = dataclasses.replace(SIZES[args.size], deployments=args.deployments)
