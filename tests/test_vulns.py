@@ -537,3 +537,35 @@ def test_the_team_page_lists_its_open_vulnerabilities_in_every_environment(clien
     assert section.index("/environments/staging") < section.index("/environments/prod")
     assert "/environments/dev" not in section
     assert client.get("/teams/nobody").status_code == 404
+
+
+def test_a_large_environments_exposure_sorts_its_rows_without_their_imports(graph, raw_cypher):
+    """Exposure now sorts its worst rows where they hold only themselves: sorted inside
+    the subquery that finds them, each row also held every running version it imported,
+    and a large environment's exposure ran out of transaction memory (the test server's
+    717 MiB). Here 3,000 running versions of one team's components, each with the same
+    vulnerable package: 3,000 rows, for the environment and for the team."""
+    raw_cypher(
+        "CREATE (e:Environment {name: 'big'}) "
+        "CREATE (p:Package {purl: 'pkg:maven/org.example/shared@1.0.0', name: 'shared'}) "
+        "CREATE (v:Vulnerability {id: 'GHSA-big', aliases: [], summary: 'x', score: 9.8}) "
+        "CREATE (v)-[:AFFECTS {range: '<2', fixed: '2.0.0'}]->(p) "
+        "CREATE (t:Team {name: 'big-team'}) "
+        "WITH e, p, t UNWIND range(1, 3000) AS n "
+        "CREATE (t)<-[:OWNED_BY]-(c:Component {name: 'svc-' + n})"
+        "-[:HAS_VERSION]->(cv:ComponentVersion {component: 'svc-' + n, version: '1.0.0'}) "
+        "CREATE (cv)-[:CONTAINS]->(p) "
+        "CREATE (e)-[:RUNS {since: datetime('2026-11-01T00:00:00Z') + duration({minutes: n})}]"
+        "->(cv)"
+    )
+    for exposed in (
+        vulnerabilities.exposure(graph, "big", limit=1000),
+        vulnerabilities.team_exposure(graph, "big-team", limit=1000),
+    ):
+        assert exposed["exposure_count"] == 3000
+        rows = exposed["exposures"]
+        assert len(rows) == 1000
+        assert [r["component"] for r in rows[:2]] == ["svc-1", "svc-2"]  # longest running first
+        assert {(r["vulnerability"], r["package"], r["fixed"], r["team"]) for r in rows} == {
+            ("GHSA-big", "pkg:maven/org.example/shared@1.0.0", "2.0.0", "big-team")
+        }

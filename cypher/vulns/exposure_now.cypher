@@ -7,9 +7,11 @@
 //          the package before one that does not; then the latest). Rows whose statement says not_affected are
 //          counted apart and left out unless $all. Optionally only $team's components.
 //          No row when the environment does not exist. At most $limit rows (the worst).
-//          Made to read little (see docs/vulns.md, Measured): the running component
-//          versions and the few VEX statements that may apply are gathered first; rows are
-//          counted from AFFECTS degrees; only the $limit worst rows are sorted and read.
+//          Made to read little (see docs/vulns.md, Measured): the few VEX statements that
+//          may apply are gathered first; rows are counted from AFFECTS degrees; only the
+//          $limit worst rows are sorted and read. No list of the running versions is
+//          carried: the rows of a sort are charged for every list in scope, and a large
+//          environment's sort ran out of transaction memory.
 // Parameters: $environment (string), $team (string or null), $all (boolean),
 //             $limit (integer)
 // Returns: environment, exposure_count, hidden_count, exposures ([{vulnerability,
@@ -18,20 +20,12 @@
 //          version, package, environment, status, justification, detail, at} or null}])
 // :param {environment: 'prod', team: null, all: false, limit: 1000}
 MATCH (e:Environment {name: $environment})
-CALL (e) {
-  MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
-  OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
-  WITH r, cv, c, t
-  WHERE $team IS NULL OR t.name = $team
-  RETURN collect({cv: cv, t: t, since: r.since, component: c.name, version: cv.version})
-         AS running
-}
 // The statements that may apply here (about a component running here, or a package):
 // few, so each row looks them up in this list.
-WITH e, running, COLLECT {
+WITH e, COLLECT {
     MATCH (s:VexStatement)
-    WHERE (s.component IN [x IN running | x.component]
-           OR (s.component IS NULL AND s.package IS NOT NULL))
+    WHERE (s.component IS NULL AND s.package IS NOT NULL
+           OR EXISTS { (:ComponentVersion {component: s.component})<-[:RUNS]-(e) })
       AND (s.environment IS NULL OR s.environment = e.name)
     MATCH (s)-[:ABOUT]->(:VulnerabilityAlias)<-[:KNOWN_AS]-(v:Vulnerability)
     WITH DISTINCT s, v
@@ -43,52 +37,50 @@ WITH e, running, COLLECT {
   } AS statements
 // How many rows, and how many a statement hides: from each package's AFFECTS degree,
 // walking AFFECTS edges only when there is a statement to look at.
-CALL (running, statements) {
-  UNWIND running AS x
-  WITH statements, x, x.cv AS cv
+CALL (e, statements) {
+  MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
+  WHERE $team IS NULL OR EXISTS { (c)-[:OWNED_BY]->(:Team {name: $team}) }
   MATCH (cv)-[:CONTAINS]->(p)
-  WITH statements, x, p, COUNT { (p)<-[:AFFECTS]-() } AS affecting
+  WITH statements, c, cv, p, COUNT { (p)<-[:AFFECTS]-() } AS affecting
   WHERE affecting > 0
   RETURN sum(affecting) AS total,
          sum(COUNT {
            MATCH (p)<-[:AFFECTS]-(v)
            WHERE statements <> []
              AND head([s IN statements WHERE s.v = v
-                       AND (s.component IS NULL OR s.component = x.component)
-                       AND (s.version IS NULL OR s.version = x.version)
+                       AND (s.component IS NULL OR s.component = c.name)
+                       AND (s.version IS NULL OR s.version = cv.version)
                        AND (s.package IS NULL OR s.package = p.purl)
                        | s.statement.status]) = 'not_affected'
          }) AS hidden
 }
 // Every row not hidden; only packages with an AFFECTS edge are walked.
-OPTIONAL CALL (running, statements) {
-  UNWIND running AS x
-  WITH statements, x, x.cv AS cv
+OPTIONAL CALL (e, statements) {
+  MATCH (e)-[r:RUNS]->(cv:ComponentVersion)<-[:HAS_VERSION]-(c:Component)
+  WHERE $team IS NULL OR EXISTS { (c)-[:OWNED_BY]->(:Team {name: $team}) }
   MATCH (cv)-[:CONTAINS]->(p)
   WHERE COUNT { (p)<-[:AFFECTS]-() } > 0
-  WITH statements, x, p
   MATCH (p)<-[a:AFFECTS]-(v)
-  WITH x, p, a, v, CASE WHEN statements = [] THEN null
+  WITH r, cv, c, p, a, v, CASE WHEN statements = [] THEN null
        ELSE head([s IN statements WHERE s.v = v
-                  AND (s.component IS NULL OR s.component = x.component)
-                  AND (s.version IS NULL OR s.version = x.version)
+                  AND (s.component IS NULL OR s.component = c.name)
+                  AND (s.version IS NULL OR s.version = cv.version)
                   AND (s.package IS NULL OR s.package = p.purl) | s.statement]) END AS vex
   WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
-  RETURN x, p, a, v, vex
+  RETURN r.since AS since, cv, c, p, a, v, vex
 }
-// The $limit worst, sorted out here where the rows hold only themselves: sorted inside the
-// subquery, each row would also carry what it imports (every running version), and a
-// large environment's sort ran out of transaction memory.
-WITH e, total, hidden, x, p, a, v, vex
-ORDER BY coalesce(v.score, -1.0) DESC, x.since ASC, v.id, x.component, p.purl
+// The $limit worst, then each with its owner's contacts.
+WITH e, total, hidden, since, cv, c, p, a, v, vex
+ORDER BY coalesce(v.score, -1.0) DESC, since ASC, v.id, c.name, p.purl
 LIMIT $limit
+OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
 WITH e, total, hidden,
      collect(CASE WHEN v IS NOT NULL THEN
        {vulnerability: v.id, aliases: v.aliases, summary: v.summary,
         score: v.score, rating: v.rating, severity: v.severity_vector,
         package: p.purl, range: a.range, fixed: a.fixed,
-        component: x.component, version: x.version, since: x.since,
-        team: x.t.name, email: x.t.email, chat: x.t.chat, pager: x.t.pager,
+        component: c.name, version: cv.version, since: since,
+        team: t.name, email: t.email, chat: t.chat, pager: t.pager,
         vex: vex} END) AS exposures
 RETURN e.name AS environment, CASE WHEN $all THEN total ELSE total - hidden END AS exposure_count,
        CASE WHEN $all THEN 0 ELSE hidden END AS hidden_count, exposures
