@@ -149,6 +149,20 @@ def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
             "range": f"runs {place['version']}",
             "highlight": False,
         }
+    # A later page's consumers reach the change through nearer ones listed on earlier
+    # pages: those are drawn too (plain), so that every path reaches the change and no
+    # edge hangs loose.
+    for name in sorted({end for pair in edges for end in pair} - nodes.keys()):
+        nodes[name] = {
+            "id": name,
+            "label": name,
+            "kind": None,
+            "owner": owners.get(name),
+            "member": False,
+            "highlight": False,
+            "distance": None,
+            "environments": [],
+        }
     kinds = components.kinds(graph, [n["id"] for n in nodes.values() if n["kind"] is None])
     for name, kind in kinds.items():
         nodes[name]["kind"] = kind

@@ -114,7 +114,7 @@ def blast_radius_page(name: str):
     return render_template(
         "blast_radius.html",
         radius=radius,
-        graph_map=_linked(_with_path_ends(g, maps.map_of_blast_radius(g, radius))),
+        graph_map=_linked(maps.map_of_blast_radius(g, radius)),
         depths=range(1, reports.MAX_DEPTH + 1),
         consumers_page=_page(offset, CONSUMERS_SHOWN, radius["consumer_count"]),
         applications_page=_page(
@@ -130,31 +130,6 @@ def _page(offset: int, limit: int, count: int) -> dict:
         "limit": limit,
         "next_offset": offset + limit if offset + limit < count else None,
     }
-
-
-def _with_path_ends(g: Graph, graph_map: maps.Map) -> maps.Map:
-    """On a later page of consumers, their paths start at nearer ones listed on earlier
-    pages: those are drawn too (plain, with their kind), so that every path reaches the
-    change and no edge hangs loose."""
-    known = {n["id"] for n in graph_map["nodes"]}
-    missing = sorted(
-        {end for e in graph_map["edges"] for end in (e["source"], e["target"])} - known
-    )
-    kinds = components.kinds(g, missing) if missing else {}
-    graph_map["nodes"] += [
-        {
-            "id": name,
-            "label": name,
-            "kind": kinds.get(name),
-            "owner": None,
-            "member": False,
-            "highlight": False,
-            "distance": None,
-            "environments": [],
-        }
-        for name in missing
-    ]
-    return graph_map
 
 
 @bp.get("/applications")
