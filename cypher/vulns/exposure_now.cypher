@@ -10,8 +10,8 @@
 //          Made to read little (see docs/vulns.md, Measured): the few VEX statements that
 //          may apply are gathered first; rows are counted from AFFECTS degrees; only the
 //          $limit worst rows are sorted and read. No list of the running versions is
-//          carried: the rows of a sort are charged for every list in scope, and a large
-//          environment's sort ran out of transaction memory.
+//          carried: with one in scope, the sort of 3,000 rows ran out of 717 MiB of
+//          transaction memory; without, the statement takes about 3 MB.
 // Parameters: $environment (string), $team (string or null), $all (boolean),
 //             $limit (integer)
 // Returns: environment, exposure_count, hidden_count, exposures ([{vulnerability,
