@@ -1,7 +1,8 @@
 """Server time of every kind of web page, and load time of the largest maps, on a
 generated catalog.
 
-Starts its own Neo4j (`.mercator/web-bench-neo4j`, ports 19887/19674), loads a generated
+Starts its own Neo4j (`--neo4j-home`, default `.mercator/web-bench-neo4j`, ports
+`--bolt-port`/`--http-port`, default 19887/19674), loads a generated
 catalog into it unless it already holds one of that size (`generate.py`, default the large
 size: 100,000 component versions, 30 environments, 300,000 deployments; `--reload` to
 redo), adds what the generated catalog lacks for the package and vulnerability pages
@@ -57,18 +58,19 @@ from app.reports import reports  # noqa: E402
 from app.sbom import packages  # noqa: E402
 from app.vulns import vulnerabilities  # noqa: E402
 
-SETTINGS = Settings(
-    neo4j_uri="bolt://127.0.0.1:19887",
-    neo4j_password="mercator-bench-password",
-    query_timeout=600.0,
-    local=LocalServerSettings(
-        home=REPO / ".mercator" / "web-bench-neo4j",
-        bolt_port=19887,
-        http_port=19674,
-        heap="3g",
-        pagecache="2g",
-    ),
-)
+
+def bench_settings(home: Path, bolt_port: int, http_port: int) -> Settings:
+    """The benchmark's own Neo4j: two copies of its store can be measured side by side."""
+    return Settings(
+        neo4j_uri=f"bolt://127.0.0.1:{bolt_port}",
+        neo4j_password="mercator-bench-password",
+        query_timeout=600.0,
+        local=LocalServerSettings(
+            home=home, bolt_port=bolt_port, http_port=http_port, heap="3g", pagecache="2g"
+        ),
+    )
+
+
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -295,18 +297,22 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="measure only these pages (by name)")
     parser.add_argument("--markdown", type=Path, help="also write the page-time table here")
     parser.add_argument("--screenshots", type=Path, default=REPO / "test-artifacts" / "bench")
+    parser.add_argument("--neo4j-home", type=Path, default=REPO / ".mercator" / "web-bench-neo4j")
+    parser.add_argument("--bolt-port", type=int, default=19887)
+    parser.add_argument("--http-port", type=int, default=19674)
     args = parser.parse_args()
+    settings = bench_settings(args.neo4j_home, args.bolt_port, args.http_port)
 
-    server = LocalServer(SETTINGS, echo=log)
+    server = LocalServer(settings, echo=log)
     server.start()
-    graph = Graph.from_settings(SETTINGS)
+    graph = Graph.from_settings(settings)
     database.init_schema(graph)
     catalog = load_catalog(graph, args.size, args.deployments, args.reload)
     environment = largest_environment(graph)
     add_packages(graph, environment)
     graph.close()
 
-    app = create_app(SETTINGS)
+    app = create_app(settings)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_port}"
