@@ -32,6 +32,10 @@ class LocalServerSettings:
     pagecache: str = "2g"
     #: Neo4j aborts any transaction that runs longer than this, so no request pins it.
     transaction_timeout: str = "120s"
+    #: The most memory one transaction may hold (`db.memory.transaction.max`, e.g. "512m"),
+    #: so one heavy request fails alone instead of exhausting the pool every transaction
+    #: shares (70 % of the heap). Empty: no limit of its own, only the pool's.
+    transaction_memory: str = ""
     #: How long `start` waits for Bolt to answer before giving up.
     start_timeout: float = 180.0
 
@@ -129,6 +133,9 @@ class Settings:
             pagecache=env.get("MERCATOR_NEO4J_PAGECACHE", local.pagecache),
             transaction_timeout=env.get(
                 "MERCATOR_NEO4J_TRANSACTION_TIMEOUT", local.transaction_timeout
+            ),
+            transaction_memory=env.get(
+                "MERCATOR_NEO4J_TRANSACTION_MEMORY", local.transaction_memory
             ),
             start_timeout=_float(env, "MERCATOR_NEO4J_START_TIMEOUT", local.start_timeout),
         )

@@ -75,6 +75,14 @@ class TimedOut(Unavailable):
     code = "timeout"
 
 
+class OutOfMemory(Unavailable):
+    """A query needed more memory than Neo4j lets a transaction take, and Neo4j stopped it;
+    nothing was written. A narrower request fits; the same one may fit when fewer
+    transactions share the memory pool."""
+
+    code = "out_of_memory"
+
+
 class LocalServerError(MercatorError):
     """The local Neo4j could not be installed, started or stopped; the message says why."""
 

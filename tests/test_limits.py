@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -18,12 +19,17 @@ from click.testing import CliRunner
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.access import tokens
+from app.admin import database
 from app.cli import cli
 from app.config import Settings
 from app.core import paging
+from app.graph import Graph
 from app.graph.local_neo4j import LocalServer
+from app.http.context import GRAPH_KEY
 from app.reports import reports
 from tests.catalog import register
+from tests.neo4j_for_tests import local_test_settings
 from tests.test_http_basics import assert_error_shape
 from tests.test_packages import CDX, cyclonedx
 
@@ -95,7 +101,13 @@ def test_a_package_blast_radius_pages_component_versions_and_applications(client
     every = ["1.0.0", "1.0.1", "1.0.2"]
     assert page("") == (every, 3, False, every, 3, False)
     assert page("&offset=1&limit=1&application_offset=2&application_limit=1") == (
-        ["1.0.1"], 3, True, ["1.0.2"], 3, False)
+        ["1.0.1"],
+        3,
+        True,
+        ["1.0.2"],
+        3,
+        False,
+    )
     assert page("&application_limit=2") == (every, 3, False, ["1.0.0", "1.0.1"], 3, True)
     far = page(f"&offset={paging.MAX_OFFSET}&application_offset=14768229877")  # past 2**31
     assert far == ([], 3, False, [], 3, False)
@@ -110,14 +122,30 @@ def test_a_package_blast_radius_pages_component_versions_and_applications(client
     }
     twin = CliRunner().invoke(
         cli,
-        ["report", "package-blast-radius", "--purl", "pkg:maven/org.example/shared@1.0.0",
-         "--all-versions", "--offset", "1", "--limit", "1", "--application-offset", "2",
-         "--application-limit", "1", "-o", "json"],
+        [
+            "report",
+            "package-blast-radius",
+            "--purl",
+            "pkg:maven/org.example/shared@1.0.0",
+            "--all-versions",
+            "--offset",
+            "1",
+            "--limit",
+            "1",
+            "--application-offset",
+            "2",
+            "--application-limit",
+            "1",
+            "-o",
+            "json",
+        ],
         env=env,
     )
     assert twin.exit_code == 0, twin.output
-    assert json.loads(twin.stdout) == client.get(
-        url + "&offset=1&limit=1&application_offset=2&application_limit=1").get_json()
+    assert (
+        json.loads(twin.stdout)
+        == client.get(url + "&offset=1&limit=1&application_offset=2&application_limit=1").get_json()
+    )
 
 
 @pytest.fixture
@@ -233,3 +261,45 @@ def test_the_local_server_bounds_every_transaction(tmp_path):
     )
     conf = LocalServer(settings).write_config().read_text(encoding="utf-8")
     assert "db.transaction.timeout=45s" in conf.splitlines()
+
+
+def test_a_query_past_neo4js_memory_limit_is_a_clear_503_at_once():
+    """A local server whose transactions may hold 16 MiB each (MERCATOR_NEO4J_TRANSACTION_MEMORY),
+    and an SBOM whose write needs more. Before, Neo4j's memory error (a transient one) was
+    retried for MERCATOR_RETRY_TIME and then answered "Neo4j is not reachable", which is
+    not what happened; now it says what did, at once, and nothing is written."""
+    settings = local_test_settings(
+        "test-neo4j-memory",
+        int(os.environ.get("MERCATOR_MEMORY_NEO4J_BOLT_PORT", "17690")),
+        int(os.environ.get("MERCATOR_MEMORY_NEO4J_HTTP_PORT", "17477")),
+        heap="512m",
+        pagecache="64m",
+    )
+    settings = replace(settings, local=replace(settings.local, transaction_memory="16m"))
+    server = LocalServer(settings)
+    server.stop()  # one left over from an interrupted run
+    shutil.rmtree(server.data_dir, ignore_errors=True)  # and its data
+    server.start()
+    graph = Graph.from_settings(settings)
+    try:
+        database.init_schema(graph)
+        _, token = tokens.create(graph, "memory", ["admin"])
+        app = create_app(settings)
+        attempts = []
+        app.extensions[GRAPH_KEY].observers.append(attempts.append)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        register(client, "svc", "1.0.0")
+        sbom = cyclonedx(*((f"pkg:pypi/package-{n}@1.0.{n}", []) for n in range(20_000)))
+        del attempts[:]
+        response = client.put(
+            "/api/v1/components/svc/versions/1.0.0/sbom", data=sbom, content_type=CDX
+        )
+        stored = client.get("/api/v1/components/svc/versions/1.0.0/sbom")
+    finally:
+        graph.close()
+        server.stop()
+    assert_error_shape(response, 503, "out_of_memory")
+    assert "more memory than Neo4j allows" in response.get_json()["error"]["message"]
+    assert [event.error for event in attempts if event.error] == ["transient"]  # not retried
+    assert (stored.get_json()["digest"], stored.get_json()["packages"]) == (None, 0)

@@ -30,7 +30,7 @@ from neo4j import GraphDatabase, unit_of_work
 from neo4j import exceptions as neo4j_errors
 
 from app.config import Settings
-from app.errors import Conflict, TimedOut, Unavailable
+from app.errors import Conflict, OutOfMemory, TimedOut, Unavailable
 from app.graph import cypher
 from app.graph.reachability import Reachability
 from app.graph.sealing import Sealer
@@ -64,6 +64,15 @@ _TIMED_OUT = {
     "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
     "Neo.ClientError.Transaction.TransactionTimedOut",
     "Neo.ClientError.Transaction.LockClientStopped",
+}
+
+#: Neo4j's codes for a transaction stopped because it needed more memory than allowed: all
+#: transactions' pool (`dbms.memory.transaction.total.max`, a transient error) or one
+#: transaction's limit (`db.memory.transaction.max`). Not retried: the same query would
+#: take the same memory again, while every retry competes for the pool it exhausted.
+_OUT_OF_MEMORY = {
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.ClientError.General.TransactionOutOfMemoryError",
 }
 
 
@@ -105,6 +114,19 @@ def error_kind(exc: BaseException) -> str:
     return "error"
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    return isinstance(exc, neo4j_errors.Neo4jError) and exc.code in _OUT_OF_MEMORY
+
+
+def _stopped_for_memory(exc: neo4j_errors.Neo4jError) -> OutOfMemory:
+    return OutOfMemory(
+        "the query needed more memory than Neo4j allows a transaction "
+        "(dbms.memory.transaction.total.max, db.memory.transaction.max) and was stopped; "
+        "nothing was written — narrow the request or retry later",
+        {"neo4j": exc.code},
+    )
+
+
 class CredentialsRefused(Unavailable):
     """Neo4j answers but refuses the configured user and password."""
 
@@ -133,6 +155,8 @@ def _translated() -> Iterator[None]:
             {"neo4j": exc.message or str(exc)},
         ) from exc
     except _UNAVAILABLE as exc:
+        if _out_of_memory(exc):
+            raise _stopped_for_memory(exc) from exc
         raise Unavailable("Neo4j is not reachable; retry shortly", {"neo4j": str(exc)}) from exc
     except neo4j_errors.ConstraintError as exc:
         # A concurrent writer created the same key between our check and our write.
@@ -141,6 +165,8 @@ def _translated() -> Iterator[None]:
             {"neo4j": exc.message or str(exc)},
         ) from exc
     except neo4j_errors.ClientError as exc:
+        if _out_of_memory(exc):
+            raise _stopped_for_memory(exc) from exc
         if exc.code not in _TIMED_OUT:
             raise
         raise TimedOut(
@@ -404,7 +430,7 @@ class Graph:
                     return attempt()
                 except (neo4j_errors.DriverError, neo4j_errors.Neo4jError) as exc:
                     left = deadline - time.monotonic()
-                    if not exc.is_retryable() or left <= 0:
+                    if not exc.is_retryable() or left <= 0 or _out_of_memory(exc):
                         raise
                     if isinstance(exc, _CONNECTION_LOST):
                         self.reachability.suspect(exc)

@@ -168,6 +168,11 @@ class LocalServer:
                     f"server.memory.heap.max_size={local.heap}",
                     f"server.memory.pagecache.size={local.pagecache}",
                     f"db.transaction.timeout={local.transaction_timeout}",
+                    *(
+                        [f"db.memory.transaction.max={local.transaction_memory}"]
+                        if local.transaction_memory
+                        else []
+                    ),
                     "dbms.security.auth_enabled=true",
                     "dbms.usage_report.enabled=false",
                     "",
