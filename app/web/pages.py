@@ -205,16 +205,16 @@ def environment_page(name: str):
     g = graph()
     at = request.args.get("at") or None
     other = request.args.get("compare") or None
-    environment = environments.get(g, name)
-    inventory = reports.inventory(g, name, utc(at))
+    environment = environments.get(g, name, running=False)  # the inventory lists it
     offset = max(0, int_arg("offset", 0))
+    inventory = reports.inventory(g, name, utc(at), offset=offset, limit=INVENTORY_SHOWN)
     return render_template(
         "environment.html",
         environment=environment,
         at=at,
         inventory=inventory,
-        running=inventory["running"][offset : offset + INVENTORY_SHOWN],
-        inventory_page=_page(offset, INVENTORY_SHOWN, len(inventory["running"])),
+        running=inventory["running"],
+        inventory_page=_page(offset, INVENTORY_SHOWN, inventory["running_count"]),
         deployments=deployments.list_deployments(g, environment=name, limit=10)["items"],
         others=[
             e["name"]
