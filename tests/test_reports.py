@@ -219,6 +219,20 @@ def test_failed_deployment_does_not_move_the_inventory_now_or_then(estate):
     assert before.get_json()["running"] == []
 
 
+def test_the_inventory_is_read_a_page_at_a_time_now_and_then(estate, graph):
+    """The environment's page reads one page of a large inventory, by component, with the
+    number of all; the API's answer (no limit) stays the whole list."""
+    for at in (None, "2026-11-03T00:00:00Z"):
+        whole = reports.inventory(graph, "prod", at)
+        assert [r["component"] for r in whole["running"]] == ["api", "ui"]
+        assert "running_count" not in whole
+        second = reports.inventory(graph, "prod", at, offset=1, limit=1)
+        assert second["running"] == whole["running"][1:] and second["running_count"] == 2
+        first = reports.inventory(graph, "prod", at, offset=0, limit=1)
+        assert first["running"] == whole["running"][:1]
+        assert reports.inventory(graph, "prod", at, offset=5, limit=1)["running"] == []
+
+
 def test_the_inventory_at_the_instant_a_deployment_finished_holds_it_whatever_the_zones(estate):
     """A pipeline in Berlin says 12:00+02:00; asked for 10:00Z, the same instant, the
     inventory must hold what it deployed (Neo4j orders one instant in two zones as unequal)."""

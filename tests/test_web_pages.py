@@ -170,11 +170,13 @@ def test_blast_radius_of_a_version_honours_ranges_and_depth(shop):
 def test_a_blast_radius_lists_its_consumers_a_page_at_a_time_and_maps_the_page(client, monkeypatch):
     """A hub's consumers run to tens of thousands: the page lists and draws a page of
     them, nearest first, with links to the next; a later page's map still reaches the
-    change through the nearer consumers of earlier pages."""
+    change through the nearer consumers of earlier pages. The map's SVG draws the same."""
+    import app.web.maps
     import app.web.pages
     from tests.catalog import register
 
     monkeypatch.setattr(app.web.pages, "CONSUMERS_SHOWN", 2)
+    monkeypatch.setattr(app.web.maps, "CONSUMERS_SHOWN", 2)
     register(client, "core", "1.0.0", kind="library")
     chain = ["core"]
     for index in range(1, 6):  # c1 uses core, c2 uses c1, ...: c<n> is n hops away
@@ -200,12 +202,60 @@ def test_a_blast_radius_lists_its_consumers_a_page_at_a_time_and_maps_the_page(c
     assert set(nodes) == {"core", "c1", "c2", "c3", "c4"}  # c1 and c2: the path to core
     assert nodes["c1"]["kind"] == "service" and nodes["c1"]["url"] == "/components/c1"
     assert all(e["source"] in nodes and e["target"] in nodes for e in graph_map["edges"])
+    assert 'href="/components/core/blast-radius.svg?depth=5&amp;offset=2"' in second
+    svg = client.get("/components/core/blast-radius.svg?depth=5&offset=2").get_data(as_text=True)
+    assert "c4 (1.0.0)" in svg and "c5 (1.0.0)" not in svg
+    svg = client.get("/components/core/blast-radius.svg").get_data(as_text=True)
+    assert "c2 (1.0.0)" in svg and "c3 (1.0.0)" not in svg
 
     last = page(client, "/components/core/blast-radius?depth=5&offset=4")
     assert "Consumers 5–5 of 5" in last and 'rel="next"' not in last
     beyond = page(client, "/components/core/blast-radius?depth=5&offset=10")
     assert "No consumers past the 5 listed" in beyond
     assert page(client, "/components/core/blast-radius?offset=-1", 400)
+
+
+def test_a_hubs_component_page_lists_its_users_a_page_at_a_time_and_caps_its_map(
+    client, monkeypatch
+):
+    """A hub is used by hundreds: its page lists them a page at a time, by name, and its
+    map (and the map's SVG) draws only the nearest, saying how many there are."""
+    import app.web.maps
+    import app.web.pages
+    from tests.catalog import register
+
+    monkeypatch.setattr(app.web.pages, "CONSUMERS_LISTED", 2)
+    monkeypatch.setattr(app.web.pages, "COMPONENT_MAP_SHOWN", 3)
+    monkeypatch.setattr(app.web.maps, "COMPONENT_MAP_SHOWN", 3)
+    register(client, "hub", "1.0.0", kind="library")
+    for name in ("u1", "u2", "u3", "u4"):  # each uses the hub
+        register(client, name, "1.0.0", kind="service", dependencies=[{"component": "hub"}])
+    register(client, "far", "1.0.0", kind="service", dependencies=[{"component": "u4"}])
+    # u1's latest version no longer uses the hub: it is not listed
+    register(client, "u1", "2.0.0", kind="service")
+
+    def used_by(html: str) -> str:
+        section = html[html.index('id="consumers-title"') :]
+        return section[: section.index("</section>")]
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<li><a href="/components/([^"?]+)"', used_by(html))
+
+    first = page(client, "/components/hub")
+    assert listed(first) == ["u2", "u3"]
+    assert 'href="/components/hub?consumer_offset=2" rel="next"' in used_by(first)
+    second = page(client, "/components/hub?consumer_offset=2")
+    assert listed(second) == ["u4"] and 'rel="next"' not in used_by(second)
+    assert 'href="/components/hub?consumer_offset=0" rel="prev"' in used_by(second)
+    assert "The map draws" not in first  # 3 need it within 1 hop: all drawn
+    assert {n["id"] for n in map_data(first)["nodes"]} == {"hub", "u2", "u3", "u4"}
+
+    deeper = page(client, "/components/hub?depth=2")
+    assert "The map draws the nearest 3 of the 4 components that need hub" in deeper
+    assert {n["id"] for n in map_data(deeper)["nodes"]} == {"hub", "u2", "u3", "u4"}
+    svg = client.get("/components/hub/map.svg?depth=2").get_data(as_text=True)
+    assert "u4 1.0.0" in svg
+    assert "far" not in svg
 
 
 def test_application_version_page_has_bom_map_predecessor_diff_and_compare(shop):

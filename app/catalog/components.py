@@ -64,6 +64,21 @@ def list_versions(
     )
 
 
+def consumers(
+    graph: Graph, name: str, offset: int = 0, limit: int = paging.DEFAULT_LIMIT
+) -> dict[str, Any]:
+    """A page of the components whose latest version depends on `name`, by name: what
+    its page lists as "used by" (a hub's run to hundreds, too many for one page)."""
+    return paging.page(
+        lambda skip, take: graph.read(
+            "catalog/component_consumers", component=name, offset=skip, limit=take
+        ),
+        lambda row: row["component"],
+        offset,
+        limit,
+    )
+
+
 def recent_versions(graph: Graph, limit: int = 10) -> list[dict[str, Any]]:
     """The latest registrations across the catalog, newest first: what pipelines just built."""
     paging.check(0, limit)

@@ -113,9 +113,11 @@ def reseal_secrets(graph: Graph) -> int:
     return graph.write_tx(work)
 
 
-def get(graph: Graph, name: str) -> dict[str, Any]:
-    """The environment, what runs there, and its engine configuration with secrets hidden."""
-    rows = graph.read("catalog/environment_get", name=name)
+def get(graph: Graph, name: str, running: bool = True) -> dict[str, Any]:
+    """The environment, what runs there (unless not `running`: the environment's page
+    reads a page of its inventory instead of thousands of rows), and its engine
+    configuration with secrets hidden."""
+    rows = graph.read("catalog/environment_get", name=name, running=running)
     if not rows:
         raise suggest.not_found(graph, "environment", name)
     props = rows[0]["props"]
@@ -124,7 +126,7 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
     return {
         **records.environment(props),
         "engine_config": engine_settings.redacted(config),
-        "running": rows[0]["running"],
+        **({"running": rows[0]["running"]} if running else {}),
     }
 
 

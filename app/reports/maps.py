@@ -49,19 +49,27 @@ def application_version_map(graph: Graph, application: str, version: str) -> Map
     return _sorted({"title": f"{application} {version}", **rows[0]})
 
 
-def component_map(graph: Graph, component: str, depth: int = 2) -> Map:
-    """What the component needs and what needs it, by each component's latest version."""
+def component_map(graph: Graph, component: str, depth: int = 2, limit: int | None = None) -> Map:
+    """What the component needs and what needs it, by each component's latest version.
+    With a `limit`, only the nearest `limit` components that need it are drawn (a hub's
+    are thousands, a map nobody can read), and the map says how many there are
+    (`needing_count`)."""
     if not 1 <= depth <= MAX_MAP_DEPTH:
         raise Invalid(
             f"depth must be between 1 and {MAX_MAP_DEPTH}",
             {"depth": [f"must be between 1 and {MAX_MAP_DEPTH}"]},
         )
-    rows = graph.read("reports/map_component", component=component, depth=depth)
+    rows = graph.read("reports/map_component", component=component, depth=depth, limit=limit)
     if not rows:
         raise suggest.not_found(graph, "component", component)
-    for node in rows[0]["nodes"]:
+    found = rows[0]
+    needing_count = found.pop("needing_count")
+    for node in found["nodes"]:
         node["highlight"] = node["member"]
-    return _sorted({"title": f"around {component}", **rows[0]})
+    drawn = _sorted({"title": f"around {component}", **found})
+    if limit is not None:
+        drawn["needing_count"] = needing_count
+    return drawn
 
 
 def blast_radius_map(

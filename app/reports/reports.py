@@ -218,19 +218,33 @@ def deployment_plan(
     return {"application": application, "version": version, "environment": environment, **row}
 
 
-def inventory(graph: Graph, environment: str, at: str | None = None) -> dict[str, Any]:
-    """What an environment runs now, or ran at time `at` (from its deployment history)."""
+def inventory(
+    graph: Graph,
+    environment: str,
+    at: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """What an environment runs now, or ran at time `at` (from its deployment history).
+    With a `limit`, only that many from `offset` (by component), and how many there are
+    in all (`running_count`): a page lists a large environment's thousands a page at a
+    time, and reading only those is most of its cost."""
+    page = {"offset": list_offset(max(0, offset)), "limit": limit}
     if at is None:
-        rows = graph.read("reports/inventory_now", environment=environment)
+        rows = graph.read("reports/inventory_now", environment=environment, **page)
     elif times.parse(at) is None:
         raise Invalid(f"at {times.PROBLEM}", {"at": [times.PROBLEM]})
     else:
         rows = graph.read(
-            "reports/inventory_at", environment=environment, at=times.canonical(at)
+            "reports/inventory_at", environment=environment, at=times.canonical(at), **page
         )
     if not rows:
         raise suggest.not_found(graph, "environment", environment)
-    return rows[0]
+    row = rows[0]
+    running_count = row.pop("running_count")
+    if limit is not None:
+        row["running_count"] = running_count
+    return row
 
 
 def where_runs(graph: Graph, component: str, version: str | None = None) -> dict[str, Any]:

@@ -9,11 +9,22 @@ from app.http.context import graph
 from app.reports import maps, reports
 from app.web.blueprint import bp
 
+#: Components needing it that a component's map draws (the nearest): the page's map and
+#: its SVG draw the same.
+COMPONENT_MAP_SHOWN = 200
+#: Consumers (nearest first) a blast radius page lists and maps, a page at a time (the
+#: query counts them all), and its SVG draws the same page. A hub's blast radius runs to
+#: tens of thousands of consumer versions: listing them all would make a page of
+#: megabytes and a map nobody can read.
+CONSUMERS_SHOWN = 200
+
 
 @bp.get("/components/<name>/map.svg")
 def component_map_svg(name: str):
     depth = request.args.get("depth", 1, type=int)
-    return _svg(maps.component_map(graph(), name, depth=depth), f"{name}-map")
+    return _svg(
+        maps.component_map(graph(), name, depth=depth, limit=COMPONENT_MAP_SHOWN), f"{name}-map"
+    )
 
 
 @bp.get("/components/<name>/blast-radius.svg")
@@ -21,9 +32,17 @@ def blast_radius_svg(name: str):
     version = request.args.get("version") or None
     depth = request.args.get("depth", reports.DEFAULT_DEPTH, type=int)
     suffix = f"-{version}" if version else ""
-    return _svg(
-        maps.blast_radius_map(graph(), name, version, depth), f"{name}{suffix}-blast-radius"
+    g = graph()
+    radius = reports.blast_radius(
+        g,
+        name,
+        version,
+        depth,
+        limit=CONSUMERS_SHOWN,
+        offset=request.args.get("offset", 0, type=int),
+        application_limit=1,  # the map draws no applications
     )
+    return _svg(maps.map_of_blast_radius(g, radius), f"{name}{suffix}-blast-radius")
 
 
 @bp.get("/applications/<name>/versions/<version>/map.svg")

@@ -17,6 +17,7 @@ from app.reports import maps, reports, whereabouts
 from app.sbom import packages
 from app.vulns import vulnerabilities
 from app.web.blueprint import bp
+from app.web.maps import COMPONENT_MAP_SHOWN, CONSUMERS_SHOWN
 
 #: Rows in the lists of the home page and the list pages.
 PAGE = 50
@@ -26,6 +27,9 @@ RECENT = 8
 MAX_CHOICES = 500
 #: Exposure rows on an environment's page (the worst).
 EXPOSURE_ROWS = 100
+#: Components a component's page lists as using it, a page at a time (a hub's are
+#: hundreds).
+CONSUMERS_LISTED = 50
 
 
 @bp.get("/")
@@ -68,7 +72,9 @@ def component_page(name: str):
     g = graph()
     component = components.get(g, name)
     selected = request.args.get("version") or component["latest_version"]
-    neighbourhood = maps.component_map(g, name, depth=int_arg("depth", 1))
+    neighbourhood = maps.component_map(
+        g, name, depth=int_arg("depth", 1), limit=COMPONENT_MAP_SHOWN
+    )
     return render_template(
         "component.html",
         component=component,
@@ -82,16 +88,16 @@ def component_page(name: str):
         )
         if selected
         else None,
-        consumers=sorted({e["source"] for e in neighbourhood["edges"] if e["target"] == name}),
+        consumers=components.consumers(
+            g, name, offset=int_arg("consumer_offset", 0), limit=CONSUMERS_LISTED
+        ),
         graph_map=_linked(neighbourhood),
+        map_shown=COMPONENT_MAP_SHOWN,
     )
 
 
-#: Consumers (nearest first) and application versions a blast radius page lists, a page
-#: at a time (the query counts them all); the map draws the consumers listed. A hub's
-#: blast radius runs to tens of thousands of consumer versions: listing them all would
-#: make a page of megabytes and a map nobody can read.
-CONSUMERS_SHOWN = 200
+#: Application versions a blast radius page lists, a page at a time (the query counts
+#: them all); its consumers: `CONSUMERS_SHOWN`.
 APPLICATIONS_SHOWN = 50
 
 
@@ -199,16 +205,16 @@ def environment_page(name: str):
     g = graph()
     at = request.args.get("at") or None
     other = request.args.get("compare") or None
-    environment = environments.get(g, name)
-    inventory = reports.inventory(g, name, utc(at))
+    environment = environments.get(g, name, running=False)  # the inventory lists it
     offset = max(0, int_arg("offset", 0))
+    inventory = reports.inventory(g, name, utc(at), offset=offset, limit=INVENTORY_SHOWN)
     return render_template(
         "environment.html",
         environment=environment,
         at=at,
         inventory=inventory,
-        running=inventory["running"][offset : offset + INVENTORY_SHOWN],
-        inventory_page=_page(offset, INVENTORY_SHOWN, len(inventory["running"])),
+        running=inventory["running"],
+        inventory_page=_page(offset, INVENTORY_SHOWN, inventory["running_count"]),
         deployments=deployments.list_deployments(g, environment=name, limit=10)["items"],
         others=[
             e["name"]

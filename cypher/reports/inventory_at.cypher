@@ -4,11 +4,14 @@
 //          run there without interruption (a redeployment does not restart it) and the
 //          deployment that started that; the latest deployment that touched it. No row
 //          when the environment does not exist; an empty list before its first deployment.
-// Parameters: $environment (string), $at (ISO 8601 date-time)
+//          One page of it ($offset, $limit: by component; $limit null for all), and the
+//          number of all.
+// Parameters: $environment (string), $at (ISO 8601 date-time), $offset (integer),
+//             $limit (integer or null)
 // Returns: environment, at, running ([{component, version, kind, owner, since,
 //          deployment, last_deployed_at, last_deployment, image, digest}], as
-//          inventory_now)
-// :param {environment: 'prod', at: '2026-10-10T00:00:00Z'}
+//          inventory_now), running_count
+// :param {environment: 'prod', at: '2026-10-10T00:00:00Z', offset: 0, limit: null}
 MATCH (e:Environment {name: $environment})
 // Times compared in UTC: Neo4j orders one instant written in two zones as unequal.
 WITH e, datetime($at) AS at, datetime({datetime: datetime($at), timezone: 'Z'}) AS utc
@@ -45,9 +48,15 @@ CALL (history) {
   RETURN collect({component: component, version: cv, first: history[first],
                   last: history[last]}) AS arrived
 }
+// One page by component, before the rest is read (as inventory_now).
+WITH e, at, size(arrived) AS running_count,
+     COLLECT { UNWIND arrived AS a RETURN a ORDER BY a.component } AS arrived
+WITH e, at, running_count,
+     CASE WHEN $limit IS NULL THEN arrived[$offset..]
+          ELSE arrived[$offset..($offset + $limit)] END AS page
 RETURN e.name AS environment, toString(at) AS at,
   COLLECT {
-    UNWIND arrived AS a
+    UNWIND page AS a
     WITH a.component AS component, a.version AS cv, a.first AS first, a.last AS last
     OPTIONAL MATCH (c:Component {name: component})
     RETURN {component: component, version: cv.version, kind: c.kind,
@@ -56,4 +65,5 @@ RETURN e.name AS environment, toString(at) AS at,
             last_deployed_at: toString(last.finished_at), last_deployment: last.id,
             image: cv.image, digest: cv.digest} AS running
     ORDER BY running.component
-  } AS running
+  } AS running,
+  running_count

@@ -9,6 +9,13 @@
 //          already there does not start a new period
 // :param {component: 'payment', version: null}
 MATCH (c:Component {name: $component})
+// What runs now where, from the component's versions: looked up per environment from its
+// RUNS edges instead, it read every environment's whole inventory (0.3 million db hits on
+// the large benchmark catalog).
+WITH c, COLLECT {
+    MATCH (c)-[:HAS_VERSION]->(v:ComponentVersion)<-[:RUNS]-(e:Environment)
+    RETURN {environment: e.name, version: v.version} AS now
+  } AS now
 RETURN c.name AS component,
   COLLECT {
     // From the component's versions to the deployments of them (directly, or of an
@@ -26,10 +33,9 @@ RETURN c.name AS component,
            until: CASE WHEN i + 1 < size(events) THEN events[i + 1].at ELSE null END}] AS periods
     WITH e, reverse([p IN periods WHERE $version IS NULL OR p.version = $version]) AS history
     WHERE size(history) > 0
-    OPTIONAL MATCH (e)-[:RUNS]->(now:ComponentVersion {component: $component})
+    WITH e, history, head([n IN now WHERE n.environment = e.name | n.version]) AS running
     RETURN {environment: e.name, stage: e.stage,
-            running_now: CASE WHEN $version IS NULL OR now.version = $version
-                              THEN now.version END,
+            running_now: CASE WHEN $version IS NULL OR running = $version THEN running END,
             history: history} AS place
     ORDER BY place.environment
   } AS environments
