@@ -437,6 +437,60 @@ def test_matrix_at_a_past_time_filtered_and_per_application(shop):
     page(shop, "/matrix?team=nobody", 404)
 
 
+def test_deployments_not_started_come_first_then_the_newest_across_environments(shop, graph):
+    """Queued ones (and one cancelled before it started) have no start time: they lead,
+    by id; then every environment's deployments by start, newest first, ties by id, read
+    page by page as the index gives them."""
+    from app.deploy import deployments
+
+    waiting = [
+        deployments.enqueue(graph, {"environment": e, "application": "shop", "version": "1.0.6"})[
+            0
+        ]["id"]
+        for e in ("prod", "dev", "staging")
+    ]
+    deployments.cancel(graph, waiting[1])
+    recorded = {
+        # 02:00 at -09:00 is 11:00Z: after demo-8, before demo-9, though its text sorts first
+        "late": ("staging", "2026-10-23T02:00:00-09:00"),
+        "tie-2": ("prod", "2026-10-30T00:00:00Z"),
+        "tie-1": ("dev", "2026-10-30T00:00:00Z"),
+    }
+    for deployment_id, (environment, started) in recorded.items():
+        response = shop.post(
+            "/api/v1/deployments",
+            json={"id": deployment_id, "environment": environment, "status": "succeeded",
+                  "application": "shop", "version": "1.0.6",
+                  "started_at": started, "finished_at": started},
+        )
+        assert response.status_code == 201, response.get_json()
+    expected = sorted(waiting) + [
+        "demo-10", "tie-1", "tie-2", "demo-9", "late", "demo-8", "demo-7", "demo-6",
+        "demo-5", "demo-4", "demo-3", "demo-2", "demo-1",
+    ]
+    listed = page(shop, "/deployments")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', listed) == expected
+    paged, offset = [], 0
+    while offset is not None:
+        body = shop.get(f"/api/v1/deployments?limit=3&offset={offset}").get_json()
+        paged += [d["id"] for d in body["items"]]
+        offset = body["next_offset"]
+    assert paged == expected
+    prod = page(shop, "/deployments?environment=prod")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', prod) == [
+        waiting[0], "tie-2", "demo-7", "demo-6", "demo-3",
+    ]
+    cancelled = page(shop, "/deployments?status=cancelled")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', cancelled) == [
+        waiting[1]
+    ]
+    # a queued deployment counts from when it was queued: today, after every recorded one
+    since = page(shop, "/deployments?since=2026-10-30T00:00&status=queued")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', since) == sorted(
+        [waiting[0], waiting[2]]
+    )
+
+
 def test_matrix_is_in_the_navigation_and_on_the_home_page(shop):
     html = page(shop, "/")
     nav = html[html.index('<nav aria-label="Catalog">') :]
