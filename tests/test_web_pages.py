@@ -549,6 +549,26 @@ def test_a_recorded_deployment_page_shows_what_moved_and_says_it_has_no_log(shop
     page(shop, "/deployments/nope", 404)
 
 
+def test_a_deployment_recorded_without_times_shows_what_it_replaced(shop):
+    """Recorded now, without times: it starts and finishes at the same instant, which
+    must not count it as what ran before it."""
+    response = shop.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "status": "succeeded", "application": "shop",
+              "version": "1.0.8"},
+    )
+    assert response.status_code == 201, response.get_json()
+    html = page(shop, f"/deployments/{response.get_json()['id']}")
+    moves = html[html.index('id="moves-title"') : html.index('id="log-title"')]
+    # prod ran shop 1.0.3: payment 1.5.0 -> 1.5.1, cart 4.1.0 -> 4.2.0, email stays 1.2.0
+    payment = moves[moves.index('/components/payment"') :].split("</tr>")[0]
+    assert "version=1.5.0" in payment and "version=1.5.1" in payment
+    cart = moves[moves.index('/components/cart"') :].split("</tr>")[0]
+    assert "version=4.1.0" in cart and "version=4.2.0" in cart
+    assert "(unchanged)" in moves[moves.index('/components/email"') :].split("</tr>")[0]
+    assert "not there before" not in moves
+
+
 def test_a_deployment_log_is_served_from_an_offset(shop, graph):
     from app.deploy import deployments
 

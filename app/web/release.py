@@ -8,9 +8,8 @@ from flask import jsonify, render_template, request
 from app.catalog import applications, teams
 from app.core.records import STAGES
 from app.deploy import deployments
-from app.graph import Graph
 from app.http.context import graph
-from app.reports import matrix, reports
+from app.reports import matrix
 from app.web.blueprint import bp
 from app.web.pages import MAX_CHOICES, PAGE, int_arg, utc
 
@@ -84,7 +83,7 @@ def deployment_page(deployment_id: str):
     return render_template(
         "deployment.html",
         deployment=deployment,
-        moves=_moves(g, deployment),
+        moves=deployments.moves(g, deployment_id),
         log=deployments.log(g, deployment_id) if deployment["log_size"] else None,
         recorded=deployment["queued_at"] is None,
         poll_ms=LOG_POLL_MS,
@@ -97,20 +96,3 @@ def deployment_log(deployment_id: str):
     without reloading (the same answer as the API's log, without a token: the web
     catalog is open only while reads are)."""
     return jsonify(deployments.log(graph(), deployment_id, int_arg("offset", 0)))
-
-
-def _moves(g: Graph, deployment: dict) -> list[dict]:
-    """Each component the deployment put in place, from the version the environment ran
-    just before it started (from → to); `from` is None for a component new there."""
-    started = deployment["started_at"] or deployment["queued_at"]
-    before = {}
-    if started:
-        before = {
-            r["component"]: r["version"]
-            for r in reports.inventory(g, deployment["environment"], started)["running"]
-            if r["deployment"] != deployment["id"]
-        }
-    return [
-        {"component": m["component"], "from": before.get(m["component"]), "to": m["version"]}
-        for m in deployment["components"]
-    ]
