@@ -437,6 +437,33 @@ def test_matrix_at_a_past_time_filtered_and_per_application(shop):
     page(shop, "/matrix?team=nobody", 404)
 
 
+def test_matrix_of_an_application_shows_only_its_components_and_offers_every_filter(shop):
+    shop.post(
+        "/api/v1/components/ledger/versions",
+        json={"version": "2.0.0+build.7", "applications": ["back-office"]},
+    )
+    shop.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "status": "succeeded",
+              "components": [{"component": "ledger", "version": "2.0.0+build.7"}]},
+    )
+    everything = matrix_cells(page(shop, "/matrix"))
+    assert everything[("ledger", "prod")] == ("2.0.0+build.7", set())
+    back_office = page(shop, "/applications/back-office/matrix")
+    assert {c for c, _ in matrix_cells(back_office)} == {"ledger"}
+    # a version's "+" is escaped in its link, or the query would read it as a space
+    assert 'href="/components/ledger?version=2.0.0%2Bbuild.7"' in back_office
+    assert "ledger" not in {c for c, _ in matrix_cells(page(shop, "/applications/shop/matrix"))}
+    # the filters offer every application and team, by name
+    html = page(shop, "/matrix")
+    offered = html[html.index('<select id="application"') :]
+    offered = offered[: offered.index("</select>")]
+    assert re.findall(r"<option>([^<]+)</option>", offered) == ["back-office", "shop"]
+    teams = html[html.index('<select id="team"') :]
+    teams = re.findall(r"<option>([^<]+)</option>", teams[: teams.index("</select>")])
+    assert teams == sorted(teams) and "payments" in teams
+
+
 def test_deployments_not_started_come_first_then_the_newest_across_environments(shop, graph):
     """Queued ones (and one cancelled before it started) have no start time: they lead,
     by id; then every environment's deployments by start, newest first, ties by id, read

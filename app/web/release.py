@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 
-from app.catalog import applications, teams
 from app.core.records import STAGES
 from app.deploy import deployments
 from app.http.context import graph
@@ -39,15 +38,14 @@ def _matrix(application: str | None):
         offset=int_arg("offset", 0),
         limit=PAGE,
     )
+    choices = matrix.choices(g, MAX_CHOICES)
     return render_template(
         "matrix.html",
         matrix=found,
         at=at,
         stages=STAGES,
-        application_choices=[
-            a["name"] for a in applications.list_applications(g, limit=MAX_CHOICES)["items"]
-        ],
-        team_choices=[t["name"] for t in teams.list_teams(g, limit=MAX_CHOICES)["items"]],
+        application_choices=choices["applications"],
+        team_choices=choices["teams"],
         fixed_application=request.view_args.get("name"),
     )
 
