@@ -22,7 +22,7 @@ OPTIONAL CALL (d, e, began, c) {
           <-[:OF]-(p)-[:TO]->(e)
     RETURN before, p
   }
-  // Only a succeeded one moved anything, and it has finished; a queued one has no time.
+  // Only a succeeded one moved anything (and has finished: a queued one has no time).
   WITH before, p, CASE WHEN p.status = 'succeeded' AND p <> d
                        THEN datetime({datetime: p.finished_at, timezone: 'Z'}) END AS finished
   WHERE finished <= began
