@@ -81,7 +81,8 @@ def test_an_empty_search_goes_back_home(shop):
     assert response.headers["Location"].endswith("/")
 
 
-def test_the_search_query_seeks_text_indexes_and_scans_no_label(settings, graph):
+def plan_operators(settings, name: str, params: dict) -> list[dict]:
+    """Every operator of statement `name`'s plan (EXPLAIN on the real Neo4j), depth first."""
     import neo4j
 
     driver = neo4j.GraphDatabase.driver(
@@ -89,22 +90,48 @@ def test_the_search_query_seeks_text_indexes_and_scans_no_label(settings, graph)
     )
     try:
         _, summary, _ = driver.execute_query(
-            "EXPLAIN " + cypher.load("catalog/search_by_name"),
-            {"text": "pay", "limit": 20},
-            database_=settings.neo4j_database,
+            "EXPLAIN " + cypher.load(name), params, database_=settings.neo4j_database
         )
     finally:
         driver.close()
     operators = []
 
     def walk(plan: dict) -> None:
-        operators.append(plan["operatorType"])
+        operators.append(plan)
         for child in plan.get("children", []):
             walk(child)
 
     walk(summary.plan)
+    return operators
+
+
+def test_the_search_query_seeks_text_indexes_and_scans_no_label(settings, graph):
+    operators = [
+        op["operatorType"]
+        for op in plan_operators(settings, "catalog/search_by_name", {"text": "pay", "limit": 20})
+    ]
     assert sum("NodeIndexContainsScan" in op for op in operators) == 5, operators
     assert not [op for op in operators if "LabelScan" in op or "AllNodesScan" in op]
+
+
+def test_the_deployment_list_reads_started_ones_in_index_order_not_all_sorted(settings, graph):
+    """A page of deployments reads the deployment_started index newest first and stops
+    (a PartialSort): sorting every deployment took seconds on a long history."""
+    params = {
+        "environment": "prod", "application": None, "component": None, "status": None,
+        "since": None, "until": None, "offset": 0, "limit": 51,
+    }
+    operators = plan_operators(settings, "deploy/list", params)
+    names = [op["operatorType"].split("@")[0] for op in operators]
+    started = [
+        op for op in operators
+        if op["operatorType"].startswith("NodeIndexSeekByRange")
+        and "Deployment(started_at)" in op["args"]["Details"]
+    ]
+    assert started and "PartialSort" in names, names
+    # the only full Sorts are of the deployments not started yet and of the page merged
+    assert names.count("Sort") <= 2, names
+    assert not [n for n in names if "LabelScan" in n or "AllNodesScan" in n], names
 
 
 def test_component_page_answers_owner_versions_dependencies_and_whereabouts(shop):
@@ -487,6 +514,87 @@ def test_matrix_at_a_past_time_filtered_and_per_application(shop):
     page(shop, "/matrix?team=nobody", 404)
 
 
+def test_matrix_of_an_application_shows_only_its_components_and_offers_every_filter(shop):
+    shop.post(
+        "/api/v1/components/ledger/versions",
+        json={"version": "2.0.0+build.7", "applications": ["back-office"]},
+    )
+    shop.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "status": "succeeded",
+              "components": [{"component": "ledger", "version": "2.0.0+build.7"}]},
+    )
+    everything = matrix_cells(page(shop, "/matrix"))
+    assert everything[("ledger", "prod")] == ("2.0.0+build.7", set())
+    back_office = page(shop, "/applications/back-office/matrix")
+    assert {c for c, _ in matrix_cells(back_office)} == {"ledger"}
+    # a version's "+" is escaped in its link, or the query would read it as a space
+    assert 'href="/components/ledger?version=2.0.0%2Bbuild.7"' in back_office
+    assert "ledger" not in {c for c, _ in matrix_cells(page(shop, "/applications/shop/matrix"))}
+    # the filters offer every application and team, by name
+    html = page(shop, "/matrix")
+    offered = html[html.index('<select id="application"') :]
+    offered = offered[: offered.index("</select>")]
+    assert re.findall(r"<option>([^<]+)</option>", offered) == ["back-office", "shop"]
+    teams = html[html.index('<select id="team"') :]
+    teams = re.findall(r"<option>([^<]+)</option>", teams[: teams.index("</select>")])
+    assert teams == sorted(teams) and "payments" in teams
+
+
+def test_deployments_not_started_come_first_then_the_newest_across_environments(shop, graph):
+    """Queued ones (and one cancelled before it started) have no start time: they lead,
+    by id; then every environment's deployments by start, newest first, ties by id, read
+    page by page as the index gives them."""
+    from app.deploy import deployments
+
+    waiting = [
+        deployments.enqueue(graph, {"environment": e, "application": "shop", "version": "1.0.6"})[
+            0
+        ]["id"]
+        for e in ("prod", "dev", "staging")
+    ]
+    deployments.cancel(graph, waiting[1])
+    recorded = {
+        # 02:00 at -09:00 is 11:00Z: after demo-8, before demo-9, though its text sorts first
+        "late": ("staging", "2026-10-23T02:00:00-09:00"),
+        "tie-2": ("prod", "2026-10-30T00:00:00Z"),
+        "tie-1": ("dev", "2026-10-30T00:00:00Z"),
+    }
+    for deployment_id, (environment, started) in recorded.items():
+        response = shop.post(
+            "/api/v1/deployments",
+            json={"id": deployment_id, "environment": environment, "status": "succeeded",
+                  "application": "shop", "version": "1.0.6",
+                  "started_at": started, "finished_at": started},
+        )
+        assert response.status_code == 201, response.get_json()
+    expected = sorted(waiting) + [
+        "demo-10", "tie-1", "tie-2", "demo-9", "late", "demo-8", "demo-7", "demo-6",
+        "demo-5", "demo-4", "demo-3", "demo-2", "demo-1",
+    ]
+    listed = page(shop, "/deployments")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', listed) == expected
+    paged, offset = [], 0
+    while offset is not None:
+        body = shop.get(f"/api/v1/deployments?limit=3&offset={offset}").get_json()
+        paged += [d["id"] for d in body["items"]]
+        offset = body["next_offset"]
+    assert paged == expected
+    prod = page(shop, "/deployments?environment=prod")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', prod) == [
+        waiting[0], "tie-2", "demo-7", "demo-6", "demo-3",
+    ]
+    cancelled = page(shop, "/deployments?status=cancelled")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', cancelled) == [
+        waiting[1]
+    ]
+    # a queued deployment counts from when it was queued: today, after every recorded one
+    since = page(shop, "/deployments?since=2026-10-30T00:00&status=queued")
+    assert re.findall(r'class="deployment-id" href="/deployments/([^"]+)"', since) == sorted(
+        [waiting[0], waiting[2]]
+    )
+
+
 def test_matrix_is_in_the_navigation_and_on_the_home_page(shop):
     html = page(shop, "/")
     nav = html[html.index('<nav aria-label="Catalog">') :]
@@ -543,6 +651,26 @@ def test_a_recorded_deployment_page_shows_what_moved_and_says_it_has_no_log(shop
     assert "A recorded deployment has no log" in html
     assert "https://ci.shop.example/deployments/demo-7" in html
     page(shop, "/deployments/nope", 404)
+
+
+def test_a_deployment_recorded_without_times_shows_what_it_replaced(shop):
+    """Recorded now, without times: it starts and finishes at the same instant, which
+    must not count it as what ran before it."""
+    response = shop.post(
+        "/api/v1/deployments",
+        json={"environment": "prod", "status": "succeeded", "application": "shop",
+              "version": "1.0.8"},
+    )
+    assert response.status_code == 201, response.get_json()
+    html = page(shop, f"/deployments/{response.get_json()['id']}")
+    moves = html[html.index('id="moves-title"') : html.index('id="log-title"')]
+    # prod ran shop 1.0.3: payment 1.5.0 -> 1.5.1, cart 4.1.0 -> 4.2.0, email stays 1.2.0
+    payment = moves[moves.index('/components/payment"') :].split("</tr>")[0]
+    assert "version=1.5.0" in payment and "version=1.5.1" in payment
+    cart = moves[moves.index('/components/cart"') :].split("</tr>")[0]
+    assert "version=4.1.0" in cart and "version=4.2.0" in cart
+    assert "(unchanged)" in moves[moves.index('/components/email"') :].split("</tr>")[0]
+    assert "not there before" not in moves
 
 
 def test_a_deployment_log_is_served_from_an_offset(shop, graph):

@@ -464,6 +464,14 @@ def get(graph: Graph, deployment_id: str) -> dict[str, Any]:
     }
 
 
+def moves(graph: Graph, deployment_id: str) -> list[dict[str, Any]]:
+    """Each component deployment `deployment_id` put in place, by name, from the version
+    its environment ran just before it started (or was queued) to the one it deployed:
+    [{component, from, to}], `from` None for a component new there. Looked up for the
+    deployment's own components only, so it costs the same in a long history."""
+    return graph.read("deploy/moves", id=deployment_id)
+
+
 def list_deployments(
     graph: Graph,
     environment: str | None = None,

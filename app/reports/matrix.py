@@ -72,14 +72,21 @@ def matrix(
     }
 
 
+def choices(graph: Graph, limit: int) -> dict[str, list[str]]:
+    """The application and team names the matrix's filters offer, the first `limit` of
+    each by name."""
+    return graph.read("reports/matrix_choices", limit=limit)[0]
+
+
 def _row(component: dict[str, Any], environments: list[dict[str, Any]]) -> dict[str, Any]:
     by_environment = {cell["environment"]: cell for cell in component["cells"]}
     versions = {name: cell["version"] for name, cell in by_environment.items()}
+    judge = _Drift(environments, versions)
     cells = []
     for environment in environments:
         cell = by_environment.get(environment["name"])
         if cell is not None:
-            cell = {**cell, "drift": _drift(environment, cell["version"], environments, versions)}
+            cell = {**cell, "drift": judge(environment, cell["version"])}
         cells.append(cell)
     return {
         "component": component["component"],
@@ -89,36 +96,45 @@ def _row(component: dict[str, Any], environments: list[dict[str, Any]]) -> dict[
     }
 
 
-def _drift(
-    environment: dict[str, Any],
-    version: str,
-    environments: list[dict[str, Any]],
-    versions: dict[str, str],
-) -> dict[str, bool]:
-    """How `version`, running in `environment`, compares with the stages after it. A stage
-    with no environment shown is skipped (dev → prod when there is no test or staging);
-    an environment of the next stage that does not run the component differs."""
-    stage, rank = environment["stage"], _rank(environment)
-    later = [
-        e for e in environments if rank is not None and _rank(e) is not None and _rank(e) > rank
-    ]
-    next_rank = min((_rank(e) for e in later), default=None)
-    following = [versions.get(e["name"]) for e in later if _rank(e) == next_rank]
-    prod = (
-        []
-        if stage == PROD
-        else [versions.get(e["name"]) for e in environments if e["stage"] == PROD]
-    )
-    ours = semver.version_key(version)
-    prod_keys = [semver.version_key(v) for v in prod if v is not None]
-    return {
-        "next": any(v != version for v in following),
-        "prod": any(v != version for v in prod),
-        "newer_than_prod": bool(prod_keys)
-        and ours is not None
-        and None not in prod_keys
-        and all(ours > key for key in prod_keys),
-    }
+class _Drift:
+    """How a version running in an environment compares with the stages after it, for one
+    component's row. What each stage runs and production's version keys are gathered once
+    per row, not once per cell (a page has thousands of cells)."""
+
+    def __init__(self, environments: list[dict[str, Any]], versions: dict[str, str]) -> None:
+        #: rank → versions (None where it does not run) of the environments of that stage
+        self.by_rank: dict[int, list[str | None]] = {}
+        for environment in environments:
+            rank = _rank(environment)
+            if rank is not None:
+                self.by_rank.setdefault(rank, []).append(versions.get(environment["name"]))
+        self.prod = [versions.get(e["name"]) for e in environments if e["stage"] == PROD]
+        self.keys: dict[str, Any] = {}
+        self.prod_keys = [self._key(v) for v in self.prod if v is not None]
+
+    def _key(self, version: str) -> Any:
+        if version not in self.keys:
+            self.keys[version] = semver.version_key(version)
+        return self.keys[version]
+
+    def __call__(self, environment: dict[str, Any], version: str) -> dict[str, bool]:
+        """A stage with no environment shown is skipped (dev → prod when there is no test
+        or staging); an environment of the next stage that does not run the component
+        differs."""
+        rank = _rank(environment)
+        later = [r for r in self.by_rank if rank is not None and r > rank]
+        following = self.by_rank[min(later)] if later else []
+        prod = [] if environment["stage"] == PROD else self.prod
+        prod_keys = [] if environment["stage"] == PROD else self.prod_keys
+        ours = self._key(version) if prod_keys else None
+        return {
+            "next": any(v != version for v in following),
+            "prod": any(v != version for v in prod),
+            "newer_than_prod": bool(prod_keys)
+            and ours is not None
+            and None not in prod_keys
+            and all(ours > key for key in prod_keys),
+        }
 
 
 def _rank(environment: dict[str, Any]) -> int | None:

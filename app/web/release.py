@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 
-from app.catalog import applications, teams
 from app.core.records import STAGES
 from app.deploy import deployments
-from app.graph import Graph
 from app.http.context import graph
-from app.reports import matrix, reports
+from app.reports import matrix
 from app.web.blueprint import bp
 from app.web.pages import MAX_CHOICES, PAGE, int_arg, utc
 
@@ -40,15 +38,14 @@ def _matrix(application: str | None):
         offset=int_arg("offset", 0),
         limit=PAGE,
     )
+    choices = matrix.choices(g, MAX_CHOICES)
     return render_template(
         "matrix.html",
         matrix=found,
         at=at,
         stages=STAGES,
-        application_choices=[
-            a["name"] for a in applications.list_applications(g, limit=MAX_CHOICES)["items"]
-        ],
-        team_choices=[t["name"] for t in teams.list_teams(g, limit=MAX_CHOICES)["items"]],
+        application_choices=choices["applications"],
+        team_choices=choices["teams"],
         fixed_application=request.view_args.get("name"),
     )
 
@@ -84,7 +81,7 @@ def deployment_page(deployment_id: str):
     return render_template(
         "deployment.html",
         deployment=deployment,
-        moves=_moves(g, deployment),
+        moves=deployments.moves(g, deployment_id),
         log=deployments.log(g, deployment_id) if deployment["log_size"] else None,
         recorded=deployment["queued_at"] is None,
         poll_ms=LOG_POLL_MS,
@@ -97,20 +94,3 @@ def deployment_log(deployment_id: str):
     without reloading (the same answer as the API's log, without a token: the web
     catalog is open only while reads are)."""
     return jsonify(deployments.log(graph(), deployment_id, int_arg("offset", 0)))
-
-
-def _moves(g: Graph, deployment: dict) -> list[dict]:
-    """Each component the deployment put in place, from the version the environment ran
-    just before it started (from → to); `from` is None for a component new there."""
-    started = deployment["started_at"] or deployment["queued_at"]
-    before = {}
-    if started:
-        before = {
-            r["component"]: r["version"]
-            for r in reports.inventory(g, deployment["environment"], started)["running"]
-            if r["deployment"] != deployment["id"]
-        }
-    return [
-        {"component": m["component"], "from": before.get(m["component"]), "to": m["version"]}
-        for m in deployment["components"]
-    ]
