@@ -17,8 +17,9 @@ two parts:
    replaced, so writing them again changes nothing; they carry no trace of this SBOM;
 2. the SBOM itself — the version's CONTAINS edges, the old ones removed, and its digest —
    in one transaction: about 370 MiB at the limit (measured on that server). Replacing an
-   SBOM at the limit by another with none of its packages takes about twice that, more
-   than that server has: it fails whole (503) there, and fits the default server's 2 GB.
+   SBOM at the limit by another with none of its packages took 740 MiB, more than that
+   server has: it fails whole (503) there, and fits the default server's (2 GB of heap,
+   1.4 GiB of transaction memory).
 
 Readers see a version's SBOM whole or not at all, and an attach that fails at any point
 leaves the version's previous SBOM, if any, in place; attaching again finishes the work.
