@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -10,6 +11,11 @@ from click.testing import CliRunner
 from app.admin import demo
 from app.cli import cli
 from app.cli.catalogs import LocalCatalog
+from app.errors import TimedOut
+from app.graph import Graph
+from app.graph.db import connect
+from app.sbom import packages
+from app.sbom.document import MAX_PACKAGES
 from tests.catalog import counts, register
 from tests.test_http_basics import assert_error_shape
 
@@ -212,25 +218,102 @@ def test_an_sbom_over_50_mb_is_413(svc, raw_cypher):
     assert counts(raw_cypher) == before
 
 
-def test_a_large_sbom_read_a_component_at_a_time_is_attached_whole(svc, raw_cypher):
-    """A 20,000-package SBOM (about 8 MB, read a component at a time and written a chunk at
-    a time): every package and every dependency edge is attached. (One at MAX_PACKAGES is
-    written in one transaction too, which needs more transaction memory than the test
-    server's.)"""
+def test_an_sbom_at_the_package_limit_is_attached_whole_and_seen_whole(svc, raw_cypher):
+    """An SBOM of MAX_PACKAGES packages and twice as many dependency edges (about 40 MB,
+    read a component at a time): every package and edge is attached, on a server with 1 GB
+    of heap (written in one transaction, it ran out of the server's 717 MiB of transaction
+    memory). A reader looking meanwhile sees the version hold none of them or all."""
     from tests.test_sbom_parsing import generated
 
-    count = 20_000
-    response = attach(svc, "svc", "1.0.0", generated(count))
+    count = MAX_PACKAGES
+    body = generated(count)
+    seen: list[int] = []
+    attached = threading.Event()
+
+    def look() -> None:
+        while not attached.is_set():
+            seen.extend(
+                row["n"]
+                for row in raw_cypher(
+                    "MATCH (:ComponentVersion {component: 'svc', version: '1.0.0'})"
+                    "-[c:CONTAINS]->() RETURN count(c) AS n"
+                )
+            )
+            attached.wait(0.5)
+
+    reader = threading.Thread(target=look)
+    reader.start()
+    try:
+        response = attach(svc, "svc", "1.0.0", body)
+    finally:
+        attached.set()
+        reader.join()
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["packages"] == count
+    assert set(seen) <= {0, count} and seen.count(0) > 10  # one transaction publishes
     assert raw_cypher(
         "MATCH (:ComponentVersion {component: 'svc'})-[:CONTAINS]->(p:Package) "
-        "RETURN count(p) AS n"
-    ) == [{"n": count}]
+        "RETURN count(p) AS n, count(DISTINCT p) AS distinct"
+    ) == [{"n": count, "distinct": count}]
     # generated(): r{i} depends on r{i+1} and r{7i} (mod the count); self-edges dropped.
     edges = {(i, j) for i in range(count) for j in ((i + 1) % count, (i * 7) % count) if i != j}
     assert raw_cypher("MATCH (:Package)-[d:DEPENDS_ON]->(:Package) RETURN count(d) AS n") == [
         {"n": len(edges)}
+    ]
+    assert raw_cypher(
+        "MATCH (a:Package {name: 'lib3'})-[:DEPENDS_ON]->(b:Package) RETURN b.name AS b ORDER BY b"
+    ) == [{"b": "lib21"}, {"b": "lib4"}]
+
+
+def test_an_attach_that_fails_before_it_is_published_leaves_the_previous_sbom(
+    svc, raw_cypher, settings, _driver
+):
+    """The packages of an SBOM are written before it is published, a batch per
+    transaction; when the publishing transaction fails (here: it waits for the version's
+    lock, held by another transaction, past its time limit), the version still holds its
+    previous SBOM, whole, and no version holds the new packages. Attaching again finishes."""
+    assert (
+        attach(
+            svc, "svc", "1.0.0", cyclonedx((LOG4J_OLD, [LOG4J_API_OLD]), (LOG4J_API_OLD, []))
+        ).status_code
+        == 201
+    )
+    before = svc.get("/api/v1/components/svc/versions/1.0.0/sbom").get_json()
+    newer = cyclonedx((JACKSON, [LOG4J_API_OLD]), (LOG4J_API_OLD, []))
+    impatient = Graph(connect(settings), settings.neo4j_database, query_timeout=3, retry_time=0)
+    try:
+        with _driver.session(database=settings.neo4j_database) as session:
+            holder = session.begin_transaction()
+            holder.run(
+                "MATCH (v:ComponentVersion {component: 'svc', version: '1.0.0'}) SET v.held = true"
+            ).consume()
+            try:
+                with pytest.raises(TimedOut):
+                    packages.attach(impatient, "svc", "1.0.0", newer, CDX, replace=True)
+                # Written before the publish, and shared: the package, and what it depends on.
+                assert raw_cypher(
+                    "MATCH (p:Package {purl: $purl})-[:DEPENDS_ON]->(q) RETURN q.purl AS q",
+                    purl=JACKSON,
+                ) == [{"q": LOG4J_API_OLD}]
+            finally:
+                holder.rollback()
+    finally:
+        impatient.close()
+    assert svc.get("/api/v1/components/svc/versions/1.0.0/sbom").get_json() == before
+    assert {
+        r["purl"]
+        for r in raw_cypher(
+            "MATCH (:ComponentVersion {component: 'svc'})-[:CONTAINS]->(p) RETURN p.purl AS purl"
+        )
+    } == {LOG4J_OLD, LOG4J_API_OLD}
+    radius = svc.get(f"/api/v1/packages/blast-radius?purl={JACKSON}").get_json()
+    assert radius["component_versions"] == []
+    again = attach(svc, "svc", "1.0.0", newer, query="?replace=true")
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["packages"] == 2
+    radius = svc.get(f"/api/v1/packages/blast-radius?purl={JACKSON}").get_json()
+    assert [(h["component"], h["version"]) for h in radius["component_versions"]] == [
+        ("svc", "1.0.0")
     ]
 
 
@@ -422,13 +505,15 @@ def test_all_versions_lists_every_release_that_shipped_a_package(client, setting
         return [(a["application"], a["version"], a["latest"]) for a in body["applications"]]
 
     now = client.get(path).get_json()
-    assert (now["applications_rule"], now["query"]["all_versions"]) == (
-        "latest_or_deployed", False)
+    assert (now["applications_rule"], now["query"]["all_versions"]) == ("latest_or_deployed", False)
     assert shipped(now) == [("shop", "1.0.2", True)]
     ever = client.get(path + "&all_versions=true").get_json()
     assert (ever["applications_rule"], ever["query"]["all_versions"]) == ("all_versions", True)
     assert shipped(ever) == [
-        ("shop", "1.0.0", False), ("shop", "1.0.1", False), ("shop", "1.0.2", True)]
+        ("shop", "1.0.0", False),
+        ("shop", "1.0.1", False),
+        ("shop", "1.0.2", True),
+    ]
     assert ever["component_versions"] == now["component_versions"]
     assert_error_shape(client.get(path + "&all_versions=maybe"), 400, "invalid")
 
@@ -444,5 +529,6 @@ def test_all_versions_lists_every_release_that_shipped_a_package(client, setting
     assert twin.exit_code == 0, twin.output
     assert json.loads(twin.stdout) == ever
     table = CliRunner().invoke(
-        cli, ["report", "package-blast-radius", "--purl", LOG4J_OLD], env=env)
+        cli, ["report", "package-blast-radius", "--purl", LOG4J_OLD], env=env
+    )
     assert "latest_or_deployed" in table.stdout

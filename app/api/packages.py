@@ -109,7 +109,7 @@ _SBOM_BODY = {
 @blp.doc(**_SBOM_BODY)
 def attach_sbom(args, name, version):
     """Attach an SBOM to a component version: its packages (by purl, with licenses and
-    hashes), their scope and their dependency graph — whole or not at all."""
+    hashes), their scope and their dependency graph — seen whole or not at all."""
     summary, created = packages.attach(
         graph(),
         name,

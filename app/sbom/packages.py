@@ -1,11 +1,28 @@
 """SBOMs attached to component versions, and "where does this package run?".
 
 An SBOM (CycloneDX or SPDX JSON, read by `parsing.parse`) becomes `Package` nodes keyed by
-purl, `CONTAINS {scope}` edges from the component version, and `Package DEPENDS_ON
-Package` edges from the SBOM's dependency graph, and the AFFECTS edges known
-vulnerabilities give the packages the graph had not seen — all in one transaction, so an attach
-happens whole or not at all. A version's SBOM is immutable like the version: the same one
-again is a no-op, another one a conflict unless the caller asks to replace it.
+purl, `CONTAINS {scope}` edges from the component version, `Package DEPENDS_ON Package`
+edges from the SBOM's dependency graph, and the AFFECTS edges known vulnerabilities give
+the packages the graph had not seen. A version's SBOM is immutable like the version: the
+same one again is a no-op, another one a conflict unless the caller asks to replace it.
+
+An SBOM at the limit (`MAX_PACKAGES`) does not fit one write transaction: on a server with
+1 GB of heap (717 MiB of transaction memory) its single transaction ran out of memory, its
+new Package nodes alone holding about 5 KB of transaction state each. So it is written in
+two parts:
+
+1. what packages are — Package nodes (with their vulnerability keys and AFFECTS edges) and
+   the DEPENDS_ON edges between them — a batch per transaction. These are shared by every
+   version that contains the packages, written by MERGE, and never removed when an SBOM is
+   replaced, so writing them again changes nothing; they carry no trace of this SBOM;
+2. the SBOM itself — the version's CONTAINS edges, the old ones removed, and its digest —
+   in one transaction: about 370 MiB at the limit (measured on that server). Replacing an
+   SBOM at the limit by another with none of its packages took 740 MiB, more than that
+   server has: it fails whole (503) there, and fits the default server's (2 GB of heap,
+   1.4 GiB of transaction memory).
+
+Readers see a version's SBOM whole or not at all, and an attach that fails at any point
+leaves the version's previous SBOM, if any, in place; attaching again finishes the work.
 """
 
 from __future__ import annotations
@@ -26,8 +43,17 @@ from app.reports.reports import (
 from app.sbom import document, parsing
 from app.vulns import matching
 
-#: Packages written per query inside the one attach transaction (bounds query memory).
+#: Rows per query (bounds query memory and the parameters built at once: a dict per
+#: package for all of them at once cost about as much as the SBOM's own text).
 CHUNK = 5_000
+
+#: Packages written per transaction before the SBOM is published: 10,000 new ones took
+#: about 135 MiB of transaction memory, their keys and matches included (measured).
+PACKAGES_PER_TRANSACTION = 10_000
+
+#: Dependency edges written per transaction before the SBOM is published: 50,000 new
+#: ones took about 135 MiB of transaction memory (measured).
+DEPENDENCIES_PER_TRANSACTION = 50_000
 
 
 def attach(
@@ -41,55 +67,93 @@ def attach(
     actor: Actor | None = None,
 ) -> tuple[dict, bool]:
     """Attach the SBOM in `data` to a component version; returns (summary, created).
-    A token limited to some components may attach only to theirs."""
-    document = parsing.parse(data, content_type)
+    A token limited to some components may attach only to theirs. What is allowed is
+    checked before anything is written, and again, under the version's lock, when the
+    SBOM is published."""
+    sbom = parsing.parse(data, content_type)
+    held = graph.read("sbom/sbom_of_version_read", component=component, version=version)
+    if not _wanted(held[0] if held else None, component, version, sbom, replace, actor):
+        return get(graph, component, version), False
+    for start in range(0, len(sbom.packages), PACKAGES_PER_TRANSACTION):
+        batch = sbom.packages[start : start + PACKAGES_PER_TRANSACTION]
+        graph.write_tx(lambda tx, batch=batch: _add_packages(tx, batch))
+    for start in range(0, len(sbom.dependencies), DEPENDENCIES_PER_TRANSACTION):
+        batch = sbom.dependencies[start : start + DEPENDENCIES_PER_TRANSACTION]
+        graph.write_tx(lambda tx, batch=batch: _link(tx, batch))
 
-    def work(tx: Tx) -> bool:
+    def publish(tx: Tx) -> bool:
         held = tx.single("sbom/sbom_of_version", component=component, version=version)
-        if held is None:
-            raise _no_version(component, version)
-        if actor is not None:
-            actor.check_components({component: held["owner"]})
-        if held["digest"] == document.digest:
-            return False
-        if held["digest"] is not None and not replace:
-            raise Conflict(
-                f"{component} {version} already has another SBOM ({held['format']} "
-                f"{held['spec_version']}, {held['packages']} packages); versions are "
-                "immutable — attach with replace to overwrite it",
-                {"registered": held["digest"], "given": document.digest},
-            )
+        if not _wanted(held, component, version, sbom, replace, actor):
+            return False  # a concurrent attach of the same SBOM came first
         tx.run("sbom/detach", component=component, version=version)
-        # The query parameters are built a chunk at a time: a dict per package for all of
-        # them at once cost about as much as the SBOM's own text.
-        for start in range(0, len(document.packages), CHUNK):
-            tx.run(
-                "sbom/contain",
-                component=component,
-                version=version,
-                packages=[_row(p) for p in document.packages[start : start + CHUNK]],
-            )
-        matching.match_packages(tx, [package.purl for package in document.packages])
-        for start in range(0, len(document.dependencies), CHUNK):
-            tx.run(
-                "sbom/link",
-                dependencies=[
-                    {"from": a, "to": b} for a, b in document.dependencies[start : start + CHUNK]
-                ],
+        contained = 0
+        for start in range(0, len(sbom.packages), CHUNK):
+            rows = [
+                {"purl": p.purl, "scope": p.scope} for p in sbom.packages[start : start + CHUNK]
+            ]
+            row = tx.single("sbom/contain", component=component, version=version, packages=rows)
+            contained += row["contained"]
+        if contained != len(sbom.packages):  # only if packages were deleted meanwhile
+            raise Conflict(
+                f"{len(sbom.packages) - contained} packages of the SBOM were removed while it "
+                "was attached (was the catalog emptied?); nothing was attached — attach it again",
+                {"sbom": ["packages removed during the attach"]},
             )
         tx.run(
             "sbom/record_sbom",
             component=component,
             version=version,
-            digest=document.digest,
-            format=document.format,
-            spec_version=document.spec_version,
+            digest=sbom.digest,
+            format=sbom.format,
+            spec_version=sbom.spec_version,
             attached_by=None if actor is None else actor.name,
         )
         return True
 
-    created = graph.write_tx(work)
+    created = graph.write_tx(publish)
     return get(graph, component, version), created
+
+
+def _wanted(
+    held: dict[str, Any] | None,
+    component: str,
+    version: str,
+    sbom: document.Sbom,
+    replace: bool,
+    actor: Actor | None,
+) -> bool:
+    """Whether `sbom` is to be written over what the version holds (`held`): False when it
+    holds this very SBOM; NotFound, Forbidden or Conflict when it may not be."""
+    if held is None:
+        raise _no_version(component, version)
+    if actor is not None:
+        actor.check_components({component: held["owner"]})
+    if held["digest"] == sbom.digest:
+        return False
+    if held["digest"] is not None and not replace:
+        raise Conflict(
+            f"{component} {version} already has another SBOM ({held['format']} "
+            f"{held['spec_version']}, {held['packages']} packages); versions are "
+            "immutable — attach with replace to overwrite it",
+            {"registered": held["digest"], "given": sbom.digest},
+        )
+    return True
+
+
+def _add_packages(tx: Tx, packages: tuple[document.Package, ...]) -> None:
+    """Packages, and the matches of those the graph had not seen, in the caller's
+    transaction (a package never exists unmatched)."""
+    for start in range(0, len(packages), CHUNK):
+        tx.run("sbom/add_packages", packages=[_row(p) for p in packages[start : start + CHUNK]])
+    matching.match_packages(tx, [package.purl for package in packages])
+
+
+def _link(tx: Tx, dependencies: tuple[tuple[str, str], ...]) -> None:
+    for start in range(0, len(dependencies), CHUNK):
+        tx.run(
+            "sbom/link",
+            dependencies=[{"from": a, "to": b} for a, b in dependencies[start : start + CHUNK]],
+        )
 
 
 def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
@@ -97,7 +161,7 @@ def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
     rows = graph.read("sbom/sbom_of_version_read", component=component, version=version)
     if not rows:
         raise _no_version(component, version)
-    held = rows[0]
+    held = {key: value for key, value in rows[0].items() if key != "owner"}
     return {"component": component, "version": version, **held}
 
 
@@ -222,5 +286,4 @@ def _row(package: document.Package) -> dict[str, Any]:
         "ecosystem": package.ecosystem,
         "licenses": list(package.licenses),
         "hashes": [f"{alg}:{content}" for alg, content in package.hashes],
-        "scope": package.scope,
     }
