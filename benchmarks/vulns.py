@@ -17,7 +17,9 @@ run somewhere first (CI attaches SBOMs to what it ships), then to others. Then i
 4. the same 10,000-package attach with every package's name known to the records: what
    matching adds to it;
 5. exposure now (`vulnerabilities.exposure`, the 1,000 worst rows) for the environment
-   whose running versions contain the most packages, `--runs` times.
+   whose running versions contain the most packages, `--runs` times; with `--profile`,
+   once more under Cypher's PROFILE: database hits and memory, overall and for the
+   operators that read or hold the most (where the time and memory go).
 
 Each figure is written to `--out` as soon as it is measured (a run cut short keeps what
 it has), with the 1-minute load average over the run.
@@ -52,7 +54,7 @@ from memory import Sampler, load_summary  # noqa: E402
 from app import transfer  # noqa: E402
 from app.admin import database  # noqa: E402
 from app.cli.catalogs import LocalCatalog  # noqa: E402
-from app.graph import Graph  # noqa: E402
+from app.graph import Graph, cypher  # noqa: E402
 from app.graph.local_neo4j import LocalServer  # noqa: E402
 from app.sbom import packages  # noqa: E402
 from app.vulns import matching, vulnerabilities  # noqa: E402
@@ -161,6 +163,11 @@ def main() -> None:
         action="store_true",
         help="only time exposure now on the graph the Neo4j home holds",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after timing exposure now, run it once under PROFILE and keep its figures",
+    )
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     settings = bench_settings(
@@ -205,7 +212,7 @@ def main() -> None:
     try:
         with sampler:
             if args.exposure_only:
-                exposure_now(graph, driver, args.runs, keep, log)
+                exposure_now(graph, driver, args.runs, args.profile, keep, log)
             else:
                 measure(graph, driver, args, size, keep, log)
     finally:
@@ -327,10 +334,10 @@ def measure(graph: Graph, driver: neo4j.Driver, args, size, keep, log) -> None:
         },
     )
 
-    exposure_now(graph, driver, args.runs, keep, log)
+    exposure_now(graph, driver, args.runs, args.profile, keep, log)
 
 
-def exposure_now(graph: Graph, driver: neo4j.Driver, runs: int, keep, log) -> None:
+def exposure_now(graph: Graph, driver: neo4j.Driver, runs: int, profile: bool, keep, log) -> None:
     """Exposure now in the environment whose running versions contain the most packages."""
     busiest = rows(
         driver,
@@ -357,6 +364,45 @@ def exposure_now(graph: Graph, driver: neo4j.Driver, runs: int, keep, log) -> No
             "max_ms": round(seconds[-1] * 1000, 1),
         },
     )
+    if profile:
+        keep("exposure_now_profile", profiled(driver, busiest["environment"]))
+
+
+def profiled(driver: neo4j.Driver, environment: str, top: int = 8) -> dict:
+    """Exposure now under PROFILE: its database hits and memory (the plan's own sums),
+    and the `top` operators by database hits and by memory, each with what it does."""
+    summary = driver.execute_query(
+        "PROFILE " + cypher.load("vulns/exposure_now"),
+        {"environment": environment, "team": None, "all": False, "limit": 1000},
+        routing_="r",
+    ).summary
+    operators = []
+
+    def walk(plan: dict) -> None:
+        arguments = plan.get("args", {})
+        operators.append(
+            {
+                "operator": plan["operatorType"],
+                "details": str(arguments.get("Details", ""))[:160],
+                "db_hits": plan.get("dbHits", 0),
+                "rows": plan.get("rows", 0),
+                "memory_bytes": arguments.get("Memory", 0),
+            }
+        )
+        for child in plan.get("children", []):
+            walk(child)
+
+    walk(summary.profile)
+    root = summary.profile.get("args", {})
+    return {
+        "environment": environment,
+        "db_hits": sum(o["db_hits"] for o in operators),
+        "page_cache_hits": summary.profile.get("pageCacheHits"),
+        "page_cache_misses": summary.profile.get("pageCacheMisses"),
+        "memory_bytes": root.get("GlobalMemory"),
+        "by_db_hits": sorted(operators, key=lambda o: -o["db_hits"])[:top],
+        "by_memory": sorted(operators, key=lambda o: -o["memory_bytes"])[:top],
+    }
 
 
 if __name__ == "__main__":

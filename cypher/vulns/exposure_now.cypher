@@ -60,26 +60,29 @@ OPTIONAL CALL (e, statements) {
   WHERE $team IS NULL OR EXISTS { (c)-[:OWNED_BY]->(:Team {name: $team}) }
   MATCH (cv)-[:CONTAINS]->(p)
   WHERE COUNT { (p)<-[:AFFECTS]-() } > 0
+  // The sort keys of the package and the version carrying it, read once for all the
+  // package's records, not once per row.
+  WITH r.since AS since, cv, c, c.name AS component, p, p.purl AS purl
   MATCH (p)<-[a:AFFECTS]-(v)
-  WITH r, cv, c, p, a, v, CASE WHEN statements = [] THEN null
+  WITH since, cv, c, component, purl, a, v, CASE WHEN statements = [] THEN null
        ELSE head([s IN statements WHERE s.v = v
-                  AND (s.component IS NULL OR s.component = c.name)
+                  AND (s.component IS NULL OR s.component = component)
                   AND (s.version IS NULL OR s.version = cv.version)
-                  AND (s.package IS NULL OR s.package = p.purl) | s.statement]) END AS vex
+                  AND (s.package IS NULL OR s.package = purl) | s.statement]) END AS vex
   WHERE $all OR vex IS NULL OR vex.status <> 'not_affected'
-  RETURN r.since AS since, cv, c, p, a, v, vex
+  RETURN since, cv, c, component, purl, a, v, vex
 }
 // The $limit worst, then each with its owner's contacts.
-WITH e, total, hidden, since, cv, c, p, a, v, vex
-ORDER BY coalesce(v.score, -1.0) DESC, since ASC, v.id, c.name, p.purl
+WITH e, total, hidden, since, cv, c, component, purl, a, v, vex
+ORDER BY coalesce(v.score, -1.0) DESC, since ASC, v.id, component, purl
 LIMIT $limit
 OPTIONAL MATCH (c)-[:OWNED_BY]->(t:Team)
 WITH e, total, hidden,
      collect(CASE WHEN v IS NOT NULL THEN
        {vulnerability: v.id, aliases: v.aliases, summary: v.summary,
         score: v.score, rating: v.rating, severity: v.severity_vector,
-        package: p.purl, range: a.range, fixed: a.fixed,
-        component: c.name, version: cv.version, since: since,
+        package: purl, range: a.range, fixed: a.fixed,
+        component: component, version: cv.version, since: since,
         team: t.name, email: t.email, chat: t.chat, pager: t.pager,
         vex: vex} END) AS exposures
 RETURN e.name AS environment, CASE WHEN $all THEN total ELSE total - hidden END AS exposure_count,
