@@ -157,10 +157,14 @@ def cases(rng: random.Random, samples: dict) -> dict[str, list[tuple[str, dict, 
             )
         )
         out.setdefault("inventory_now", []).append(
-            (f"/environments/{e}/inventory", {}, {"environment": e})
+            (f"/environments/{e}/inventory", {}, {"environment": e, "offset": 0, "limit": None})
         )
         out.setdefault("inventory_at", []).append(
-            (f"/environments/{e}/inventory", {"at": at}, {"environment": e, "at": at})
+            (
+                f"/environments/{e}/inventory",
+                {"at": at},
+                {"environment": e, "at": at, "offset": 0, "limit": None},
+            )
         )
         out.setdefault("where_runs", []).append(
             (

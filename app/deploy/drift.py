@@ -32,7 +32,7 @@ def drift(graph: Graph, environment: str, worker_env: dict[str, str]) -> dict[st
     observed_by, pending, components: [{component, declared, recorded, observed,
     differences: [{kind, message}], in_sync}], differences (the environment's own),
     in_sync}."""
-    rows = graph.read("catalog/environment_get", name=environment)
+    rows = graph.read("catalog/environment_get", name=environment, running=True)
     if not rows:
         raise suggest.not_found(graph, "environment", environment)
     props = rows[0]["props"]
