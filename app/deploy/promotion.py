@@ -74,7 +74,7 @@ def _source_version(
     what = f"{application} {version}" if version else application
     if row is None:
         for kind, name in (("environment", source), ("application", application)):
-            if not graph.read(f"catalog/{kind}_get", name=name):
+            if not graph.read(f"catalog/{kind}_get", name=name, running=False):
                 raise suggest.not_found(graph, kind, name)
         raise Conflict(
             f"{source} has no deployment of {what} to promote",
