@@ -126,17 +126,7 @@ def _loud(graph: Graph, megabytes: int) -> dict:
 
 
 def _running(graph: Graph) -> bool:
-    return bool(
-        graph.read(
-            "deploy/list",
-            environment=None,
-            application=None,
-            component=None,
-            status="running",
-            offset=0,
-            limit=1,
-        )
-    )
+    return bool(deployments.list_deployments(graph, status="running", limit=1)["items"])
 
 
 def _seconds(start: str, end: str) -> float:
