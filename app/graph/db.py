@@ -102,11 +102,15 @@ Observer = Callable[[QueryEvent], None]
 
 def error_kind(exc: BaseException) -> str:
     """What kind of failure a driver error is, in the words metrics use: unavailable,
-    timeout, conflict, transient or error (a bad query, a bug)."""
+    timeout, out_of_memory, conflict, transient or error (a bad query, a bug). Out of
+    memory is its own kind, though Neo4j calls the pool's exhaustion transient: it is not
+    retried, and an operator sizes memory, not the network, for it."""
     if isinstance(exc, neo4j_errors.ConstraintError):
         return "conflict"
     if isinstance(exc, neo4j_errors.ClientError) and exc.code in _TIMED_OUT:
         return "timeout"
+    if _out_of_memory(exc):
+        return "out_of_memory"
     if isinstance(exc, neo4j_errors.TransientError):
         return "transient"
     if isinstance(exc, _UNAVAILABLE):

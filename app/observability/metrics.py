@@ -49,8 +49,8 @@ QUERY_SECONDS = Histogram(
 )
 QUERY_ERRORS = Counter(
     "mercator_neo4j_query_errors_total",
-    "Named queries that failed, by name and kind (unavailable, timeout, conflict, "
-    "transient, error)",
+    "Named queries that failed, by name and kind (unavailable, timeout, out_of_memory, "
+    "conflict, transient, error)",
     ["query", "kind"],
 )
 REGISTRATIONS = Counter(
