@@ -11,7 +11,7 @@ import pytest
 
 from app.deploy import deployments, engines
 from app.deploy.worker import Worker, WorkerPool, WorkerSettings
-from tests.catalog import app_versions, counts, members, put_environment, register
+from tests.catalog import app_versions, counts, deploy, members, put_environment, register
 from tests.test_http_basics import assert_error_shape
 
 SCRIPTS = Path(__file__).parent / "engine_scripts"
@@ -167,6 +167,22 @@ def test_a_queued_deployment_is_cancelled_at_once(shop, graph):
     assert response.get_json()["status"] == "cancelled"
     assert Worker(graph, FAST).run_next() is None
     assert running(shop) == {}
+
+
+def test_a_deployment_cancelled_before_it_started_is_listed_by_when_it_was_queued(shop):
+    """Only deployments still waiting head the list; one cancelled while it waited is
+    history, listed by when it was queued among those that started, not above them all
+    for ever."""
+    script_engine(shop, "deploy-ok.sh")
+    cancelled = execute(shop)
+    shop.post(f"/api/v1/deployments/{cancelled['id']}/cancel")
+    later = deploy(shop, environment="staging", status="succeeded", application="shop",
+                   version="1.0.1")
+    waiting = execute(shop)
+    listed = [d["id"] for d in shop.get("/api/v1/deployments").get_json()["items"]]
+    assert listed == [waiting["id"], later["id"], cancelled["id"]]
+    second = shop.get("/api/v1/deployments?offset=1&limit=1").get_json()["items"]
+    assert [d["id"] for d in second] == [later["id"]]
 
 
 def test_megabytes_of_output_keep_the_last_mebibyte_and_stream_by_offset(shop, graph):

@@ -1,15 +1,17 @@
 // Purpose: deployments, newest first, one page, filtered by environment, application,
 //          component (one of its versions was deployed), status, and time: started (or,
 //          not started yet, queued) at or after $since and before $until. Null filters are
-//          not applied. Those not started yet come first (as a null started_at sorts
-//          newest first), by id; then the started ones by started_at, newest first, then id.
+//          not applied. Those still waiting (queued) come first, by id; then the rest
+//          newest first — by when they started, or, cancelled while they waited, by when
+//          they were queued — then by id.
 //          A page reads about as many deployments as it holds, not the whole history:
 //          the started ones come from the deployment_started index already in order (a
 //          PartialSort, no Sort over every deployment); those not started are the queued
 //          ones and the ones cancelled before they started (claiming a deployment sets
 //          started_at, and a recorded or imported one always has it), found by status.
-//          Each part is filtered the same way and cut at $offset + $limit before the two
-//          are merged; the filter is written twice because Cypher cannot share it.
+//          Each part is filtered the same way, in the final order, and cut at
+//          $offset + $limit before the two are merged; the filter is written twice
+//          because Cypher cannot share it.
 // Parameters: $environment, $application, $component, $status (strings or null), $since,
 //          $until (ISO 8601 date-times in UTC, or null), $offset, $limit
 // Returns: props, environment, application ({application, version} or null)
@@ -40,7 +42,9 @@ CALL (ofApplication, ofComponent) {
     AND ($status IS NULL OR d.status = $status)
     AND (ofApplication IS NULL OR EXISTS { (d)-[:OF]->(t) WHERE t IN ofApplication })
     AND (ofComponent IS NULL OR EXISTS { (d)-[:OF]->(t) WHERE t IN ofComponent })
-  RETURN d, e ORDER BY d.id LIMIT $offset + $limit
+  RETURN d, e
+  ORDER BY d.status <> 'queued', CASE WHEN d.status <> 'queued' THEN d.queued_at END DESC, d.id
+  LIMIT $offset + $limit
   UNION ALL
   MATCH (d:Deployment)
   USING INDEX d:Deployment(started_at)
@@ -64,5 +68,8 @@ OPTIONAL MATCH (d)-[:OF]->(av:ApplicationVersion)
 RETURN d {.*} AS props, e.name AS environment,
        CASE WHEN av IS NULL THEN null
             ELSE {application: av.application, version: av.version} END AS application
-ORDER BY d.started_at DESC, d.id
+ORDER BY d.started_at IS NULL AND d.status = 'queued' DESC,
+         CASE WHEN d.started_at IS NOT NULL OR d.status <> 'queued'
+              THEN coalesce(d.started_at, d.queued_at) END DESC,
+         d.id
 SKIP $offset LIMIT $limit
