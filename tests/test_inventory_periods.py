@@ -94,6 +94,47 @@ def test_every_place_agrees_on_since(redeployed, graph):
         assert answer == places["inventory now"], name
 
 
+def _api(client, deployment_id, version, day):
+    deploy(client, id=deployment_id, environment="prod", status="succeeded",
+           components=[{"component": "api", "version": version}],
+           started_at=f"2026-10-{day:02}T10:00:00Z", finished_at=f"2026-10-{day:02}T10:05:00Z")
+
+
+def test_a_late_recording_of_another_version_restarts_the_period_it_interrupted(redeployed):
+    """api 1.0.0 arrived on the 1st and again on the 5th; a deployment of api 1.1.0 on the
+    3rd, recorded only now, interrupted it: 1.0.0 runs (the 5th is the latest) since the
+    5th, as the history at any later time says."""
+    register(redeployed, "api", "1.1.0")
+    _api(redeployed, "api-between", "1.1.0", 3)
+    api = _inventory(redeployed, "prod")["api"]
+    assert (api["version"], api["since"], api["deployment"]) == (
+        "1.0.0", "2026-10-05T10:05:00Z", "shop-later")
+    then = _inventory(redeployed, "prod", "2026-10-06T00:00:00Z")["api"]
+    assert {k: then[k] for k in api} == api
+
+
+def test_a_late_recording_of_an_earlier_arrival_does_not_bridge_another_version(redeployed):
+    """api 1.1.0 ran from the 3rd; 1.0.0 came back on the 5th. A deployment of 1.0.0 on the
+    2nd, recorded only now, does not make 1.0.0 run since the 2nd: 1.1.0 ran in between."""
+    register(redeployed, "api", "1.1.0")
+    _api(redeployed, "api-between", "1.1.0", 3)
+    _api(redeployed, "api-early", "1.0.0", 2)
+    api = _inventory(redeployed, "prod")["api"]
+    assert (api["since"], api["deployment"]) == ("2026-10-05T10:05:00Z", "shop-later")
+    then = _inventory(redeployed, "prod", "2026-10-06T00:00:00Z")["api"]
+    assert {k: then[k] for k in api} == api
+
+
+def test_a_late_recording_of_an_earlier_uninterrupted_arrival_moves_since_back(client):
+    put_environment(client, "prod", stage="prod")
+    register(client, "api", "1.0.0")
+    _api(client, "api-second", "1.0.0", 5)
+    _api(client, "api-first", "1.0.0", 1)
+    api = _inventory(client, "prod")["api"]
+    assert (api["since"], api["deployment"], api["last_deployment"]) == (
+        "2026-10-01T10:05:00Z", "api-first", "api-second")
+
+
 def test_on_the_demo_every_place_agrees_on_since(client, graph):
     demo.load(LocalCatalog(graph))
     for environment in ("prod", "staging", "dev"):
