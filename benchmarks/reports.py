@@ -170,7 +170,7 @@ def cases(rng: random.Random, samples: dict) -> dict[str, list[tuple[str, dict, 
             (
                 f"/components/{v['component']}/whereabouts",
                 {},
-                {"component": v["component"], "version": None},
+                {"component": v["component"], "version": None, "offset": 0, "limit": None},
             )
         )
     return out

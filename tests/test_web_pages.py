@@ -285,6 +285,56 @@ def test_a_hubs_component_page_lists_its_users_a_page_at_a_time_and_caps_its_map
     assert "far" not in svg
 
 
+def test_a_component_page_lists_where_it_ran_a_page_of_periods_at_a_time(client, monkeypatch):
+    """A component deployed hundreds of times: its page lists the newest periods of each
+    environment's history, at most a page of them, with links to the older ones; the API
+    still answers the whole history."""
+    import app.web.pages
+    from tests.catalog import deploy, put_environment, register
+
+    monkeypatch.setattr(app.web.pages, "HISTORY_LISTED", 2)
+    put_environment(client, "dev", stage="dev")
+    put_environment(client, "prod", stage="prod")
+    for minor in range(5):
+        register(client, "api", f"1.{minor}.0", kind="service")
+    for environment, minors in (("dev", range(5)), ("prod", range(3))):
+        for minor in minors:
+            deploy(
+                client,
+                environment=environment,
+                status="succeeded",
+                components=[{"component": "api", "version": f"1.{minor}.0"}],
+                started_at=f"2026-11-0{minor + 1}T10:00:00Z",
+                finished_at=f"2026-11-0{minor + 1}T10:05:00Z",
+            )
+
+    def where(html: str) -> str:
+        section = html[html.index('id="where-title"') :]
+        return section[: section.index("</section>")]
+
+    def periods(html: str) -> dict[str, list[str]]:
+        """The versions in each environment's history, newest first, as the table lists them."""
+        rows = re.findall(r'<th scope="row"><a href="/environments/(\w+)"(.*?)</tr>', where(html), re.S)
+        return {env: re.findall(r"<li><strong>([^<]+)</strong>", row) for env, row in rows}
+
+    first = page(client, "/components/api")
+    assert periods(first) == {"dev": ["1.4.0", "1.3.0"], "prod": ["1.2.0", "1.1.0"]}
+    assert 'href="/components/api?history_offset=2" rel="next"' in where(first)
+    second = page(client, "/components/api?history_offset=2")
+    assert periods(second) == {"dev": ["1.2.0", "1.1.0"], "prod": ["1.0.0"]}
+    assert 'href="/components/api?history_offset=0" rel="prev"' in where(second)
+    third = page(client, "/components/api?history_offset=4")
+    assert periods(third) == {"dev": ["1.0.0"]}  # prod's history ended on the page before
+    assert 'rel="next"' not in where(third)
+    assert "No older periods" in page(client, "/components/api?history_offset=6")
+    # the API's answer is the whole history
+    whole = client.get("/api/v1/components/api/whereabouts").get_json()
+    assert {p["environment"]: len(p["history"]) for p in whole["environments"]} == {
+        "dev": 5,
+        "prod": 3,
+    }
+
+
 def test_application_version_page_has_bom_map_predecessor_diff_and_compare(shop):
     html = page(shop, "/applications/shop/versions/1.0.8")
     assert "Bill of materials" in html and "(13 components)" in html

@@ -53,8 +53,7 @@ def get(graph: Graph, name: str) -> dict[str, Any]:
 def list_versions(
     graph: Graph, name: str, offset: int = 0, limit: int = paging.DEFAULT_LIMIT
 ) -> dict[str, Any]:
-    get(graph, name)  # 404 for an unknown component rather than an empty page
-    return paging.page(
+    found = paging.page(
         lambda skip, take: graph.read(
             "catalog/component_versions", component=name, offset=skip, limit=take
         ),
@@ -62,6 +61,12 @@ def list_versions(
         offset,
         limit,
     )
+    # 404 for an unknown component rather than an empty page; asked only when the page is
+    # empty, as a version listed proves the component exists (the component's page lists
+    # its versions and had looked it up once already).
+    if not found["items"]:
+        get(graph, name)
+    return found
 
 
 def consumers(

@@ -247,10 +247,45 @@ def inventory(
     return row
 
 
-def where_runs(graph: Graph, component: str, version: str | None = None) -> dict[str, Any]:
-    """Where a component (or one version of it) runs now, and where it ran before."""
-    _require_component(graph, component, version)
-    return graph.read("reports/where_runs", component=component, version=version)[0]
+def where_runs(
+    graph: Graph,
+    component: str,
+    version: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Where a component (or one version of it) runs now, and where it ran before.
+
+    With a `limit`, each environment's history is one page of periods from `offset`, newest
+    first, and `next_offset` says where the older ones go on (None when no environment has
+    more): a component deployed thousands of times made a page of hundreds of kilobytes.
+    Without one (the API's and the CLI's answer), the whole history."""
+    if version is not None:
+        _require_component(graph, component, version)
+    if limit is not None:
+        paging.check(offset, limit)
+    rows = graph.read(
+        "reports/where_runs",
+        component=component,
+        version=version,
+        offset=offset,
+        limit=None if limit is None else limit + 1,
+    )
+    if not rows:  # the statement has a row for every component that exists
+        _require_component(graph, component, None)
+        raise NotFound("component not found", {"component": component})
+    found = rows[0]
+    if limit is None:
+        return found
+    more = any(len(place["history"]) > limit for place in found["environments"])
+    for place in found["environments"]:
+        del place["history"][limit:]
+    return {
+        **found,
+        "offset": offset,
+        "limit": limit,
+        "next_offset": offset + limit if more else None,
+    }
 
 
 def _sorted_changes(changes: dict[str, Any]) -> dict[str, Any]:

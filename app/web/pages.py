@@ -30,6 +30,9 @@ EXPOSURE_ROWS = 100
 #: Components a component's page lists as using it, a page at a time (a hub's are
 #: hundreds).
 CONSUMERS_LISTED = 50
+#: Periods of each environment's history a component's page lists, a page at a time (a
+#: component deployed hundreds of times made a page of hundreds of kilobytes).
+HISTORY_LISTED = 5
 
 
 @bp.get("/")
@@ -82,7 +85,9 @@ def component_page(name: str):
         versions=components.list_versions(g, name, offset=int_arg("offset", 0), limit=PAGE),
         selected=selected,
         bom=reports.bom_component_version(g, name, selected) if selected else None,
-        whereabouts=reports.where_runs(g, name),
+        whereabouts=reports.where_runs(
+            g, name, offset=int_arg("history_offset", 0), limit=HISTORY_LISTED
+        ),
         exposure=vulnerabilities.component_exposure(
             g, name, selected, limit=EXPOSURE_ROWS, all=request.args.get("vex") == "all"
         )

@@ -2,12 +2,15 @@
 //          it ran before: per environment, the version running now (if any) and every
 //          succeeded deployment that put a version of it there, newest first, each with the
 //          time it arrived and the time the next one replaced it. No row when the component
-//          does not exist.
-// Parameters: $component (string), $version (string or null)
+//          does not exist. Each environment's history is cut to $limit periods from $offset
+//          (a component deployed thousands of times has a history too long for one page);
+//          an environment with no period from $offset on is left out.
+// Parameters: $component (string), $version (string or null), $offset (integer),
+//          $limit (integer, or null for the whole history)
 // Returns: component, environments ([{environment, stage, running_now,
 //          history: [{version, from, until, deployment}]}]) — a redeployment of the version
 //          already there does not start a new period
-// :param {component: 'payment', version: null}
+// :param {component: 'payment', version: null, offset: 0, limit: 5}
 MATCH (c:Component {name: $component})
 // What runs now where, from the component's versions: looked up per environment from its
 // RUNS edges instead, it read every environment's whole inventory (0.3 million db hits on
@@ -32,10 +35,11 @@ RETURN c.name AS component,
            version: events[i].version, from: events[i].at, deployment: events[i].deployment,
            until: CASE WHEN i + 1 < size(events) THEN events[i + 1].at ELSE null END}] AS periods
     WITH e, reverse([p IN periods WHERE $version IS NULL OR p.version = $version]) AS history
-    WHERE size(history) > 0
+    WHERE size(history) > $offset
     WITH e, history, head([n IN now WHERE n.environment = e.name | n.version]) AS running
     RETURN {environment: e.name, stage: e.stage,
             running_now: CASE WHEN $version IS NULL OR running = $version THEN running END,
-            history: history} AS place
+            history: CASE WHEN $limit IS NULL THEN history[$offset..]
+                          ELSE history[$offset..$offset + $limit] END} AS place
     ORDER BY place.environment
   } AS environments
