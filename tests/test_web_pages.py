@@ -314,7 +314,9 @@ def test_a_component_page_lists_where_it_ran_a_page_of_periods_at_a_time(client,
 
     def periods(html: str) -> dict[str, list[str]]:
         """The versions in each environment's history, newest first, as the table lists them."""
-        rows = re.findall(r'<th scope="row"><a href="/environments/(\w+)"(.*?)</tr>', where(html), re.S)
+        rows = re.findall(
+            r'<th scope="row"><a href="/environments/(\w+)"(.*?)</tr>', where(html), re.S
+        )
         return {env: re.findall(r"<li><strong>([^<]+)</strong>", row) for env, row in rows}
 
     first = page(client, "/components/api")
