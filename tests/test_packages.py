@@ -317,6 +317,35 @@ def test_an_attach_that_fails_before_it_is_published_leaves_the_previous_sbom(
     ]
 
 
+def test_pruning_deletes_the_packages_no_version_contains_after_the_grace(
+    svc, raw_cypher, settings, graph
+):
+    """A replaced SBOM leaves log4j-core and its dependency edge to log4j-api contained by
+    no version: listed with no holder until pruned. Named in the last hour, it is spared
+    (an attach in progress writes packages before it publishes them); with no grace it
+    goes, with its edges, and every package a version contains stays."""
+    first = cyclonedx((LOG4J_OLD, [LOG4J_API_OLD]), (LOG4J_API_OLD, []))
+    assert attach(svc, "svc", "1.0.0", first).status_code == 201
+    second = cyclonedx((LOG4J_API_OLD, []), (JACKSON, []))
+    assert attach(svc, "svc", "1.0.0", second, query="?replace=true").status_code == 201
+    listed = packages.list_packages(graph, prefix="log4j-core")["items"]
+    assert [(p["name"], p["holders"]) for p in listed] == [("log4j-core", 0)]
+    env = {
+        "MERCATOR_NEO4J_URI": settings.neo4j_uri,
+        "MERCATOR_NEO4J_PASSWORD": settings.neo4j_password,
+    }
+    spared = CliRunner().invoke(cli, ["db", "prune-packages"], env=env)
+    assert (spared.exit_code, spared.output) == (0, "deleted 0 packages\n")
+    pruned = CliRunner().invoke(cli, ["db", "prune-packages", "--grace", "0"], env=env)
+    assert (pruned.exit_code, pruned.output) == (0, "deleted 1 packages\n")
+    assert packages.list_packages(graph, prefix="log4j-core")["items"] == []
+    held = raw_cypher("MATCH (p:Package) RETURN p.purl AS purl ORDER BY purl")
+    assert [row["purl"] for row in held] == sorted([LOG4J_API_OLD, JACKSON])
+    assert raw_cypher("MATCH ()-[d:DEPENDS_ON]->(:Package) RETURN count(d) AS n") == [{"n": 0}]
+    bad = CliRunner().invoke(cli, ["db", "prune-packages", "--grace", "-1"], env=env)
+    assert bad.exit_code == 2 and "--grace" in bad.output
+
+
 def test_unknown_version_is_404(svc):
     assert_error_shape(attach(svc, "svc", "9.9.9", cyclonedx((LOG4J_OLD, []))), 404, "not_found")
 

@@ -303,6 +303,24 @@ def db_reset(state: Context) -> None:
     click.echo(f"deleted {deleted} nodes")
 
 
+@db.command("prune-packages")
+@click.option(
+    "--grace",
+    "grace_seconds",
+    type=click.IntRange(min=0),
+    help="spare packages an SBOM named within this many seconds (default: an hour, so an "
+    "attach in progress keeps what it wrote)",
+)
+@pass_context
+def db_prune_packages(state: Context, grace_seconds: int | None) -> None:
+    """Delete the packages no component version contains (left by replaced SBOMs and
+    failed attaches), with their dependency and vulnerability edges."""
+    from app.sbom import packages
+
+    grace = packages.PRUNE_GRACE_SECONDS if grace_seconds is None else grace_seconds
+    click.echo(f"deleted {packages.prune(state.graph, grace)} packages")
+
+
 # -- secrets ----------------------------------------------------------------------------
 @cli.group()
 def secrets() -> None:

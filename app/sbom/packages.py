@@ -23,6 +23,8 @@ two parts:
 
 Readers see a version's SBOM whole or not at all, and an attach that fails at any point
 leaves the version's previous SBOM, if any, in place; attaching again finishes the work.
+What a replaced SBOM or a failed attach leaves — packages no version contains — is
+deleted by `prune`, which spares those an SBOM named lately (an attach in progress).
 """
 
 from __future__ import annotations
@@ -154,6 +156,29 @@ def _link(tx: Tx, dependencies: tuple[tuple[str, str], ...]) -> None:
             "sbom/link",
             dependencies=[{"from": a, "to": b} for a, b in dependencies[start : start + CHUNK]],
         )
+
+
+#: Packages deleted per transaction by `prune` (each with its edges).
+PRUNE_BATCH = 10_000
+#: Seconds `prune` spares a package no version contains after an SBOM last named it: an
+#: attach writes its packages before it publishes the SBOM (the largest took minutes).
+PRUNE_GRACE_SECONDS = 3600
+
+
+def prune(graph: Graph, grace_seconds: int = PRUNE_GRACE_SECONDS) -> int:
+    """Delete the packages no component version contains and no SBOM named for
+    `grace_seconds`, with their dependency and vulnerability edges; how many. Batched, as
+    a graph's every package may be among them."""
+    if grace_seconds < 0:
+        raise Invalid("the grace must not be negative", {"grace_seconds": ["must be >= 0"]})
+    total = 0
+    while True:
+        deleted = graph.write(
+            "sbom/prune_packages", grace_seconds=grace_seconds, limit=PRUNE_BATCH
+        )[0]["deleted"]
+        total += deleted
+        if deleted < PRUNE_BATCH:
+            return total
 
 
 def get(graph: Graph, component: str, version: str) -> dict[str, Any]:

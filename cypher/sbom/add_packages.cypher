@@ -1,6 +1,8 @@
 // Purpose: find or create each Package of an SBOM by purl (its details are kept from the
 //          first SBOM that named it), before the SBOM is published: packages are shared
-//          by every version that contains them, so writing one again changes nothing.
+//          by every version that contains them, so writing one again changes nothing but
+//          `seen_at`, the last time an SBOM named it (pruning spares a package named
+//          lately: an attach in progress has written it and not published it yet).
 // Parameters: $packages (list of {purl, name, version, ecosystem, licenses: [string],
 //             hashes: ['ALG:hex']})
 // Returns: packages (found or created)
@@ -10,4 +12,5 @@ MERGE (p:Package {purl: package.purl})
   ON CREATE SET p.name = package.name, p.version = package.version,
                 p.ecosystem = package.ecosystem, p.licenses = package.licenses,
                 p.hashes = package.hashes
+SET p.seen_at = datetime()
 RETURN count(*) AS packages
