@@ -266,14 +266,16 @@ WITH consumer_count, consumers, versions, affected, size(affected) AS applicatio
                                 RETURN e.name ORDER BY e.name }}]
        AS applications
 // Grouped per environment: how many affected versions run there, the first 50 of them
-// by component (an environment runs one version of a component).
+// by component (an environment runs one version of a component). The affected versions
+// are put in order before their environments are found, not the (environment, version)
+// pairs after (a hub's: 115,000 pairs from 78,000 versions), and the order holds.
 CALL (versions) {
   OPTIONAL CALL (versions) {
     UNWIND versions AS cv
+    WITH cv ORDER BY cv.component
     MATCH (e:Environment)-[:RUNS]->(cv)
-    RETURN e, cv
+    RETURN e, cv ORDER BY cv.component
   }
-  WITH e, cv, cv.component AS component ORDER BY component
   WITH e, count(cv) AS affected, collect(cv)[..50] AS running
   ORDER BY e.name
   RETURN [place IN collect(
