@@ -230,28 +230,32 @@ CALL (versions, many) {
     MATCH (app:Application {name: av.application})
     WITH app, av, av.version = app.latest_version AS latest
     WHERE latest OR EXISTS { (:Environment)-[:DEPLOYED_NOW]->(av) }
-    RETURN app, av, latest
+    RETURN av, latest
     UNION ALL
     // Many (a hub's): only the versions that can count — each application's latest, and
-    // those deployed now — that include one of them.
+    // those deployed now (told from the latest ones without looking each application up)
+    // — that include one of them.
     WITH versions WHERE many
     CALL () {
       MATCH (app:Application)
       MATCH (av:ApplicationVersion {application: app.name, version: app.latest_version})
-      RETURN app, av, true AS latest
-      UNION ALL
-      MATCH (:Environment)-[:DEPLOYED_NOW]->(av:ApplicationVersion)
-      WITH DISTINCT av
-      MATCH (app:Application {name: av.application})
-      WITH app, av, av.version = app.latest_version AS latest
-      WHERE NOT latest
-      RETURN app, av, latest
+      WITH collect(av) AS latests
+      CALL (latests) {
+        UNWIND latests AS av
+        RETURN av, true AS latest
+        UNION ALL
+        MATCH (:Environment)-[:DEPLOYED_NOW]->(av:ApplicationVersion)
+        WITH DISTINCT av
+        WHERE NOT av IN latests
+        RETURN av, false AS latest
+      }
+      RETURN av, latest
     }
-    WITH versions, app, av, latest
+    WITH versions, av, latest
     WHERE EXISTS { MATCH (av)-[:INCLUDES]->(cv) WHERE cv IN versions }
-    RETURN app, av, latest
+    RETURN av, latest
   }
-  WITH app.name AS application, av.version AS version, latest, av
+  WITH av.application AS application, av.version AS version, latest, av
   ORDER BY application, version
   RETURN [a IN collect({application: application, version: version, latest: latest, node: av})
           WHERE a.application IS NOT NULL] AS affected
