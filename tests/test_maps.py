@@ -147,3 +147,28 @@ def test_blast_radius_map_of_a_limited_radius_has_no_edge_to_a_missing_node(grap
     assert kinds["checkout"] == "service" and kinds["env:prod"] == "environment"
     for edge in graph_map["edges"]:
         assert edge["source"] in ids and edge["target"] in ids, edge
+
+
+def test_the_blast_radius_svg_looks_for_no_applications_and_draws_the_same_map(graph):
+    """The SVG route (app/web/maps.py) asks for the blast radius without its applications
+    (on a hub they are a fifth of the work): its map must be the map of the full answer."""
+    from app.admin import demo
+    from app.cli.catalogs import LocalCatalog
+    from app.reports import maps, reports
+
+    demo.load(LocalCatalog(graph))
+    full = reports.blast_radius(graph, "payment")
+    bare = reports.blast_radius(graph, "payment", applications=False)
+    assert full["application_count"] > 0 and full["applications"]
+    assert bare["application_count"] is None and bare["applications_truncated"] is None
+    assert bare["applications"] == []
+    assert (bare["consumer_count"], bare["consumers"], bare["environments"]) == (
+        full["consumer_count"],
+        full["consumers"],
+        full["environments"],
+    )
+    owners = {owned: team["team"] for team in full["teams"] for owned in team["owns"]}
+    assert bare["teams"] and all(
+        owners[owned] == team["team"] for team in bare["teams"] for owned in team["owns"]
+    )
+    assert maps.map_of_blast_radius(graph, bare) == maps.map_of_blast_radius(graph, full)

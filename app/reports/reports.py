@@ -62,6 +62,7 @@ def blast_radius(
     offset: int = 0,
     application_limit: int = DEFAULT_APPLICATION_LIMIT,
     application_offset: int = 0,
+    applications: bool = True,
 ) -> dict[str, Any]:
     """What breaks or must be re-tested if `component` (at `version`, or any change of it)
     changes: its consumers, transitively up to `depth` hops, each at its shortest distance
@@ -70,7 +71,11 @@ def blast_radius(
     environments and teams they reach. One statement: `reports/blast_radius`.
 
     A `version` not registered is evaluated as if it were ("what if we ship 3.0.0?"): the
-    consumers' declared ranges are tested against it, and the answer says `hypothetical`."""
+    consumers' declared ranges are tested against it, and the answer says `hypothetical`.
+
+    With `applications` false (a map, which draws none) the applications are not looked
+    for: on a hub that is a fifth of the work. `application_count` is then None and the
+    teams are the affected components' owners only."""
     problems = impact_page_problems(limit, offset, application_limit, application_offset)
     if not 1 <= depth <= MAX_DEPTH:
         problems["depth"] = [f"must be between 1 and {MAX_DEPTH}"]
@@ -89,6 +94,7 @@ def blast_radius(
         application_limit=application_limit,
         application_offset=list_offset(application_offset),
         many_versions=MANY_VERSIONS,
+        applications=applications,
     )
     if not rows:  # only then ask what is missing, with suggestions
         components.get(graph, component)

@@ -40,7 +40,7 @@ def blast_radius_svg(name: str):
         depth,
         limit=CONSUMERS_SHOWN,
         offset=request.args.get("offset", 0, type=int),
-        application_limit=1,  # the map draws no applications
+        applications=False,  # the map draws none: not looked for
     )
     return _svg(maps.map_of_blast_radius(g, radius), f"{name}{suffix}-blast-radius")
 
