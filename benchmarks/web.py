@@ -300,7 +300,9 @@ def main() -> None:
         "--deployments", type=int, default=None, help="instead of the size's own count"
     )
     parser.add_argument("--calls", type=int, default=10)
-    parser.add_argument("--loads", type=int, default=3)
+    parser.add_argument(
+        "--loads", type=int, default=3, help="browser loads per map page (0: server times only)"
+    )
     parser.add_argument("--reload", action="store_true", help="import the catalog again")
     parser.add_argument("--only", nargs="*", help="measure only these pages (by name)")
     parser.add_argument("--markdown", type=Path, help="also write the page-time table here")
@@ -337,7 +339,7 @@ def main() -> None:
                 log(f"measuring {name}: {path}")
                 results[name] = {"path": path, "server": server_times(base + path, args.calls)}
                 log(f"  {results[name]['server']}")
-                if name in WITH_MAP:
+                if name in WITH_MAP and args.loads:
                     results[name]["browser"] = browser_times(
                         base + path, args.loads, args.screenshots / f"{name}.png"
                     )
