@@ -278,8 +278,7 @@ def where_runs(
         limit=None if limit is None else limit + 1,
     )
     if not rows:  # the statement has a row for every component that exists
-        _require_component(graph, component, None)
-        raise NotFound("component not found", {"component": component})
+        raise suggest.not_found(graph, "component", component)
     found = rows[0]
     if limit is None:
         return found
