@@ -172,3 +172,28 @@ def test_the_blast_radius_svg_looks_for_no_applications_and_draws_the_same_map(g
         owners[owned] == team["team"] for team in bare["teams"] for owned in team["owns"]
     )
     assert maps.map_of_blast_radius(graph, bare) == maps.map_of_blast_radius(graph, full)
+
+
+def test_the_map_shows_where_its_nearest_consumers_run_past_fifty_farther_by_name(client):
+    """Each environment lists the affected versions it runs among those the answer lists
+    (the changed component's, then the page of consumers, nearest first), so the map's
+    nodes show where they run: the direct consumer's environment is drawn even when more
+    than 50 farther consumers sort before it by name."""
+    put_environment(client, "prod", stage="prod")
+    register(client, "hub", "1.0.0", kind="library")
+    register(client, "z-direct", "1.0.0", dependencies=[{"component": "hub"}])
+    far = [f"a-{i:02}" for i in range(55)]
+    for name in far:
+        register(client, name, "1.0.0", dependencies=[{"component": "z-direct"}])
+    deploy(
+        client,
+        environment="prod",
+        status="succeeded",
+        components=[{"component": c, "version": "1.0.0"} for c in ["hub", "z-direct", *far]],
+    )
+    radius = client.get("/api/v1/components/hub/blast-radius").get_json()
+    (prod,) = radius["environments"]
+    assert prod["affected"] == 57 and prod["truncated"]
+    assert [r["component"] for r in prod["running"]] == ["hub", "z-direct", *far[:48]]
+    graph_map = client.get("/api/v1/components/hub/blast-radius/map").get_json()
+    assert ("env:prod", "z-direct") in _edges(graph_map)

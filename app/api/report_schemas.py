@@ -220,13 +220,15 @@ class ComponentAt(Answer):
 
 
 class AffectedEnvironment(Answer):
-    """One environment where affected versions run now: how many, and the first 50."""
+    """One environment where affected versions run now: how many, and at most 50 of them
+    (a component's blast radius: those it lists — the changed version, then the page of
+    consumers, nearest first; a package's: the first by component)."""
 
     environment = Str()
     stage = Str(allow_none=True)
     affected = fields.Integer(metadata={"description": "Affected versions running there"})
     running = _list(ComponentAt)
-    truncated = fields.Boolean(metadata={"description": "More than the 50 listed run there"})
+    truncated = fields.Boolean(metadata={"description": "More run there than are listed"})
 
 
 class TeamToNotify(Answer):

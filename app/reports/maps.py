@@ -89,8 +89,8 @@ def map_of_blast_radius(graph: Graph, radius: dict[str, Any]) -> Map:
     component, version = radius["component"], radius["version"]
     changed = f"{component} {version}" if version else component
     owners = {owned: team["team"] for team in radius["teams"] for owned in team["owns"]}
-    # The environments list the first affected versions running in each (enough for a
-    # map, whose consumers are a page too).
+    # The environments list which of the answer's versions (the changed one, then its page
+    # of consumers) each runs: the map draws that page.
     places = [
         {"environment": place["environment"], **run}
         for place in radius["environments"]

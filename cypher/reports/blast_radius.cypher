@@ -32,7 +32,8 @@
 //          applications ([{application, version, latest, deployed_in}]),
 //          environments ([{environment, stage, affected, running: [{component, version}],
 //          truncated}] — per environment the number of affected versions running there and
-//          the first 50 by component),
+//          those of them listed: the changed versions, then this page's consumers in its
+//          order, at most 50),
 //          teams ([{team, email, chat, pager, owns}]),
 //          hypothetical ($version is not registered: the ranges were tested against it)
 // :param {component: 'payment', version: '1.5.0', version_key: '0000000001.0000000005.0000000000.0000000000~', depth: 5, offset: 0, limit: 1000, application_offset: 0, application_limit: 1000, many_versions: 50000, applications: true}
@@ -201,11 +202,13 @@ CALL (levels, window) {
            x.version.version
   RETURN collect({version: x.version, i: x.i, distance: distance}) AS sorted
 }
-WITH origin, changed, levels,
+WITH origin, changed, reached, levels,
      reduce(n = 0, l IN levels | n + size(l.consumers)) AS consumer_count,
-     [x IN CASE WHEN window = [] THEN []
-                ELSE sorted[($offset - starts[window[0]])..($offset - starts[window[0]] + $limit)]
-           END |
+     CASE WHEN window = [] THEN []
+          ELSE sorted[($offset - starts[window[0]])..($offset - starts[window[0]] + $limit)]
+     END AS page
+WITH origin, changed, levels, consumer_count, [x IN page | x.version] AS listed,
+     [x IN page |
         {component: x.version.component, version: x.version.version, distance: x.distance,
          latest: x.version.version = COLLECT {
                    MATCH (p:Component {name: x.version.component}) RETURN p.latest_version }[0],
@@ -213,14 +216,19 @@ WITH origin, changed, levels,
        AS consumers
 // The impact: every affected version — the changed one (or all of the component's), and
 // the consumers.
-WITH consumer_count, consumers,
+WITH consumer_count, consumers, listed,
      CASE WHEN $version IS NULL
           THEN COLLECT { MATCH (origin)-[:HAS_VERSION]->(v:ComponentVersion) RETURN v }
           ELSE [v IN [changed] WHERE v IS NOT NULL]
-     END + reduce(all = [], l IN levels | all + [x IN l.consumers | x.version]) AS versions
-// Many affected versions (a hub's: tens of thousands): testing the few application versions
-// that can count costs less than walking from each affected one (the same answer).
-WITH consumer_count, consumers, versions, size(versions) >= $many_versions AS many
+     END AS changed_versions, levels
+WITH consumer_count, consumers, changed_versions + listed AS listed,
+     changed_versions + reduce(all = [], l IN levels | all + [x IN l.consumers | x.version])
+       AS versions
+// Many affected versions (a hub's: tens of thousands): what includes or runs them is
+// found from the other side — the few application versions that can count, the
+// environments' RUNS edges — which costs less than walking from each affected version
+// (the same answer).
+WITH consumer_count, consumers, listed, versions, size(versions) >= $many_versions AS many
 // The applications: every affected version of one (the latest, or deployed now somewhere),
 // counted whole and listed a page at a time, each with where it is deployed now.
 CALL (versions, many) {
@@ -263,7 +271,7 @@ CALL (versions, many) {
   RETURN [a IN collect({application: application, version: version, latest: latest, node: av})
           WHERE a.application IS NOT NULL] AS affected
 }
-WITH consumer_count, consumers, versions, affected,
+WITH consumer_count, consumers, listed, versions, many, affected,
      CASE WHEN $applications THEN size(affected) END AS application_count,
      [a IN affected[$application_offset..($application_offset + $application_limit)] |
         {application: a.application, version: a.version, latest: a.latest,
@@ -273,32 +281,57 @@ WITH consumer_count, consumers, versions, affected,
                                 MATCH (e:Environment)-[:DEPLOYED_NOW]->(av)
                                 RETURN e.name ORDER BY e.name }}]
        AS applications
-// Grouped per environment: how many affected versions run there, the first 50 of them
-// by component (an environment runs one version of a component). The affected versions
-// are put in order before their environments are found, not the (environment, version)
-// pairs after (a hub's: 115,000 pairs from 78,000 versions), and the order holds.
-CALL (versions) {
-  OPTIONAL CALL (versions) {
-    UNWIND versions AS cv
-    WITH cv ORDER BY cv.component
+// Per environment: how many affected versions run there, and which of those listed — the
+// changed versions, then this page of consumers, in its order — at most 50 (an environment
+// runs one version of a component).
+CALL (versions, many, listed) {
+  // Where the listed ones run, read from them (a few hundred), not asked of each
+  // environment.
+  CALL (listed) {
+    UNWIND range(0, size(listed) - 1) AS i
+    WITH i, listed[i] AS cv
     MATCH (e:Environment)-[:RUNS]->(cv)
-    RETURN e, cv ORDER BY cv.component
+    WITH e, cv ORDER BY i
+    WITH e, collect({component: cv.component, version: cv.version})[..50] AS running
+    RETURN collect({environment: e, running: running}) AS shown
   }
-  WITH e, count(cv) AS affected, collect(cv)[..50] AS running
+  OPTIONAL CALL (versions, many) {
+    WITH versions WHERE NOT many
+    UNWIND versions AS cv
+    MATCH (e:Environment)-[:RUNS]->(cv)
+    RETURN e, count(cv) AS affected
+    UNION ALL
+    WITH versions WHERE many
+    MATCH (e:Environment)-[:RUNS]->(cv)
+    WHERE cv IN versions
+    RETURN e, count(cv) AS affected
+  }
+  WITH e, affected, shown WHERE e IS NOT NULL
+  WITH e, affected,
+       coalesce(head([place IN shown WHERE place.environment = e | place.running]), [])
+         AS running
   ORDER BY e.name
-  RETURN [place IN collect(
-            {environment: e.name, stage: e.stage, affected: affected,
-             running: [v IN running | {component: v.component, version: v.version}],
-             truncated: affected > size(running)}) WHERE place.environment IS NOT NULL]
-           AS environments
+  RETURN collect({environment: e.name, stage: e.stage, affected: affected, running: running,
+                  truncated: affected > size(running)}) AS environments
 }
 // The teams that own an affected component or application (the changed component's own
 // team even when its version is hypothetical, not registered yet).
-CALL (versions) {
-  UNWIND [$component] + [cv IN versions | cv.component] AS name
-  WITH DISTINCT name
-  MATCH (:Component {name: name})-[:OWNED_BY]->(t:Team)
-  RETURN collect({team: t, owned: name}) AS componentOwners
+CALL (versions, many) {
+  CALL (versions, many) {
+    WITH versions WHERE NOT many
+    UNWIND [$component] + [cv IN versions | cv.component] AS name
+    WITH DISTINCT name
+    MATCH (c:Component {name: name})
+    RETURN c
+    UNION ALL
+    // Many: each component asked whether it has one (fewer than the versions' names).
+    WITH versions WHERE many
+    MATCH (c:Component)
+    WHERE c.name = $component OR EXISTS { (c)-[:HAS_VERSION]->(v) WHERE v IN versions }
+    RETURN c
+  }
+  MATCH (c)-[:OWNED_BY]->(t:Team)
+  RETURN collect({team: t, owned: c.name}) AS componentOwners
 }
 CALL (affected) {
   UNWIND affected AS a
