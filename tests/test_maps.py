@@ -104,6 +104,23 @@ def test_dot_is_accepted_by_graphviz(diamond):
     assert nodes == {"base", "left", "right", "top"}
 
 
+def test_drawn_maps_show_environments_as_badges_not_as_nodes_with_crossing_edges(diamond):
+    """DOT, SVG and Mermaid fold the environments into the nodes they run, as the web
+    page does: on a hub's map each environment's edges to what it runs crossed every
+    layer (1,500 of them)."""
+    dot = diamond.get("/api/v1/components/base/blast-radius/map?format=dot").get_data(as_text=True)
+    done = subprocess.run(
+        [shutil.which("dot"), "-Tplain"], input=dot, capture_output=True, text=True, check=True
+    )
+    nodes = [line.split() for line in done.stdout.splitlines() if line.startswith("node ")]
+    assert {node[1].strip('"') for node in nodes} == {"base", "left", "right", "top"}
+    assert '"top" [label="top (1.0.0)\\n▣ prod 1.0.0"' in dot
+    mermaid = diamond.get("/api/v1/components/base/blast-radius/map?format=mermaid").get_data(
+        as_text=True
+    )
+    assert "top (1.0.0)<br/>▣ prod 1.0.0" in mermaid and "env:" not in mermaid
+
+
 def test_mermaid_declares_every_node_and_edge(diamond):
     text = diamond.get("/api/v1/applications/shop/versions/1.0.2/map?format=mermaid").get_data(
         as_text=True

@@ -21,7 +21,7 @@ from app.reports import reports
 FORMATS = ("json", "dot", "mermaid", "svg")
 MAX_MAP_DEPTH = 5
 
-#: Fill colours by component kind (and for environments), shared by DOT and Mermaid.
+#: Fill colours by component kind, shared by DOT and Mermaid (environments are badges).
 COLOURS = {
     "service": "#dbeafe",
     "database": "#fde68a",
@@ -30,7 +30,6 @@ COLOURS = {
     "binary": "#fecaca",
     "infrastructure": "#e5e7eb",
     "job": "#fbcfe8",
-    "environment": "#bbf7d0",
     None: "#f3f4f6",
 }
 HIGHLIGHT = "#f97316"
@@ -198,24 +197,60 @@ def render(graph_map: Map, fmt: str) -> str:
     raise Invalid(f"format must be one of {', '.join(FORMATS)}", {"format": [fmt]})
 
 
+#: Environment badges per line of a node's label in DOT and Mermaid.
+BADGES_PER_LINE = 3
+
+
+def folded(graph_map: Map) -> tuple[list[dict], list[dict], dict[str, list[dict]]]:
+    """The map's nodes and edges without its environments, and the environments as badges
+    on the nodes they run ({environment, version}, by environment): how the web page and
+    the DOT, Mermaid and SVG renderings draw them, rather than as nodes whose edges cross
+    every layer (a hub's map had 1,500 of them)."""
+    badges: dict[str, list[dict[str, str | None]]] = {}
+    for edge in graph_map["edges"]:
+        if edge["source"].startswith("env:"):
+            running = (edge.get("range") or "").removeprefix("runs ").strip()
+            badges.setdefault(edge["target"], []).append(
+                {"environment": edge["source"][len("env:") :], "version": running or None}
+            )
+    for found in badges.values():
+        found.sort(key=lambda b: b["environment"])
+    nodes = [n for n in graph_map["nodes"] if not n["id"].startswith("env:")]
+    edges = [e for e in graph_map["edges"] if not e["source"].startswith("env:")]
+    return nodes, edges, badges
+
+
+def _label_lines(node: dict, badges: list[dict]) -> list[str]:
+    """A node's name, then its environments a few to a line (`▣ prod 1.2.0, staging 1.1.0`)."""
+    texts = [
+        f"{b['environment']} {b['version']}" if b["version"] else b["environment"] for b in badges
+    ]
+    return [node["label"]] + [
+        "▣ " + ", ".join(texts[i : i + BADGES_PER_LINE])
+        for i in range(0, len(texts), BADGES_PER_LINE)
+    ]
+
+
 def to_dot(graph_map: Map) -> str:
+    nodes, edges, badges = folded(graph_map)
     lines = [
         f"digraph {_dot_quote(graph_map['title'])} {{",
         "  rankdir=LR;",
         '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
         '  edge [fontname="Helvetica", fontsize=10];',
     ]
-    for node in graph_map["nodes"]:
+    for node in nodes:
+        label = _dot_lines(_label_lines(node, badges.get(node["id"], [])))
         attributes = [
-            f"label={_dot_quote(node['label'])}",
+            f"label={label}",
             f'fillcolor="{COLOURS.get(node.get("kind"), COLOURS[None])}"',
         ]
         if node.get("highlight"):
             attributes.append(f'color="{HIGHLIGHT}", penwidth=2')
-        if node.get("member") is False and node.get("kind") != "environment":
+        if node.get("member") is False:
             attributes.append('style="rounded,filled,dashed"')
         lines.append(f"  {_dot_quote(node['id'])} [{', '.join(attributes)}];")
-    for edge in graph_map["edges"]:
+    for edge in edges:
         attributes = []
         if edge.get("range"):
             attributes.append(f"label={_dot_quote(edge['range'])}")
@@ -228,16 +263,20 @@ def to_dot(graph_map: Map) -> str:
 
 
 def to_mermaid(graph_map: Map) -> str:
-    ids = {node["id"]: f"n{index}" for index, node in enumerate(graph_map["nodes"])}
+    nodes, edges, badges = folded(graph_map)
+    ids = {node["id"]: f"n{index}" for index, node in enumerate(nodes)}
     lines = ["graph LR"]
-    for node in graph_map["nodes"]:
-        lines.append(f'  {ids[node["id"]]}["{_mermaid_text(node["label"])}"]')
-    for index, edge in enumerate(graph_map["edges"]):
+    for node in nodes:
+        label = "<br/>".join(
+            _mermaid_text(line) for line in _label_lines(node, badges.get(node["id"], []))
+        )
+        lines.append(f'  {ids[node["id"]]}["{label}"]')
+    for index, edge in enumerate(edges):
         label = f'|"{_mermaid_text(edge["range"])}"|' if edge.get("range") else ""
         lines.append(f"  {ids[edge['source']]} -->{label} {ids[edge['target']]}")
         if edge.get("highlight"):
             lines.append(f"  linkStyle {index} stroke:{HIGHLIGHT},stroke-width:2px")
-    for node in graph_map["nodes"]:
+    for node in nodes:
         fill = COLOURS.get(node.get("kind"), COLOURS[None])
         stroke = HIGHLIGHT if node.get("highlight") else "#6b7280"
         lines.append(f"  style {ids[node['id']]} fill:{fill},stroke:{stroke}")
@@ -269,6 +308,11 @@ def _sorted(graph_map: Map) -> Map:
     graph_map["nodes"].sort(key=lambda n: (not n.get("member"), n["id"]))
     graph_map["edges"].sort(key=lambda e: (e["source"], e["target"]))
     return graph_map
+
+
+def _dot_lines(lines: list[str]) -> str:
+    """Lines as one quoted DOT label (its `\\n` breaks a line)."""
+    return '"' + "\\n".join(_dot_quote(line)[1:-1] for line in lines) + '"'
 
 
 def _dot_quote(text: str) -> str:

@@ -305,19 +305,11 @@ def _package_page(g: Graph, radius: dict, title: str) -> str:
 def _linked(graph_map: maps.Map) -> maps.Map:
     """The map as the page draws it: each node with its page, for the interactive map to
     open on click, and environments folded into badges on the nodes they run (`badges`:
-    [{environment, version}]) rather than drawn as nodes whose edges cross the layers."""
-    badges: dict[str, list[dict[str, str]]] = {}
-    for edge in graph_map["edges"]:
-        if edge["source"].startswith("env:"):
-            running = (edge.get("range") or "").removeprefix("runs ").strip()
-            badges.setdefault(edge["target"], []).append(
-                {"environment": edge["source"][len("env:") :], "version": running or None}
-            )
-    graph_map["nodes"] = [n for n in graph_map["nodes"] if not n["id"].startswith("env:")]
-    graph_map["edges"] = [e for e in graph_map["edges"] if not e["source"].startswith("env:")]
+    [{environment, version}], `maps.folded`)."""
+    graph_map["nodes"], graph_map["edges"], badges = maps.folded(graph_map)
     for node in graph_map["nodes"]:
         node["url"] = url_for("web.component_page", name=node["id"])
-        node["badges"] = sorted(badges.get(node["id"], []), key=lambda b: b["environment"])
+        node["badges"] = badges.get(node["id"], [])
     return graph_map
 
 
