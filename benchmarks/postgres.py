@@ -440,6 +440,7 @@ def blast_radius(
             IMPACT_TEAMS, {"ids": ids, "applications": [a["application"] for a in applications]}
         ).fetchall()
     return {
+        "component": component,
         "consumers": consumers[:limit],
         "consumer_count": len(consumers),
         "application_count": len(applications),
@@ -516,7 +517,7 @@ def canonical_blast_radius(answer: dict) -> dict:
             (a["application"], a["version"], a["latest"], frozenset(a["deployed_in"]))
             for a in answer["applications"]
         },
-        "environments": _places(answer["environments"]),
+        "environments": _places(answer["environments"], answer["component"], answer["consumers"]),
         "teams": {
             (t["team"], t["email"], t["chat"], t["pager"], frozenset(t["owns"]))
             for t in answer["teams"]
@@ -524,17 +525,21 @@ def canonical_blast_radius(answer: dict) -> dict:
     }
 
 
-def _places(environments: list[dict]) -> set[tuple]:
-    """Per environment: stage, how many affected versions run there, and the first 50 by
-    component — Mercator's summary; PostgreSQL's rows (one per version) summarised alike."""
+def _places(environments: list[dict], component: str, consumers: list[dict]) -> set[tuple]:
+    """Per environment: stage, how many affected versions run there, and those of them the
+    answer lists — the changed component's version, then the consumers in their order — at
+    most 50: Mercator's summary; PostgreSQL's rows (one per version) summarised alike."""
     if environments and "component" in environments[0]:
+        order = {(c["component"], c["version"]): i for i, c in enumerate(consumers)}
         rows: dict[tuple[str, str | None], list[tuple[str, str]]] = {}
         for e in environments:
             rows.setdefault((e["environment"], e["stage"]), []).append(
                 (e["component"], e["version"])
             )
         return {
-            (name, stage, len(found), tuple(sorted(found)[:50]))
+            (name, stage, len(found),
+             tuple(sorted((v for v in found if v[0] == component or v in order),
+                          key=lambda v: -1 if v[0] == component else order[v])[:50]))
             for (name, stage), found in rows.items()
         }
     return {

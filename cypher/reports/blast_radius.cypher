@@ -233,7 +233,7 @@ WITH consumer_count, consumers, listed, versions, size(versions) >= $many_versio
 // counted whole and listed a page at a time, each with where it is deployed now.
 CALL (versions, many) {
   // The application versions that can count, each set found once (a hub's: 16,000 of
-  // 20,000; asking each application version instead cost more): each application's
+  // 20,000, cheaper than asking each application version): each application's
   // latest, and those deployed now.
   CALL () {
     WITH 1 AS go WHERE $applications
