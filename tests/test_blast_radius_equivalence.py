@@ -17,6 +17,7 @@ from tests import blast_radius_oracle as oracle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate  # noqa: E402
+import postgres  # noqa: E402
 
 #: Between the benchmark's small and medium sizes: a few hubs with more than 100 versions
 #: (so some are outside the generator's `>=1.0.0 <3.0.0` ranges), chains and cycles.
@@ -58,32 +59,6 @@ def _cases(graph) -> list[tuple[str, str | None]]:
     return cases
 
 
-def _grouped(places: list[dict], component: str, consumers: list[dict]) -> list[dict]:
-    """The oracle's environments (one row per affected version running there) as the
-    statement summarises them: per environment, the count, and those of them listed — the
-    changed component's version, then the listed consumers in their order — at most 50."""
-    if places and "component" not in places[0]:
-        return places
-    order = {(c["component"], c["version"]): i for i, c in enumerate(consumers)}
-    by_environment: dict[str, list[dict]] = {}
-    for place in places:
-        by_environment.setdefault(place["environment"], []).append(place)
-    grouped = []
-    for name, rows in sorted(by_environment.items()):
-        listed = sorted(
-            (-1 if r["component"] == component else order[(r["component"], r["version"])],
-             r["component"], r["version"])
-            for r in rows
-            if r["component"] == component or (r["component"], r["version"]) in order
-        )[:50]
-        grouped.append({
-            "environment": name, "stage": rows[0]["stage"], "affected": len(rows),
-            "running": [{"component": c, "version": v} for _, c, v in listed],
-            "truncated": len(rows) > len(listed),
-        })
-    return grouped
-
-
 def _answer(radius: dict, component: str) -> dict:
     return {
         "consumers": [(c["component"], c["version"], c["distance"]) for c in radius["consumers"]],
@@ -91,7 +66,7 @@ def _answer(radius: dict, component: str) -> dict:
         "truncated": radius["truncated"],
         "applications": radius["applications"],
         "application_count": radius.get("application_count", len(radius["applications"])),
-        "environments": _grouped(radius["environments"], component, radius["consumers"]),
+        "environments": postgres.summarised_places(radius["environments"], component, radius["consumers"]),
         "teams": radius["teams"],
     }
 
