@@ -346,6 +346,23 @@ def test_pruning_deletes_the_packages_no_version_contains_after_the_grace(
     assert bad.exit_code == 2 and "--grace" in bad.output
 
 
+def test_pruning_in_batches_reaches_every_orphan_past_the_kept_packages(
+    svc, graph, raw_cypher, monkeypatch
+):
+    """Pruning reads the packages a batch at a time, in purl order, going on from where the
+    last batch ended: orphans sorted between and after kept packages all go, across batch
+    boundaries, and the kept ones stay."""
+    purls = [f"pkg:npm/p{i}@1.0.0" for i in range(7)]
+    assert attach(svc, "svc", "1.0.0", cyclonedx(*((p, []) for p in purls))).status_code == 201
+    kept = purls[0::3]  # batches of two: p0 p1 | p2 p3 | p4 p5 | p6
+    replaced = cyclonedx(*((p, []) for p in kept))
+    assert attach(svc, "svc", "1.0.0", replaced, query="?replace=true").status_code == 201
+    monkeypatch.setattr(packages, "PRUNE_BATCH", 2)
+    assert packages.prune(graph, grace_seconds=0) == 4
+    held = raw_cypher("MATCH (p:Package) RETURN p.purl AS purl ORDER BY purl")
+    assert [row["purl"] for row in held] == kept
+
+
 def test_unknown_version_is_404(svc):
     assert_error_shape(attach(svc, "svc", "9.9.9", cyclonedx((LOG4J_OLD, []))), 404, "not_found")
 

@@ -158,7 +158,7 @@ def _link(tx: Tx, dependencies: tuple[tuple[str, str], ...]) -> None:
         )
 
 
-#: Packages deleted per transaction by `prune` (each with its edges).
+#: Packages read per transaction by `prune`, at most as many deleted (each with its edges).
 PRUNE_BATCH = 10_000
 #: Seconds `prune` spares a package no version contains after an SBOM last named it: an
 #: attach writes its packages before it publishes the SBOM (the largest took minutes).
@@ -171,14 +171,15 @@ def prune(graph: Graph, grace_seconds: int = PRUNE_GRACE_SECONDS) -> int:
     a graph's every package may be among them."""
     if grace_seconds < 0:
         raise Invalid("the grace must not be negative", {"grace_seconds": ["must be >= 0"]})
-    total = 0
+    total, after = 0, ""
     while True:
-        deleted = graph.write(
-            "sbom/prune_packages", grace_seconds=grace_seconds, limit=PRUNE_BATCH
-        )[0]["deleted"]
-        total += deleted
-        if deleted < PRUNE_BATCH:
+        batch = graph.write(
+            "sbom/prune_packages", after=after, grace_seconds=grace_seconds, limit=PRUNE_BATCH
+        )[0]
+        total += batch["deleted"]
+        if batch["scanned"] < PRUNE_BATCH:
             return total
+        after = batch["last"]
 
 
 def get(graph: Graph, component: str, version: str) -> dict[str, Any]:
