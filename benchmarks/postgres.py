@@ -517,7 +517,9 @@ def canonical_blast_radius(answer: dict) -> dict:
             (a["application"], a["version"], a["latest"], frozenset(a["deployed_in"]))
             for a in answer["applications"]
         },
-        "environments": summarised_places(answer["environments"], answer["component"], answer["consumers"]),
+        "environments": summarised_places(
+            answer["environments"], answer["component"], answer["consumers"]
+        ),
         "teams": {
             (t["team"], t["email"], t["chat"], t["pager"], frozenset(t["owns"]))
             for t in answer["teams"]
@@ -525,7 +527,9 @@ def canonical_blast_radius(answer: dict) -> dict:
     }
 
 
-def summarised_places(environments: list[dict], component: str, consumers: list[dict]) -> set[tuple]:
+def summarised_places(
+    environments: list[dict], component: str, consumers: list[dict]
+) -> set[tuple]:
     """Per environment: stage, how many affected versions run there, and those of them the
     answer lists — the changed component's version, then the consumers in their order — at
     most 50: Mercator's summary; PostgreSQL's rows (one per version) summarised alike."""

@@ -66,7 +66,9 @@ def _answer(radius: dict, component: str) -> dict:
         "truncated": radius["truncated"],
         "applications": radius["applications"],
         "application_count": radius.get("application_count", len(radius["applications"])),
-        "environments": postgres.summarised_places(radius["environments"], component, radius["consumers"]),
+        "environments": postgres.summarised_places(
+            radius["environments"], component, radius["consumers"]
+        ),
         "teams": radius["teams"],
     }
 
