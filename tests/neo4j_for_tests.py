@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.config import LocalServerSettings, Settings
-from app.graph.local_neo4j import LocalServer
+from app.graph.local_neo4j import RELATIONSHIP_GROUPING_THRESHOLD, LocalServer
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "mercator-test-password"
@@ -63,7 +63,10 @@ def neo4j_for_tests() -> Iterator[Settings]:
     if _docker_answers():
         from testcontainers.neo4j import Neo4jContainer
 
-        with Neo4jContainer(NEO4J_IMAGE, password=TEST_PASSWORD) as container:
+        container = Neo4jContainer(NEO4J_IMAGE, password=TEST_PASSWORD).with_env(
+            "NEO4J_db_relationship__grouping__threshold", str(RELATIONSHIP_GROUPING_THRESHOLD)
+        )
+        with container:
             yield Settings(neo4j_uri=container.get_connection_url(), neo4j_password=TEST_PASSWORD)
         return
     settings = local_test_settings(

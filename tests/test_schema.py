@@ -51,3 +51,46 @@ def test_reset_empties_the_catalog_but_keeps_the_schema_record(graph, raw_cypher
     assert database.reset(graph) == 25
     assert raw_cypher("MATCH (n) WHERE NOT n:MercatorSchema RETURN count(n) AS n") == [{"n": 0}]
     assert database.describe_schema(graph)["schema_version"] == schema.SCHEMA_VERSION
+
+
+def _db_hits(driver, settings, query: str) -> int:
+    """The records a query read, from its profile (what it costs, not how long it took)."""
+    summary = driver.execute_query("PROFILE " + query, database_=settings.neo4j_database)[1]
+
+    def total(plan) -> int:
+        return plan.get("dbHits", 0) + sum(total(child) for child in plan.get("children", []))
+
+    return total(summary.profile)
+
+
+def test_a_step_by_type_reads_that_type_only_on_a_node_of_many_kinds(
+    raw_cypher, _driver, settings
+):
+    # An application version including one component version, then deployed 30 times:
+    # the step to what it includes reads that relationship, not the 30 deployments first.
+    raw_cypher("CREATE (:Probe)-[:INCLUDES]->(:ComponentVersion)")
+    raw_cypher("MATCH (av:Probe) UNWIND range(1, 30) AS i CREATE (:Deployment)-[:OF]->(av)")
+    hits = _db_hits(  # from the application version (LIMIT: not from the one INCLUDES edge)
+        _driver, settings, "MATCH (av:Probe) WITH av LIMIT 1 MATCH (av)-[:INCLUDES]->(cv) RETURN cv"
+    )
+    assert hits < 10, (
+        f"{hits} records read: the server groups no relationships by type below 30 "
+        "(db.relationship_grouping_threshold, app/graph/local_neo4j.py)"
+    )
+
+
+def test_regrouping_leaves_the_graph_as_it_was(graph, raw_cypher, monkeypatch):
+    raw_cypher(
+        "UNWIND range(1, 3) AS n CREATE (t:Team {name: 'team-' + n}) WITH t "
+        "UNWIND range(1, 12) AS i CREATE (:Component {name: t.name + '-' + i})-[:OWNED_BY]->(t)"
+    )
+    shape = (
+        "MATCH (a)-[r]->(b) RETURN labels(a) AS a, type(r) AS r, labels(b) AS b, "
+        "coalesce(a.name, '') AS from, coalesce(b.name, '') AS to ORDER BY from, to"
+    )
+    before = raw_cypher(shape)
+    monkeypatch.setattr(database, "REGROUP_BATCH", 2)  # several batches and marks
+    assert database.regroup(graph) == 3  # the teams: 12 relationships each
+    assert raw_cypher(shape) == before
+    assert raw_cypher("MATCH (m:Regroup) RETURN count(m) AS marks") == [{"marks": 0}]
+    assert database.regroup(graph) == 3  # again: the same, harmless

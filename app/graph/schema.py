@@ -19,7 +19,7 @@ from app.graph import cypher
 from app.graph.db import Graph
 
 #: Bump when a file is added to cypher/schema/ or a migration is needed.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 #: A migration: brings a graph of the version before its own up to it.
 Migration = Callable[[Graph], object]
