@@ -181,29 +181,30 @@ CALL (reached, own) {
   MATCH (r)<-[:NEEDS]-(c)
   WITH c, min(i) AS i
   WHERE NOT c IN own
-  WITH reached[i].level + 1 AS distance, collect({version: c, i: i}) AS consumers
+  WITH reached[i].level + 1 AS distance, collect(c) AS versions, collect(i) AS via
   ORDER BY distance
-  RETURN collect({distance: distance, consumers: consumers}) AS levels
+  RETURN collect({distance: distance, versions: versions, via: via}) AS levels
 }
 // The page of consumers: only the distances it spans are sorted (a sort with a large list
 // in its rows, or ORDER BY ... LIMIT, runs out of transaction memory).
 WITH origin, changed, reached, levels,
      [k IN range(0, size(levels) - 1) |
-        reduce(n = 0, l IN levels[..k] | n + size(l.consumers))] AS starts
+        reduce(n = 0, l IN levels[..k] | n + size(l.versions))] AS starts
 WITH origin, changed, reached, levels, starts,
      [k IN range(0, size(levels) - 1)
-        WHERE starts[k] < $offset + $limit AND starts[k] + size(levels[k].consumers) > $offset]
+        WHERE starts[k] < $offset + $limit AND starts[k] + size(levels[k].versions) > $offset]
        AS window
 CALL (levels, window) {
   UNWIND window AS k
-  UNWIND levels[k].consumers AS x
-  WITH levels[k].distance AS distance, x
-  ORDER BY distance, x.version.component, coalesce(x.version.version_key, '') DESC,
-           x.version.version
-  RETURN collect({version: x.version, i: x.i, distance: distance}) AS sorted
+  UNWIND range(0, size(levels[k].versions) - 1) AS j
+  WITH levels[k].distance AS distance, levels[k].versions[j] AS version,
+       levels[k].via[j] AS i
+  ORDER BY distance, version.component, coalesce(version.version_key, '') DESC,
+           version.version
+  RETURN collect({version: version, i: i, distance: distance}) AS sorted
 }
 WITH origin, changed, reached, levels,
-     reduce(n = 0, l IN levels | n + size(l.consumers)) AS consumer_count,
+     reduce(n = 0, l IN levels | n + size(l.versions)) AS consumer_count,
      CASE WHEN window = [] THEN []
           ELSE sorted[($offset - starts[window[0]])..($offset - starts[window[0]] + $limit)]
      END AS page
@@ -222,7 +223,7 @@ WITH consumer_count, consumers, listed,
           ELSE [v IN [changed] WHERE v IS NOT NULL]
      END AS changed_versions, levels
 WITH consumer_count, consumers, changed_versions + listed AS listed,
-     changed_versions + reduce(all = [], l IN levels | all + [x IN l.consumers | x.version])
+     changed_versions + reduce(all = [], l IN levels | all + l.versions)
        AS versions
 // Many affected versions (a hub's: tens of thousands): what includes or runs them is
 // found from the other side — the few application versions that can count, the
