@@ -4,6 +4,10 @@ machine's load while a benchmark runs — other work may share it, and its numbe
 The kernel's high-water mark (`VmHWM` in /proc/<pid>/status) is the peak resident set of
 a process; writing 5 to /proc/<pid>/clear_refs resets it, so a phase can be measured on
 its own. A sampler thread also records the peak of the summed RSS of a process group.
+
+The load average lags and counts only runnable tasks; the CPU shares (/proc/stat) over the
+sampler's life say how busy the cores were and how much time the hypervisor gave to other
+guests (steal): a run slower than the last at the same load may have had less machine.
 """
 
 from __future__ import annotations
@@ -49,24 +53,46 @@ def reset_peak(pids: list[int]) -> bool:
     return True
 
 
+def cpu_ticks() -> tuple[int, int, int]:
+    """The machine's CPU time since boot, in ticks of all cores: total, busy (not idle nor
+    waiting for I/O) and stolen by the hypervisor (the first line of /proc/stat)."""
+    user, nice, system, idle, iowait, irq, softirq, steal = map(
+        int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]
+    )
+    total = user + nice + system + idle + iowait + irq + softirq + steal
+    return total, total - idle - iowait - steal, steal
+
+
 class Sampler:
     """Samples, every `interval` seconds until stopped, the summed RSS of each named group
-    of processes and the 1-minute load average."""
+    of processes and the 1-minute load average; and the CPU shares over its life."""
 
     def __init__(self, groups: dict[str, list[int]], interval: float = 0.25) -> None:
         self.groups, self.interval = groups, interval
         self.peak_rss_kb = dict.fromkeys(groups, 0)
         self.loads: list[float] = []
+        self._cpu: list[tuple[int, int, int]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def __enter__(self) -> Sampler:
+        self._cpu = [cpu_ticks()]
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._cpu.append(cpu_ticks())
+
+    def cpu_summary(self) -> dict[str, float]:
+        """Per cent of all cores' time while sampling: busy (any process) and stolen."""
+        (total0, busy0, steal0), (total1, busy1, steal1) = self._cpu
+        total = max(1, total1 - total0)
+        return {
+            "busy_percent": round(100 * (busy1 - busy0) / total, 1),
+            "steal_percent": round(100 * (steal1 - steal0) / total, 1),
+        }
 
     def _run(self) -> None:
         ticks = 0

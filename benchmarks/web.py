@@ -16,7 +16,8 @@ about their packages), serves the app on loopback, and times:
   navigation until the page is loaded and until the interactive map is drawn (Cytoscape's
   layout done, `#map[data-ready]`), median of `--loads` loads, on the pages with a map;
 - the machine: its 1-minute load average every 5 s during the measurements (the server
-  shares 2 cores with whatever else runs).
+  shares 2 cores with whatever else runs), and how busy its cores were and how much time
+  the host stole from them.
 
 The largest map is the blast radius of the busiest hub (the component most others depend
 on) at the default depth: the most nodes a page draws.
@@ -277,7 +278,9 @@ def markdown(result: dict) -> str:
         + (f", {catalog['deployments']:,} deployments" if catalog.get("deployments") else "")
         + f"; busiest hub {result['hub']}, largest environment {result['environment']}.",
         f"Load average (1 min) during the run: mean {load['mean']}, "
-        f"min {load['min']}, max {load['max']} on {load['cores']} cores.",
+        f"min {load['min']}, max {load['max']} on {load['cores']} cores; the cores "
+        f"{result['cpu']['busy_percent']} % busy, {result['cpu']['steal_percent']} % "
+        "stolen by the host.",
         "",
         "| page | path | first call ms | p50 ms | p95 ms | HTML KiB | map drawn p50 ms |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -350,6 +353,7 @@ def main() -> None:
         "hub": hub,
         "environment": environment,
         "load_average": {"cores": os.cpu_count(), **memory.load_summary(sampler.loads)},
+        "cpu": sampler.cpu_summary(),
         "pages": results,
     }
     json.dump(result, sys.stdout, indent=2)

@@ -3,6 +3,7 @@ so a page that is slow only while Neo4j compiles its plans is neither hidden nor
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -37,10 +38,25 @@ def test_the_first_call_is_timed_apart_from_the_warm_ones(tmp_path):
         {
             "catalog": {"size": "small", "component_versions": 100},
             "load_average": {"mean": 1.0, "min": 1.0, "max": 1.0, "cores": 2},
+            "cpu": {"busy_percent": 62.5, "steal_percent": 0.4},
             "hub": "svc-00000",
             "environment": "env-00",
             "pages": {"home": {"path": "/", "server": timed}},
         }
     )
     assert "| page | path | first call ms | p50 ms | p95 ms |" in table
+    assert "the cores 62.5 % busy, 0.4 % stolen by the host" in table
     assert f"| home | `/` | {timed['first_ms']:,.0f} | {timed['median']:,.0f} |" in table
+
+
+def test_the_sampler_sees_a_busy_core():
+    """A run's CPU shares count what else kept the cores busy, which the load average
+    reports late: one core spinning for half a second shows, as a share of all the cores."""
+    with web.memory.Sampler({}) as sampler:
+        until = time.perf_counter() + 0.5
+        while time.perf_counter() < until:
+            pass
+    shares = sampler.cpu_summary()
+    one_core = 100 / (os.cpu_count() or 1)
+    assert shares["busy_percent"] >= 0.8 * one_core
+    assert 0 <= shares["steal_percent"] <= 100 - shares["busy_percent"]
