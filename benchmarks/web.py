@@ -17,13 +17,14 @@ about their packages), serves the app on loopback, and times:
   layout done, `#map[data-ready]`), median of `--loads` loads, on the pages with a map;
 - the machine: its 1-minute load average every 5 s during the measurements (the server
   shares 2 cores with whatever else runs), and how busy its cores were and how much time
-  the host stole from them.
+  the host stole from them. `--busy N` keeps N other processes spinning on the CPU
+  throughout, to see the pages on a machine others share.
 
 The largest map is the blast radius of the busiest hub (the component most others depend
 on) at the default depth: the most nodes a page draws.
 
     .venv/bin/python benchmarks/web.py [--size large] [--calls 10] [--loads 3] \
-        [--markdown web.md] > web.json
+        [--busy N] [--markdown web.md] > web.json
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -280,7 +282,13 @@ def markdown(result: dict) -> str:
         f"Load average (1 min) during the run: mean {load['mean']}, "
         f"min {load['min']}, max {load['max']} on {load['cores']} cores; the cores "
         f"{result['cpu']['busy_percent']} % busy, {result['cpu']['steal_percent']} % "
-        "stolen by the host.",
+        "stolen by the host"
+        + (
+            f"; `--busy {spinning}`: {spinning} other process{'es' if spinning > 1 else ''} "
+            "spinning on the CPU throughout."
+            if (spinning := result["cpu"].get("spinning_processes"))
+            else "."
+        ),
         "",
         "| page | path | first call ms | p50 ms | p95 ms | HTML KiB | map drawn p50 ms |",
         "|---|---|---:|---:|---:|---:|---:|",
@@ -310,6 +318,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="measure only these pages (by name)")
     parser.add_argument("--markdown", type=Path, help="also write the page-time table here")
     parser.add_argument("--screenshots", type=Path, default=REPO / "test-artifacts" / "bench")
+    parser.add_argument(
+        "--busy", type=int, default=0, help="processes spinning on the CPU while measuring"
+    )
     parser.add_argument("--neo4j-home", type=Path, default=REPO / ".mercator" / "web-bench-neo4j")
     parser.add_argument("--bolt-port", type=int, default=19887)
     parser.add_argument("--http-port", type=int, default=19674)
@@ -330,6 +341,9 @@ def main() -> None:
     threading.Thread(target=http.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{http.server_port}"
     args.screenshots.mkdir(parents=True, exist_ok=True)
+    spinning = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)
+    ]
     try:
         hub = busiest_hub(base)
         log(f"busiest hub: {hub}, largest environment: {environment}")
@@ -347,13 +361,15 @@ def main() -> None:
                         base + path, args.loads, args.screenshots / f"{name}.png"
                     )
     finally:
+        for process in spinning:
+            process.kill()
         http.shutdown()
     result = {
         "catalog": {"size": args.size, **catalog},
         "hub": hub,
         "environment": environment,
         "load_average": {"cores": os.cpu_count(), **memory.load_summary(sampler.loads)},
-        "cpu": sampler.cpu_summary(),
+        "cpu": {**sampler.cpu_summary(), "spinning_processes": args.busy},
         "pages": results,
     }
     json.dump(result, sys.stdout, indent=2)

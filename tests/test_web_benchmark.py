@@ -38,14 +38,14 @@ def test_the_first_call_is_timed_apart_from_the_warm_ones(tmp_path):
         {
             "catalog": {"size": "small", "component_versions": 100},
             "load_average": {"mean": 1.0, "min": 1.0, "max": 1.0, "cores": 2},
-            "cpu": {"busy_percent": 62.5, "steal_percent": 0.4},
+            "cpu": {"busy_percent": 62.5, "steal_percent": 0.4, "spinning_processes": 1},
             "hub": "svc-00000",
             "environment": "env-00",
             "pages": {"home": {"path": "/", "server": timed}},
         }
     )
     assert "| page | path | first call ms | p50 ms | p95 ms |" in table
-    assert "the cores 62.5 % busy, 0.4 % stolen by the host" in table
+    assert "62.5 % busy, 0.4 % stolen by the host; `--busy 1`: 1 other process spinning" in table
     assert f"| home | `/` | {timed['first_ms']:,.0f} | {timed['median']:,.0f} |" in table
 
 
