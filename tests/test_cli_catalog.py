@@ -361,3 +361,40 @@ def test_the_log_of_a_recorded_deployment_says_there_is_none(mercator):
     assert log.stdout == ""
     assert "deployment run-1 was recorded, not run by an engine: it has no log" in log.stderr
     assert "https://ci.example.com/run/1" in log.stderr
+
+
+def test_package_list_shows_what_the_sboms_brought(mercator, tmp_path):
+    core, api = (
+        f"pkg:maven/org.apache.logging.log4j/log4j-{name}@2.14.1" for name in ("core", "api")
+    )
+    sbom = tmp_path / "sbom.json"
+    sbom.write_text(
+        json.dumps(
+            {
+                "bomFormat": "CycloneDX",
+                "specVersion": "1.6",
+                "components": [
+                    {
+                        "type": "library",
+                        "bom-ref": purl,
+                        "purl": purl,
+                        "name": purl.rsplit("/", 1)[1].split("@")[0],
+                        "version": "2.14.1",
+                        "licenses": [{"license": {"id": "Apache-2.0"}}],
+                    }
+                    for purl in (core, api)
+                ],
+            }
+        )
+    )
+    mercator("component", "register", "shop", "1.0.0", "--no-ci-env")
+    mercator("sbom", "attach", "shop", "1.0.0", str(sbom))
+    table = mercator("package", "list", "--prefix", "log4j").stdout.splitlines()
+    assert table[0].split() == ["NAME", "ECOSYSTEM", "VERSIONS", "LICENSES", "HOLDERS"]
+    assert [line.split() for line in table[1:]] == [
+        ["log4j-api", "maven", "2.14.1", "Apache-2.0", "1"],
+        ["log4j-core", "maven", "2.14.1", "Apache-2.0", "1"],
+    ]
+    page = _json(mercator("package", "list", "--limit", "1", "-o", "json"))
+    assert [v["purl"] for v in page["items"][0]["versions"]] == [api]
+    assert page["next_offset"] == 1

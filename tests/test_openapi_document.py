@@ -54,6 +54,7 @@ READS = {
     "get_blast_radius_map": "/api/v1/components/currency/blast-radius/map",
     "get_sbom_summary": "/api/v1/components/ads/versions/1.1.0/sbom",
     "get_package_blast_radius": "/api/v1/packages/blast-radius?name=log4j-core&range=<2.17.1",
+    "list_packages": "/api/v1/packages?prefix=log4j",
     "get_application_sbom": "/api/v1/applications/shop/versions/1.0.3/sbom",
     "list_tokens": "/api/v1/tokens",
     "search": "/api/v1/search?q=pay",

@@ -578,3 +578,31 @@ def test_all_versions_lists_every_release_that_shipped_a_package(client, setting
         cli, ["report", "package-blast-radius", "--purl", LOG4J_OLD], env=env
     )
     assert "latest_or_deployed" in table.stdout
+
+
+def test_the_package_list_names_each_package_with_its_versions_and_holders(demo_shop):
+    listed = demo_shop.get("/api/v1/packages?prefix=log4j")
+    assert listed.status_code == 200, listed.get_json()
+    body = listed.get_json()
+    assert [
+        (
+            p["name"],
+            p["ecosystem"],
+            [v["version"] for v in p["versions"]],
+            p["licenses"],
+            p["holders"],
+        )
+        for p in body["items"]
+    ] == [
+        ("log4j-api", "maven", ["2.14.1", "2.17.1"], ["Apache-2.0"], 3),
+        ("log4j-core", "maven", ["2.14.1", "2.17.1"], ["Apache-2.0"], 3),
+    ]
+    assert body["items"][1]["versions"][0] == {
+        "purl": LOG4J_OLD,
+        "version": "2.14.1",
+        "licenses": ["Apache-2.0"],
+    }
+    assert body["next_offset"] is None
+    first = demo_shop.get("/api/v1/packages?limit=1").get_json()
+    assert len(first["items"]) == 1 and first["next_offset"] == 1
+    assert_error_shape(demo_shop.get("/api/v1/packages?limit=0"), 400, "invalid")

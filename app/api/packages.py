@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+import marshmallow as ma
 from flask import Response, request
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from app.api import report_schemas as schemas
 from app.api.auth import actor, requires
+from app.api.fields import PrefixArgs, page_of
 from app.http.context import graph
 from app.sbom import cyclonedx, export, packages, parsing
 
@@ -90,6 +93,37 @@ _SBOM_BODY = {
         },
     }
 }
+
+
+class PackageVersion(ma.Schema):
+    purl = fields.String(required=True)
+    version = fields.String(required=True, allow_none=True)
+    licenses = fields.List(fields.String(), required=True)
+
+
+class ListedPackage(ma.Schema):
+    name = fields.String(required=True, allow_none=True)
+    ecosystem = fields.String(required=True, allow_none=True)
+    licenses = fields.List(
+        fields.String(), required=True, metadata={"description": "Every licence of its versions"}
+    )
+    versions = fields.List(fields.Nested(PackageVersion), required=True)
+    holders = fields.Integer(
+        required=True, metadata={"description": "Component versions containing any of them"}
+    )
+
+
+PackagePage = page_of(ListedPackage, "PackagePage")
+
+
+@blp.route("/packages")
+@blp.arguments(PrefixArgs, location="query")
+@blp.response(200, PackagePage)
+@blp.alt_response(400, schema="Error")
+def list_packages(args):
+    """The packages the SBOMs brought, one per name and ecosystem, by name: each with its
+    versions and licences, and how many component versions contain one of them."""
+    return packages.list_packages(graph(), **args)
 
 
 @blp.route("/components/<name>/versions/<version>/sbom", methods=["PUT"])

@@ -180,6 +180,7 @@ class LocalCatalog:
             "applications": applications.list_applications,
             "environments": environments.list_environments,
             "deployments": deployments.list_deployments,
+            "packages": packages.list_packages,
         }[resource]
         return listing(self.graph, **filters)
 

@@ -1,4 +1,5 @@
-"""`mercator sbom ...`: attach an SBOM to a component version, show which one it holds."""
+"""`mercator sbom ...`: attach an SBOM to a component version, show which one it holds;
+`mercator package list`: the packages the SBOMs brought."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import json
 import click
 
 from app.cli.base import Context, cli, pass_context
-from app.cli.output import emit_record, output_option
+from app.cli.catalog import paging_options
+from app.cli.output import emit_page, emit_record, output_option
 
 #: Content types by what the file says it is (the API checks it too).
 CONTENT_TYPES = {
@@ -77,3 +79,29 @@ def sbom_export(state: Context, application: str, version: str, output) -> None:
         )
         + "\n"
     )
+
+
+@cli.group()
+def package() -> None:
+    """Packages: what the SBOMs brought, by name."""
+
+
+@package.command("list")
+@click.option("--prefix", help="Only names starting with this.")
+@paging_options
+@output_option
+@pass_context
+def package_list(state: Context, output: str, **filters) -> None:
+    """List the packages the SBOMs brought, one per name and ecosystem, by name: their
+    versions and licences, and how many component versions contain one of them (the
+    purls are in -o json)."""
+    page = state.catalog.list("packages", **filters)
+    if output != "json":
+        page = {
+            **page,
+            "items": [
+                {**item, "versions": [v["version"] for v in item["versions"]]}
+                for item in page["items"]
+            ],
+        }
+    emit_page(page, ("name", "ecosystem", "versions", "licenses", "holders"), output)
